@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The dependency rule (DESIGN.md): Plugins → PluginAPI ← Daemon, Daemon → Storage → CLMDB,
+// Daemon → Plugins only to list them. Plugins never see Storage, Hummingbird or the Daemon.
+let package = Package(
+    name: "jiuye",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "jiuyed", targets: ["jiuyed"]),
+        .executable(name: "jiuyectl", targets: ["jiuyectl"]),
+        .library(name: "PluginAPI", targets: ["PluginAPI"]),
+        .library(name: "JiuyeTesting", targets: ["JiuyeTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(name: "Storage", dependencies: ["CLMDB"]),
+        .target(
+            name: "PluginAPI",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "Plugins", dependencies: ["PluginAPI"]),
+        .target(
+            name: "AdminProtocol",
+            dependencies: ["PluginAPI"]
+        ),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Storage", "PluginAPI", "Plugins", "AdminProtocol",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "JiuyeTesting",
+            dependencies: ["Daemon", "PluginAPI", "AdminProtocol", "Storage"]
+        ),
+        .executableTarget(
+            name: "jiuyed",
+            dependencies: [
+                "Daemon", "Plugins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "jiuyectl",
+            dependencies: [
+                "AdminProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "PluginAPITests", dependencies: ["PluginAPI"]),
+        .testTarget(name: "PluginsTests", dependencies: ["Plugins", "JiuyeTesting"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "JiuyeTesting", "Plugins"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["JiuyeTesting", "AdminProtocol", "jiuyed", "jiuyectl"]
+        ),
+    ]
+)

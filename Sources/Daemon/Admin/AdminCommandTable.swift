@@ -1,0 +1,53 @@
+import AdminProtocol
+import Logging
+import PluginAPI
+
+/// The verbs the socket answers: the core's, then the plugins' of the set being served.
+struct AdminCommandTable: Sendable {
+    let core: [AdminCommandSpec]
+    let host: PluginHost
+
+    /// The core's verbs as words joined by a space; plugins may not take them.
+    static func reserved(_ core: [AdminCommandSpec]) -> Set<String> { Set(core.map { $0.words.joined(separator: " ") }) }
+
+    /// Every verb with the plugin that owns it (nil for the core), sorted.
+    func all() -> [(plugin: PluginID?, spec: AdminCommandSpec)] {
+        let plugin = host.current.adminCommands.values.map { (Optional($0.plugin), $0.spec) }
+        return (core.map { (nil, $0) } + plugin).sorted { $0.1.words.lexicographicallyPrecedes($1.1.words) }
+    }
+
+    /// Finds the verb with the longest matching words and runs it.
+    func run(_ words: [String], peer: PeerCredentials, logger: Logger) async -> AdminResponse {
+        guard !words.isEmpty else { return .failure(.usage, "no command; try: jiuyectl help") }
+        let candidates = all().filter { words.starts(with: $0.spec.words) }
+        guard let (plugin, spec) = candidates.max(by: { $0.spec.words.count < $1.spec.words.count }) else {
+            return .failure(.usage, "unknown command \"\(words.joined(separator: " "))\"; try: jiuyectl help")
+        }
+        guard let parsed = spec.parse(Array(words.dropFirst(spec.words.count))) else {
+            return .failure(.usage, "an option lacks its value; usage: \(spec.words.joined(separator: " ")) \(spec.usage)")
+        }
+        let verb = spec.words.joined(separator: " ")
+        if spec.changesState {
+            logger.notice("admin command", metadata: ["command": "\(words.joined(separator: " "))", "uid": "\(peer.uid)", "pid": "\(peer.pid)"])
+        }
+        do {
+            // Opened on first use, so core verbs create no database of their own.
+            let store = LazyPluginStore { try host.pluginStore(plugin ?? "core") }
+            let request = AdminCommandRequest(arguments: parsed.arguments, options: parsed.options, flags: parsed.flags,
+                                              peerUID: peer.uid, store: store)
+            return .success(try await spec.handler(request))
+        } catch let failure as AdminFailure {
+            return AdminResponse(ok: false, error: failure)
+        } catch {
+            if spec.changesState { logger.warning("admin command failed", metadata: ["command": "\(verb)", "error": "\(error)"]) }
+            return .failure(.failed, "\(error)")
+        }
+    }
+}
+
+/// A plugin store opened on first use.
+struct LazyPluginStore: PluginStore {
+    let open: @Sendable () throws -> any PluginStore
+    func read<R>(_ body: (any PluginTransaction) throws -> R) throws -> R { try open().read(body) }
+    func write<R>(_ body: (any PluginTransaction) throws -> R) throws -> R { try open().write(body) }
+}

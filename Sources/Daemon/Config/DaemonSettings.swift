@@ -1,0 +1,105 @@
+import PluginAPI
+
+/// The daemon's own part of `plugins.yaml` (everything but `plugins:`). Every key has a default.
+public struct DaemonSettings: Codable, Sendable, Equatable {
+    /// Who runs this daemon.
+    public var institution = InstitutionSettings()
+    /// HTTP limits.
+    public var server = ServerSettings()
+    /// The admin socket.
+    public var admin = AdminSettings()
+    /// LMDB sizing.
+    public var storage = StorageSettings()
+
+    public init() {}
+
+    /// Checks beyond types, as (path, message) pairs relative to the file's root.
+    func problems() -> [(ConfigPath, String)] {
+        var out: [(ConfigPath, String)] = []
+        let root = ConfigPath()
+        if server.maxBodyBytes < 1024 { out.append((root.appending("server").appending("maxBodyBytes"), "must be at least 1024")) }
+        if server.idleTimeoutSeconds < 1 { out.append((root.appending("server").appending("idleTimeoutSeconds"), "must be at least 1")) }
+        if server.bodyTimeoutSeconds < 1 { out.append((root.appending("server").appending("bodyTimeoutSeconds"), "must be at least 1")) }
+        if admin.mode == nil {
+            out.append((root.appending("admin").appending("socketMode"), "expected an octal mode such as \"0600\", with read and write for the owner"))
+        }
+        if storage.mapSizeMiB < 1 { out.append((root.appending("storage").appending("mapSizeMiB"), "must be at least 1")) }
+        if storage.maxMapSizeGiB * 1024 < storage.mapSizeMiB {
+            out.append((root.appending("storage").appending("maxMapSizeGiB"), "must not be below mapSizeMiB"))
+        }
+        if storage.maxReaders < 8 { out.append((root.appending("storage").appending("maxReaders"), "must be at least 8")) }
+        return out
+    }
+}
+
+/// The institution the daemon serves.
+public struct InstitutionSettings: Codable, Sendable, Equatable {
+    /// 学校名称.
+    public var name = "示例大学"
+    /// 学校代码 (the five-digit national code).
+    public var code = "10000"
+    public init() {}
+}
+
+/// HTTP limits.
+public struct ServerSettings: Codable, Sendable, Equatable {
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    public var maxBodyBytes = 12 << 20
+    /// A connection with no traffic for this long is closed.
+    public var idleTimeoutSeconds = 60
+    /// A request body must arrive within this many seconds (stops slow senders).
+    public var bodyTimeoutSeconds = 30
+    public init() {}
+}
+
+/// The admin socket.
+public struct AdminSettings: Codable, Sendable, Equatable {
+    /// The socket file's mode, octal. `0600` by default; `0660` with `group` for an admin group.
+    public var socketMode = "0600"
+    /// A group whose members may use the socket (the socket is handed to this group).
+    public var group: String?
+    /// Further uids allowed besides root and the daemon's own.
+    public var allowedUIDs: [UInt32] = []
+    public init() {}
+
+    /// The parsed mode, or nil when malformed or when the owner lacks read and write.
+    var mode: UInt16? {
+        guard let m = UInt16(socketMode, radix: 8), m <= 0o777, m & 0o600 == 0o600 else { return nil }
+        return m
+    }
+}
+
+/// LMDB sizing.
+public struct StorageSettings: Codable, Sendable, Equatable {
+    /// The map size to start with, MiB; it doubles when full.
+    public var mapSizeMiB = 256
+    /// The map never grows past this, GiB.
+    public var maxMapSizeGiB = 256
+    /// Reader slots.
+    public var maxReaders = 256
+    public init() {}
+}
+
+/// `plugins.<id>` apart from its `config`.
+struct PluginEntrySettings: Codable, Sendable {
+    /// Set false to keep an entry in the file but not run the plugin.
+    var enabled = true
+    /// Plugins to start before this one, besides those it declares in code.
+    var depends: [String] = []
+    /// Per-kind overrides.
+    var kinds: [String: KindSettings] = [:]
+}
+
+/// `plugins.<id>.kinds.<kind>`.
+struct KindSettings: Codable, Sendable {
+    /// Replaces the kind's review stages.
+    var review: ReviewSettings?
+}
+
+/// `plugins.<id>.kinds.<kind>.review`.
+struct ReviewSettings: Codable, Sendable {
+    /// The levels, lowest first, e.g. `[counselor, school]`.
+    var stages: [Role]
+    /// Where a resubmitted record restarts: `first-stage` or `rejecting-stage`.
+    var resubmission: ReviewPipeline.Resubmission?
+}

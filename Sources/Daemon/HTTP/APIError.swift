@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import PluginAPI
+
+/// An error answered as `{"error": {"code", "message", "field"}}` with its status.
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    /// A stable English code, e.g. `not_found`.
+    public var code: String
+    /// The message users read.
+    public var message: String
+    /// The field it is about, if any.
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    /// The JSON body.
+    var body: JSONValue {
+        var error: JSONObject = ["code": .string(code), "message": .string(message)]
+        error["field"] = field.map(JSONValue.string) ?? .null
+        return ["error": .object(error)]
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try Response.json(body, status: status)
+    }
+
+    static let unauthenticated = APIError(.unauthorized, code: "unauthenticated", message: "需要登录")
+    static let forbidden = APIError(.forbidden, code: "forbidden", message: "无权访问")
+    static let notFound = APIError(.notFound, code: "not_found", message: "接口不存在")
+    static func payloadTooLarge(_ limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "payload_too_large", message: "请求体超过上限 \(limit) 字节")
+    }
+    static let bodyTimeout = APIError(.requestTimeout, code: "request_timeout", message: "请求体上传超时")
+
+    /// The API form of any error a handler threw.
+    static func from(_ error: Error) -> APIError? {
+        switch error {
+        case let e as APIError:
+            return e
+        case let e as PluginError:
+            return APIError(HTTPResponse.Status(code: e.status), code: e.code, message: e.message, field: e.field)
+        case let e as HTTPError:
+            let code: String = switch e.status.code {
+            case 400: "bad_request"
+            case 404: "not_found"
+            case 405: "method_not_allowed"
+            case 408: "request_timeout"
+            case 413: "payload_too_large"
+            default: "http_\(e.status.code)"
+            }
+            let message = e.status.code == 404 ? "接口不存在" : (e.body ?? e.status.reasonPhrase)
+            return APIError(e.status, code: code, message: message)
+        default:
+            return nil
+        }
+    }
+}
+
+extension Response {
+    /// A JSON response.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try value.jsonData()
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

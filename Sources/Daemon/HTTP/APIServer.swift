@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PluginAPI
+
+/// The JSON HTTP API: core routes, then every plugin route through one dispatcher that reads
+/// the plugin set being served, so a reload changes routes without restarting the server.
+enum APIServer {
+    static let version = JiuyeVersion.current
+
+    /// Builds the Hummingbird application.
+    /// - Parameters:
+    ///   - host: the plugin host.
+    ///   - authenticator: resolves bearer tokens.
+    ///   - address: where to listen.
+    ///   - onRunning: told the bound port once listening (port 0 picks a free one).
+    static func application(
+        host: PluginHost, authenticator: any Authenticator, address: BindAddress, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: RequestLogMiddleware())
+        let api = router.group("api/v1")
+
+        api.get("health") { _, _ -> Response in
+            let set = host.current
+            return try Response.json(["status": "ok", "version": .string(version), "plugins": .int(set.plugins.count)])
+        }
+        api.get("plugins") { _, _ -> Response in
+            try Response.json(["institution": ["name": .string(host.current.settings.institution.name),
+                                               "code": .string(host.current.settings.institution.code)],
+                               "plugins": host.current.describe])
+        }
+        let openAPICache = OpenAPICache()
+        api.get("openapi.json") { _, _ -> Response in
+            try Response.json(openAPICache.document(for: host.current))
+        }
+        let dispatcher = PluginRouteDispatcher(host: host, authenticator: authenticator)
+        for method in PluginAPI.HTTPMethod.allCases {
+            api.on("**", method: HTTPRequest.Method(rawValue: method.rawValue)!) { request, context in
+                try await dispatcher.handle(request, context: context, method: method)
+            }
+        }
+
+        let settings = host.current.settings.server
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))),
+            configuration: ApplicationConfiguration(address: address, serverName: "jiuyed"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+}
+
+/// The OpenAPI document, built once per plugin set.
+final class OpenAPICache: Sendable {
+    private let cached = LockedBox<(ObjectIdentifier, JSONValue)?>(nil)
+    func document(for set: PluginSet) -> JSONValue {
+        if let (id, doc) = cached.value, id == ObjectIdentifier(set) { return doc }
+        let doc = OpenAPIDocument.build(set, version: APIServer.version)
+        cached.value = (ObjectIdentifier(set), doc)
+        return doc
+    }
+}
+
+/// Matches `/api/v1/<plugin>/…` against the plugin routes, checks the caller's roles, reads the
+/// body within its limits and runs the handler.
+struct PluginRouteDispatcher: Sendable {
+    let host: PluginHost
+    let authenticator: any Authenticator
+
+    func handle(_ request: Request, context: some RequestContext, method: PluginAPI.HTTPMethod) async throws -> Response {
+        let set = host.current
+        let segments = request.uri.path.split(separator: "/").dropFirst(2)
+        let (entry, parameters): (RouteTable.Entry, [String: String])
+        switch set.routes.match(method: method, path: Array(segments)) {
+        case .notFound:
+            throw APIError.notFound
+        case .methodNotAllowed(let allowed):
+            throw APIError(.methodNotAllowed, code: "method_not_allowed",
+                           message: "该接口只接受 \(allowed.map(\.rawValue).joined(separator: ", "))")
+        case .found(let e, let p):
+            (entry, parameters) = (e, p)
+        }
+
+        let principal = try await authorize(request, roles: entry.spec.roles)
+        let limits = set.settings.server
+        let body = try await readBody(request, limit: limits.maxBodyBytes, timeout: limits.bodyTimeoutSeconds)
+
+        var query: [String: String] = [:]
+        for (k, v) in request.uri.queryParameters { query[String(k)] = String(v) }
+        var logger = context.logger
+        logger[metadataKey: "plugin"] = "\(entry.plugin)"
+        let routeRequest = RouteRequest(
+            principal: principal, parameters: parameters, query: query, body: body,
+            requestID: context.id, store: try host.pluginStore(entry.plugin), logger: logger)
+        let answer = try await entry.spec.handler(routeRequest)
+        let status = HTTPResponse.Status(code: answer.status)
+        guard let json = answer.body else { return Response(status: status) }
+        return try Response.json(json, status: status)
+    }
+
+    /// The caller, when the route is open to them: 401 without a valid token, 403 without a role.
+    private func authorize(_ request: Request, roles: Set<Role>) async throws -> Principal {
+        guard !roles.isEmpty else { return Principal(id: "", roles: [], displayName: "匿名") }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+              let principal = try await authenticator.principal(forBearer: String(header.dropFirst(7)))
+        else { throw APIError.unauthenticated }
+        guard !principal.roles.isDisjoint(with: roles) else { throw APIError.forbidden }
+        return principal
+    }
+
+    /// The body, refused with 413 past `limit` bytes and with 408 when it trickles in too slowly.
+    private func readBody(_ request: Request, limit: Int, timeout: Int) async throws -> Data {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError.payloadTooLarge(limit)
+        }
+        let buffer: ByteBuffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                do {
+                    var request = request
+                    return try await request.collectBody(upTo: limit)
+                } catch let e as HTTPError where e.status == .contentTooLarge {
+                    throw APIError.payloadTooLarge(limit)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else { throw APIError.bodyTimeout }
+            return buffer
+        }
+        return Data(buffer.readableBytesView)
+    }
+}
+
+/// The version of this build.
+public enum JiuyeVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,67 @@
+import PluginAPI
+
+/// Builds the OpenAPI 3 document from the core routes and what the plugins registered.
+enum OpenAPIDocument {
+    static func build(_ set: PluginSet, version: String) -> JSONValue {
+        var paths = JSONObject()
+        let errorResponse: JSONValue = ["description": "错误", "content": ["application/json": ["schema": .object(["$ref": "#/components/schemas/Error"])]]]
+
+        func operation(summary: String, tag: String, roles: Set<Role>, input: JSONSchema?, output: JSONSchema,
+                       parameters: [String], operationID: String) -> JSONValue {
+            var op: JSONObject = ["summary": .string(summary), "tags": [.string(tag)], "operationId": .string(operationID)]
+            if !parameters.isEmpty {
+                op["parameters"] = .array(parameters.map { ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string"]] })
+            }
+            if let input {
+                op["requestBody"] = ["required": true, "content": ["application/json": ["schema": input.json]]]
+            }
+            var responses: JSONObject = ["200": ["description": "成功", "content": ["application/json": ["schema": output.json]]]]
+            responses["400"] = errorResponse
+            if !roles.isEmpty {
+                op["security"] = [["bearer": []]]
+                op["x-roles"] = .array(roles.sorted().map { .string($0.rawValue) })
+                responses["401"] = errorResponse
+                responses["403"] = errorResponse
+                responses["404"] = errorResponse
+            }
+            if input != nil { responses["413"] = errorResponse }
+            op["responses"] = .object(responses)
+            return .object(op)
+        }
+
+        paths["/api/v1/health"] = ["get": operation(summary: "健康检查", tag: "core", roles: [], input: nil,
+                                                     output: .object([("status", .text), ("version", .text), ("plugins", .integer)], required: ["status"]),
+                                                     parameters: [], operationID: "health")]
+        paths["/api/v1/plugins"] = ["get": operation(summary: "已启用的插件、记录类型、字段与审核流程", tag: "core", roles: [], input: nil,
+                                                      output: .array(.object([("id", .text), ("version", .text)])), parameters: [], operationID: "plugins")]
+        paths["/api/v1/openapi.json"] = ["get": operation(summary: "本接口文档", tag: "core", roles: [], input: nil, output: .any,
+                                                           parameters: [], operationID: "openapi")]
+
+        for entry in set.routes.entries {
+            let segments = entry.segments.map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : $0 }
+            let path = "/api/v1/\(entry.plugin.rawValue)/" + segments.joined(separator: "/")
+            let params = entry.segments.filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
+            let opID = ([entry.plugin.rawValue, entry.spec.method.rawValue.lowercased()] + entry.segments.map { $0.replacingOccurrences(of: ":", with: "by-") }).joined(separator: "-")
+            var item = paths[path]?.objectValue ?? JSONObject()
+            item[entry.spec.method.rawValue.lowercased()] = operation(
+                summary: entry.spec.summary.zh, tag: entry.plugin.rawValue, roles: entry.spec.roles,
+                input: entry.spec.input, output: entry.spec.output, parameters: params, operationID: opID)
+            paths[path] = .object(item)
+        }
+
+        var schemas: JSONObject = [
+            "Error": JSONSchema.object([("error", .object([("code", .text), ("message", .text), ("field", .text)], required: ["code", "message"]))],
+                                       required: ["error"]).json,
+        ]
+        for p in set.plugins {
+            for kind in p.kinds { schemas["\(kind.id).values"] = kind.valuesSchema.json }
+        }
+
+        return [
+            "openapi": "3.0.3",
+            "info": ["title": "jiuye 就业 API", "version": .string(version), "description": "高校毕业生就业管理：生源、就业、三方协议、解约、简历"],
+            "paths": .object(paths),
+            "components": ["schemas": .object(schemas), "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
+        ]
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Hummingbird
+
+/// One log line per request with its id, status and duration; turns every error into the JSON
+/// error body; adds `X-Request-Id` to every response.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let id = context.id
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            if let api = APIError.from(error) {
+                response = try Response.json(api.body, status: api.status)
+            } else {
+                context.logger.error("unhandled error: \(error)")
+                let api = APIError(.internalServerError, code: "internal", message: "服务器内部错误，请凭请求编号 \(id) 联系管理员")
+                response = try Response.json(api.body, status: api.status)
+            }
+        }
+        response.headers[.init("X-Request-Id")!] = id
+        let ms = (ContinuousClock.now - start).milliseconds
+        context.logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(ms)ms")
+        return response
+    }
+}
+
+extension Duration {
+    var milliseconds: String {
+        let (s, atto) = components
+        return String(format: "%.1f", Double(s) * 1000 + Double(atto) / 1e15)
+    }
+}

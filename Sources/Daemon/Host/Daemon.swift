@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import Logging
+import PluginAPI
+import ServiceLifecycle
+
+/// How to run a daemon: where its config, data, HTTP listener and admin socket are.
+public struct DaemonOptions: Sendable {
+    /// `plugins.yaml`.
+    public var configPath: String
+    /// The data directory: the LMDB environment lives in `<data>/db`.
+    public var dataDirectory: String
+    /// HTTP host to bind.
+    public var host: String
+    /// HTTP port; 0 picks a free one (reported through `onReady`).
+    public var port: Int
+    /// The admin socket path.
+    public var socketPath: String
+    /// The plugin types available.
+    public var catalog: PluginCatalog
+    /// Resolves bearer tokens.
+    public var authenticator: any Authenticator
+    /// Stop on SIGTERM and SIGINT (off for in-process test daemons).
+    public var handleSignals: Bool
+    /// Skip fsync on commit (tests only).
+    public var noSync: Bool
+
+    public init(configPath: String, dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080,
+                socketPath: String? = nil, catalog: PluginCatalog, authenticator: any Authenticator = NoAuthenticator(),
+                handleSignals: Bool = true, noSync: Bool = false) {
+        self.configPath = configPath
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.socketPath = socketPath ?? dataDirectory + "/admin.sock"
+        self.catalog = catalog
+        self.authenticator = authenticator
+        self.handleSignals = handleSignals
+        self.noSync = noSync
+    }
+}
+
+/// What a started daemon reports once it listens.
+public struct DaemonEndpoints: Sendable {
+    /// The HTTP port bound.
+    public var port: Int
+    /// The admin socket path.
+    public var socketPath: String
+}
+
+/// jiuyed: the plugin host, the HTTP API and the admin socket over one LMDB environment.
+public final class Daemon: Sendable {
+    public let options: DaemonOptions
+    public let host: PluginHost
+    let info: RuntimeInfo
+    let logger: Logger
+    private let group = LockedBox<ServiceGroup?>(nil)
+
+    /// Validates the configuration without touching any data: what `jiuyed check` runs.
+    /// - Returns: the set that would run.
+    public static func check(configPath: String, catalog: PluginCatalog) throws -> PluginSet {
+        try PluginSet.load(path: configPath, catalog: catalog, reservedAdminVerbs: coreVerbNames)
+    }
+
+    static let coreVerbNames: Set<String> = ["help", "status", "plugin list", "plugin reload", "db stats", "db backup", "db reader-check"]
+
+    /// Loads and validates the configuration and opens the database. Nothing listens yet.
+    public init(options: DaemonOptions, logger: Logger) throws {
+        self.options = options
+        self.logger = logger
+        let set = try PluginSet.load(path: options.configPath, catalog: options.catalog, reservedAdminVerbs: Self.coreVerbNames)
+        let store = try CoreStore(dataDirectory: options.dataDirectory, settings: set.settings.storage, noSync: options.noSync)
+        if store.environment.staleReadersCleared > 0 {
+            logger.notice("cleared \(store.environment.staleReadersCleared) stale LMDB reader slot(s)")
+        }
+        host = PluginHost(initial: set, store: store, catalog: options.catalog, configPath: options.configPath,
+                          reservedAdminVerbs: Self.coreVerbNames, logger: logger)
+        info = RuntimeInfo(socketPath: options.socketPath)
+    }
+
+    /// Starts the plugins, serves until shut down (SIGTERM/SIGINT or ``shutdown()``), then stops
+    /// the plugins in reverse order and closes the database.
+    /// - Parameter onReady: called once both the HTTP listener and the admin socket are up.
+    public func run(onReady: @escaping @Sendable (DaemonEndpoints) async -> Void = { _ in }) async throws {
+        defer { host.store.close() }
+        try await host.start()
+        let set = host.current
+        let info = self.info
+        let socketPath = options.socketPath
+        let readiness = Readiness(count: 2) { port in await onReady(DaemonEndpoints(port: port, socketPath: socketPath)) }
+
+        let tableBox = LockedBox<AdminCommandTable?>(nil)
+        let core = CoreAdminCommands.make(host: host, info: info) { tableBox.value }
+        let table = AdminCommandTable(core: core, host: host)
+        tableBox.value = table
+        let admin = try AdminServer(path: socketPath, settings: set.settings.admin, commands: table, logger: logger) {
+            await readiness.arrive(port: nil)
+        }
+        let listenHost = options.host
+        let app = APIServer.application(
+            host: host, authenticator: options.authenticator,
+            address: .hostname(options.host, port: options.port), logger: logger
+        ) { port in
+            info.listen = "\(listenHost):\(port)"
+            await readiness.arrive(port: port)
+        }
+        let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: admin)],
+            gracefulShutdownSignals: options.handleSignals ? [.sigterm, .sigint] : [],
+            logger: logger))
+        group.value = serviceGroup
+        do {
+            try await serviceGroup.run()
+        } catch {
+            await host.stop()
+            throw error
+        }
+        await host.stop()
+        logger.info("jiuyed stopped")
+    }
+
+    /// Asks a running daemon to drain and stop, as SIGTERM does.
+    public func shutdown() async {
+        await group.value?.triggerGracefulShutdown()
+    }
+}
+
+/// Calls back once every listener is up.
+private actor Readiness {
+    var remaining: Int
+    var port = 0
+    let done: @Sendable (Int) async -> Void
+    init(count: Int, done: @escaping @Sendable (Int) async -> Void) {
+        remaining = count
+        self.done = done
+    }
+    func arrive(port: Int?) async {
+        if let port { self.port = port }
+        remaining -= 1
+        if remaining == 0 { await done(self.port) }
+    }
+}

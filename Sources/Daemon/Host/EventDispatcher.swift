@@ -1,0 +1,28 @@
+import PluginAPI
+import Storage
+
+/// Delivers a plugin's events to the hooks of one plugin set, inside the emitting
+/// transaction, each hook seeing its own plugin's collections.
+final class EventDispatcher: Sendable {
+    let environment: Environment
+    private let hooks: [String: [(plugin: PluginID, hook: EventHook)]]
+    /// What each plugin declared it emits.
+    private let declared: [PluginID: Set<String>]
+
+    init(environment: Environment, set: PluginSet) {
+        self.environment = environment
+        hooks = set.hooks
+        declared = Dictionary(uniqueKeysWithValues: set.plugins.map { ($0.id, Set($0.emittedEvents.map(\.name))) })
+    }
+
+    func dispatch(_ event: PluginEvent, from plugin: PluginID, txn: Transaction) throws {
+        guard declared[plugin]?.contains(event.name) == true else {
+            throw PluginError(status: 500, code: "undeclared_event",
+                              message: "plugin \(plugin) emits \(event.name) without declaring it")
+        }
+        for (subscriber, hook) in hooks[event.name] ?? [] {
+            let store = try LMDBPluginStore(plugin: subscriber, environment: environment, events: self)
+            try hook.handler(event, LMDBPluginTransaction(store: store, txn: txn))
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import PluginAPI
+
+/// One configured, registered plugin: its instance and everything it declared.
+struct LoadedPlugin: Sendable {
+    let id: PluginID
+    let version: PluginVersion
+    let label: LocalizedText
+    /// Declared in code and added in `plugins.yaml`.
+    let dependencies: [PluginID]
+    let instance: any Plugin
+    let kinds: [RecordKindSpec]
+    let routes: [RouteSpec]
+    let adminCommands: [AdminCommandSpec]
+    let emittedEvents: [EventSpec]
+    let hooks: [EventHook]
+    let migrations: [PluginMigration]
+    let codeTables: [CodeTable]
+
+    /// The data version the migrations bring the plugin to.
+    var dataVersion: Int { migrations.map(\.version).max() ?? 0 }
+
+    /// Drives `register(into:)` and keeps a snapshot of what it declared.
+    init(instance: any Plugin, dependencies: [PluginID], codeTables: [String: CodeTable]) throws {
+        let type = Swift.type(of: instance)
+        id = type.id
+        version = type.version
+        label = type.label
+        self.dependencies = dependencies
+        self.instance = instance
+        let context = RegistrationContext(pluginID: type.id, codeTables: codeTables)
+        try instance.register(into: context)
+        kinds = context.kinds
+        routes = context.routes
+        adminCommands = context.adminCommands
+        emittedEvents = context.emittedEvents
+        hooks = context.hooks
+        migrations = context.migrations.sorted { $0.version < $1.version }
+        self.codeTables = context.addedCodeTables
+    }
+
+    private init(copy p: LoadedPlugin, kinds: [RecordKindSpec]) {
+        id = p.id; version = p.version; label = p.label; dependencies = p.dependencies; instance = p.instance
+        self.kinds = kinds; routes = p.routes; adminCommands = p.adminCommands; emittedEvents = p.emittedEvents
+        hooks = p.hooks; migrations = p.migrations; codeTables = p.codeTables
+    }
+
+    /// The same plugin with its kinds replaced (after `plugins.yaml` overrides).
+    func with(kinds: [RecordKindSpec]) -> LoadedPlugin { LoadedPlugin(copy: self, kinds: kinds) }
+}

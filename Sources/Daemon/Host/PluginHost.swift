@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import PluginAPI
+import Storage
+
+/// Runs the plugin set: migrations and bootstrap at start, all-or-nothing reload, shutdown in
+/// reverse order. The set being served is readable without waiting (``current``).
+public actor PluginHost {
+    /// Why a bootstrap failed.
+    public struct BootstrapFailure: Error, CustomStringConvertible {
+        public let plugin: PluginID
+        public let underlying: String
+        public var description: String { "plugin \(plugin) failed to start: \(underlying)" }
+    }
+
+    /// Why a plugin's stored data cannot be used.
+    public struct DataTooNew: Error, CustomStringConvertible {
+        public let plugin: PluginID
+        public let found: UInt32
+        public let supported: Int
+        public var description: String {
+            "the data of plugin \(plugin) is at version \(found), newer than this plugin supports (\(supported)); run a newer jiuyed"
+        }
+    }
+
+    /// The set being served and its event dispatcher, swapped together.
+    nonisolated let currentBox: LockedBox<(set: PluginSet, events: EventDispatcher)>
+    /// The set being served.
+    public nonisolated var current: PluginSet { currentBox.value.set }
+    /// The database.
+    public nonisolated let store: CoreStore
+    /// The plugin types this binary has.
+    public nonisolated let catalog: PluginCatalog
+    /// The configuration file `plugin reload` re-reads.
+    public nonisolated let configPath: String
+    nonisolated let logger: Logger
+    nonisolated let reservedAdminVerbs: Set<String>
+    private var started = false
+
+    /// - Parameters:
+    ///   - initial: the set to serve, already loaded and validated.
+    ///   - store: the opened database.
+    ///   - catalog: the plugin types, for reloads.
+    ///   - configPath: the file reloads read.
+    ///   - reservedAdminVerbs: the core's verbs, for reload validation.
+    public init(initial: PluginSet, store: CoreStore, catalog: PluginCatalog, configPath: String,
+                reservedAdminVerbs: Set<String>, logger: Logger) {
+        currentBox = LockedBox((initial, EventDispatcher(environment: store.environment, set: initial)))
+        self.store = store
+        self.catalog = catalog
+        self.configPath = configPath
+        self.reservedAdminVerbs = reservedAdminVerbs
+        self.logger = logger
+    }
+
+    /// A plugin's store.
+    public nonisolated func pluginStore(_ id: PluginID) throws -> any PluginStore {
+        try LMDBPluginStore(plugin: id, environment: store.environment, events: currentBox.value.events)
+    }
+
+    /// Runs migrations and bootstraps every plugin in order. On failure the plugins already
+    /// started are shut down in reverse and the error is thrown.
+    public func start() async throws {
+        try await bootstrap(currentBox.value)
+        started = true
+    }
+
+    /// Re-reads the configuration file and swaps in the new set, or leaves the old one serving.
+    /// - Returns: the new set.
+    @discardableResult
+    public func reload() async throws -> PluginSet {
+        let next = try PluginSet.load(path: configPath, catalog: catalog, reservedAdminVerbs: reservedAdminVerbs)
+        let serving = (set: next, events: EventDispatcher(environment: store.environment, set: next))
+        try await bootstrap(serving)
+        let old = currentBox.value.set
+        currentBox.value = serving
+        if next.settings != old.settings {
+            logger.notice("plugins.yaml: settings outside plugins take effect at the next restart")
+        }
+        await shutdown(old)
+        logger.notice("plugin set reloaded", metadata: ["plugins": "\(next.pluginIDs.map(\.rawValue))"])
+        return next
+    }
+
+    /// Shuts the serving set down in reverse dependency order.
+    public func stop() async {
+        guard started else { return }
+        started = false
+        await shutdown(current)
+    }
+
+    private func shutdown(_ set: PluginSet) async {
+        for p in set.plugins.reversed() {
+            do {
+                try await p.instance.shutdown()
+            } catch {
+                logger.error("plugin \(p.id) failed to shut down: \(error)")
+            }
+        }
+    }
+
+    private func bootstrap(_ serving: (set: PluginSet, events: EventDispatcher)) async throws {
+        let set = serving.set
+        try migrate(set, events: serving.events)
+        var done: [LoadedPlugin] = []
+        for p in set.plugins {
+            var pluginLogger = logger
+            pluginLogger[metadataKey: "plugin"] = "\(p.id)"
+            let pluginStore = try LMDBPluginStore(plugin: p.id, environment: store.environment, events: serving.events)
+            let context = BootstrapContext(store: pluginStore, logger: pluginLogger)
+            do {
+                try await p.instance.bootstrap(context)
+                done.append(p)
+            } catch {
+                for q in done.reversed() { try? await q.instance.shutdown() }
+                throw BootstrapFailure(plugin: p.id, underlying: "\(error)")
+            }
+        }
+    }
+
+    /// Every pending plugin migration, in dependency order, in one write transaction.
+    private func migrate(_ set: PluginSet, events: EventDispatcher) throws {
+        var pending: [(LoadedPlugin, [PluginMigration])] = []
+        for p in set.plugins {
+            let stored = try store.dataVersion(of: p.id)
+            if Int(stored) > p.dataVersion { throw DataTooNew(plugin: p.id, found: stored, supported: p.dataVersion) }
+            let steps = p.migrations.filter { $0.version > Int(stored) }
+            if !steps.isEmpty { pending.append((p, steps)) }
+        }
+        guard !pending.isEmpty else { return }
+        let stores = try pending.map { try LMDBPluginStore(plugin: $0.0.id, environment: store.environment, events: events) }
+        try store.environment.write { txn in
+            for ((plugin, steps), pluginStore) in zip(pending, stores) {
+                let view = LMDBPluginTransaction(store: pluginStore, txn: txn)
+                for step in steps { try step.apply(view) }
+                try store.meta.put(txn, CoreStore.dataVersionKey(plugin.id), UInt32(plugin.dataVersion))
+            }
+        }
+        for (plugin, steps) in pending {
+            for step in steps { logger.notice("migrated \(plugin.id) to data version \(step.version): \(step.summary)") }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import AdminProtocol
+import Daemon
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import PluginAPI
+
+/// A jiuyed running in the test's process on a temporary LMDB, with real HTTP on loopback and
+/// the real admin socket: what plugin authors test against.
+///
+/// ```swift
+/// let daemon = try await TestDaemon.start(plugins: [MyPlugin.self], config: """
+///     plugins:
+///       my-plugin: {}
+///     """)
+/// defer { Task { try await daemon.stop() } }
+/// let response = try await daemon.request(.get, "/api/v1/health")
+/// #expect(response.status == 200)
+/// ```
+public final class TestDaemon: Sendable {
+    /// The daemon.
+    public let daemon: Daemon
+    /// The HTTP port it listens on (127.0.0.1).
+    public let port: Int
+    /// The temporary directory holding config, data and socket; removed by ``stop()``.
+    public let directory: String
+    /// The configuration file it reads (and `plugin reload` re-reads).
+    public let configPath: String
+    /// The admin socket.
+    public let socketPath: String
+    private let task: Task<Void, Error>
+
+    /// `http://127.0.0.1:<port>`.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private init(daemon: Daemon, port: Int, directory: String, task: Task<Void, Error>) {
+        self.daemon = daemon
+        self.port = port
+        self.directory = directory
+        self.configPath = daemon.options.configPath
+        self.socketPath = daemon.options.socketPath
+        self.task = task
+    }
+
+    /// Boots a daemon with `config` as its `plugins.yaml`.
+    /// - Parameters:
+    ///   - plugins: plugin types to offer besides (or instead of) the built-in ones.
+    ///   - builtins: the built-in plugin types to offer as well (pass `[]` for none).
+    ///   - config: the text of `plugins.yaml`.
+    ///   - tokens: bearer tokens the daemon accepts, with their principals.
+    public static func start(
+        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String,
+        tokens: [String: Principal] = [:]
+    ) async throws -> TestDaemon {
+        let directory = FileManager.default.temporaryDirectory.path + "/jiuye-test-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let configPath = directory + "/plugins.yaml"
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        var logger = Logger(label: "jiuyed-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["JIUYE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        let options = DaemonOptions(
+            configPath: configPath, dataDirectory: directory + "/data", host: "127.0.0.1", port: 0,
+            socketPath: directory + "/admin.sock", catalog: PluginCatalog(builtins + plugins),
+            authenticator: StaticTokenAuthenticator(tokens), handleSignals: false, noSync: true)
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(options: options, logger: logger)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        let (ready, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task {
+            defer { continuation.finish() }
+            try await daemon.run { endpoints in continuation.yield(endpoints.port) }
+        }
+        var iterator = ready.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try? FileManager.default.removeItem(atPath: directory)
+            try await task.value
+            throw TestDaemonError.didNotStart
+        }
+        return TestDaemon(daemon: daemon, port: port, directory: directory, task: task)
+    }
+
+    /// Stops the daemon as SIGTERM would and removes its directory.
+    public func stop() async throws {
+        await daemon.shutdown()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await task.value
+    }
+
+    /// Replaces `plugins.yaml` (then call ``admin(_:)`` with `plugin reload`).
+    public func writeConfig(_ text: String) throws {
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Sends an admin command over the real socket.
+    public func admin(_ words: String...) throws -> AdminResponse {
+        try AdminClient(path: socketPath, timeout: 10).send(words)
+    }
+
+    /// The store of one plugin, to check what its routes and hooks wrote.
+    public func store(of plugin: PluginID) throws -> any PluginStore {
+        try daemon.host.pluginStore(plugin)
+    }
+
+    /// Sends an HTTP request over loopback.
+    /// - Parameters:
+    ///   - method: the method.
+    ///   - path: the path, e.g. `/api/v1/health`.
+    ///   - body: a JSON body, if any.
+    ///   - rawBody: raw bytes instead of JSON.
+    ///   - token: a bearer token.
+    public func request(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, rawBody: Data? = nil,
+                        token: String? = nil) async throws -> TestResponse {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = method.rawValue
+        if let body {
+            request.httpBody = try body.jsonData()
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let rawBody {
+            request.httpBody = rawBody
+        }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
+        return TestResponse(status: http.statusCode, headers: headers, body: data)
+    }
+}
+
+/// An HTTP response as a test sees it.
+public struct TestResponse: Sendable {
+    /// The status code.
+    public let status: Int
+    /// Headers, names lowercased.
+    public let headers: [String: String]
+    /// The raw body.
+    public let body: Data
+
+    /// The body decoded as JSON.
+    public var json: JSONValue {
+        get throws { try JSONDecoder().decode(JSONValue.self, from: body) }
+    }
+
+    /// The `error.code` of a JSON error body.
+    public var errorCode: String? { (try? json)?["error"]?["code"]?.stringValue }
+}
+
+/// Why a test daemon could not be had.
+public enum TestDaemonError: Error {
+    case didNotStart
+}

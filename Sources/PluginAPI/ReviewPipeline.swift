@@ -1,0 +1,69 @@
+/// One level of review, taken by one staff role.
+public struct ReviewStage: Sendable, Hashable, Codable {
+    /// The reviewing role.
+    public var role: Role
+    public init(_ role: Role) { self.role = role }
+}
+
+/// The multi-level review a record passes after the student submits it, by default
+/// 辅导员 → 学院 → 学校. Institutions may set other stages per kind in `plugins.yaml`.
+public struct ReviewPipeline: Sendable, Hashable {
+    /// Where a resubmitted record starts again.
+    public enum Resubmission: String, Sendable, Hashable, Codable {
+        /// At the first level.
+        case firstStage = "first-stage"
+        /// At the level that rejected it.
+        case rejectingStage = "rejecting-stage"
+    }
+
+    /// The levels, lowest first.
+    public var stages: [ReviewStage]
+    /// Where a resubmission restarts.
+    public var resubmission: Resubmission
+
+    public init(stages: [ReviewStage], resubmission: Resubmission = .firstStage) {
+        self.stages = stages
+        self.resubmission = resubmission
+    }
+
+    /// counselor → college → school.
+    public static let standard = ReviewPipeline(stages: [.init(.counselor), .init(.college), .init(.school)])
+
+    /// State ids: `draft`, `pending:<role>`, `rejected:<role>`, `approved`.
+    public static func pendingState(_ role: Role) -> String { "pending:\(role.rawValue)" }
+    /// The state of a record rejected at `role`'s level and awaiting the student's fix.
+    public static func rejectedState(_ role: Role) -> String { "rejected:\(role.rawValue)" }
+
+    /// The pipeline as states and transitions, so the engine runs one shape for everything.
+    public var workflow: Workflow {
+        var states = [WorkflowState("draft", LocalizedText("已保存未提交", en: "saved, not submitted"))]
+        var transitions: [WorkflowTransition] = []
+        let first = stages.first.map { Self.pendingState($0.role) } ?? "approved"
+        transitions.append(.init(from: ["draft"], action: "submit", to: first, roles: [.student],
+                                 label: LocalizedText("提交", en: "submit")))
+        for (i, stage) in stages.enumerated() {
+            let pending = Self.pendingState(stage.role), rejected = Self.rejectedState(stage.role)
+            let next = i + 1 < stages.count ? Self.pendingState(stages[i + 1].role) : "approved"
+            states.append(WorkflowState(pending, LocalizedText("待\(stage.role.label.zh)审核", en: "awaiting \(stage.role.label.en) review")))
+            states.append(WorkflowState(rejected, LocalizedText("\(stage.role.label.zh)审核未通过待修改", en: "rejected by \(stage.role.label.en), awaiting fix")))
+            transitions.append(.init(from: [pending], action: "approve", to: next, roles: [stage.role],
+                                     label: LocalizedText("通过", en: "approve")))
+            transitions.append(.init(from: [pending], action: "reject", to: rejected, roles: [stage.role],
+                                     label: LocalizedText("不通过", en: "reject"), requiresReason: true))
+            let restart = resubmission == .firstStage ? first : pending
+            transitions.append(.init(from: [rejected], action: "resubmit", to: restart, roles: [.student],
+                                     label: LocalizedText("修改后重新提交", en: "resubmit")))
+        }
+        states.append(WorkflowState("approved", LocalizedText("审核通过", en: "approved"), final: true))
+        return Workflow(initial: "draft", states: states, transitions: transitions)
+    }
+
+    /// Problems with the stages: none, non-staff roles, repeats.
+    public func problems() -> [String] {
+        var out: [String] = []
+        if stages.isEmpty { out.append("a review needs at least one stage") }
+        for s in stages where !s.role.isStaff { out.append("role \"\(s.role.rawValue)\" cannot review; use counselor, college or school") }
+        if Set(stages.map(\.role)).count != stages.count { out.append("a role appears twice among the stages") }
+        return out
+    }
+}

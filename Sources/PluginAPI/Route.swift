@@ -1,0 +1,153 @@
+import Foundation
+
+/// An HTTP method a plugin route answers.
+public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
+    case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
+}
+
+/// What a plugin route handler receives. The core has already authenticated the caller,
+/// checked the route's roles and decoded nothing beyond the path: the body is raw bytes.
+public struct RouteRequest: Sendable {
+    /// The caller.
+    public var principal: Principal
+    /// Path parameters by name: `:id` in `agreements/:id/accept` arrives as `parameters["id"]`.
+    public var parameters: [String: String]
+    /// Query items by name (the last value wins when a name repeats).
+    public var query: [String: String]
+    /// The request body (capped by the core).
+    public var body: Data
+    /// The request id, for logs and error reports.
+    public var requestID: String
+    /// The plugin's data, through the core.
+    public var store: any PluginStore
+    /// A logger carrying the request id.
+    public var logger: Logger
+
+    public init(
+        principal: Principal, parameters: [String: String], query: [String: String], body: Data,
+        requestID: String, store: any PluginStore, logger: Logger
+    ) {
+        self.principal = principal
+        self.parameters = parameters
+        self.query = query
+        self.body = body
+        self.requestID = requestID
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Decodes the JSON body as `T`; a malformed body becomes a 400 naming the field.
+    public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: body)
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw PluginError.badRequest("缺少字段 \(key.stringValue)", field: (ctx.codingPath + [key]).dottedPath)
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw PluginError.badRequest("字段类型错误: \(ctx.debugDescription)", field: ctx.codingPath.dottedPath)
+        } catch let DecodingError.valueNotFound(_, ctx) {
+            throw PluginError.badRequest("字段不能为空", field: ctx.codingPath.dottedPath)
+        } catch let DecodingError.dataCorrupted(ctx) {
+            throw PluginError.badRequest("请求体不是有效的 JSON: \(ctx.debugDescription)", field: ctx.codingPath.dottedPath)
+        }
+    }
+}
+
+extension Array where Element == CodingKey {
+    /// `a.b[2].c` from a coding path.
+    var dottedPath: String? {
+        guard !isEmpty else { return nil }
+        var out = ""
+        for k in self {
+            if let i = k.intValue { out += "[\(i)]" } else { out += out.isEmpty ? k.stringValue : ".\(k.stringValue)" }
+        }
+        return out
+    }
+}
+
+/// What a plugin route handler answers.
+public struct RouteResponse: Sendable {
+    /// The HTTP status.
+    public var status: Int
+    /// The JSON body; nil for an empty body.
+    public var body: JSONValue?
+
+    public init(status: Int = 200, body: JSONValue?) {
+        self.status = status
+        self.body = body
+    }
+
+    /// 200 with `value` encoded as JSON.
+    public static func ok(_ value: some Encodable) throws -> RouteResponse {
+        RouteResponse(status: 200, body: try JSONValue(encoding: value))
+    }
+
+    /// 204 No Content.
+    public static let noContent = RouteResponse(status: 204, body: nil)
+}
+
+/// A route a plugin adds beyond the generic record routes.
+public struct RouteSpec: Sendable {
+    /// The method.
+    public var method: HTTPMethod
+    /// The path under `/api/v1/<plugin id>/`, with `:name` parameters, e.g. `invitations/:id/accept`.
+    public var path: String
+    /// The roles that may call it. The core answers 401/403 before the handler runs.
+    public var roles: Set<Role>
+    /// One line for the OpenAPI document.
+    public var summary: LocalizedText
+    /// The request body's shape, or nil for none.
+    public var input: JSONSchema?
+    /// The response body's shape.
+    public var output: JSONSchema
+    /// The handler.
+    public var handler: @Sendable (RouteRequest) async throws -> RouteResponse
+
+    public init(
+        method: HTTPMethod, path: String, roles: Set<Role>, summary: LocalizedText,
+        input: JSONSchema?, output: JSONSchema,
+        handler: @escaping @Sendable (RouteRequest) async throws -> RouteResponse
+    ) {
+        self.method = method
+        self.path = path
+        self.roles = roles
+        self.summary = summary
+        self.input = input
+        self.output = output
+        self.handler = handler
+    }
+
+    /// The path's segments; `:name` segments are parameters.
+    public var segments: [String] { path.split(separator: "/").map(String.init) }
+}
+
+/// An error a plugin throws to answer with a status, a code and a message (in Chinese, for users).
+public struct PluginError: Error, Sendable, Equatable {
+    /// The HTTP status.
+    public var status: Int
+    /// A stable English code clients branch on, e.g. `invalid_field`.
+    public var code: String
+    /// The message users read.
+    public var message: String
+    /// The field it is about, if any.
+    public var field: String?
+
+    public init(status: Int, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    /// 400 with code `bad_request`.
+    public static func badRequest(_ message: String, field: String? = nil) -> PluginError {
+        PluginError(status: 400, code: "bad_request", message: message, field: field)
+    }
+    /// 404 with code `not_found`: also the answer for records outside the caller's scope.
+    public static func notFound(_ message: String = "记录不存在") -> PluginError {
+        PluginError(status: 404, code: "not_found", message: message)
+    }
+    /// 409 with code `conflict`.
+    public static func conflict(_ message: String) -> PluginError {
+        PluginError(status: 409, code: "conflict", message: message)
+    }
+}

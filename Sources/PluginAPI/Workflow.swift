@@ -1,0 +1,104 @@
+/// A state a record can be in.
+public struct WorkflowState: Sendable, Hashable {
+    /// The state's id, e.g. `sealing`.
+    public var id: String
+    /// The label users read, e.g. 盖章中.
+    public var label: LocalizedText
+    /// Whether no transition leaves it normally (completed, withdrawn …).
+    public var isFinal: Bool
+
+    public init(_ id: String, _ label: LocalizedText, final isFinal: Bool = false) {
+        self.id = id
+        self.label = label
+        self.isFinal = isFinal
+    }
+}
+
+/// A role-guarded move `(from, action) → to`. Only transitions change a record's state.
+public struct WorkflowTransition: Sendable, Hashable {
+    /// The states it leaves from.
+    public var from: [String]
+    /// The action's name, e.g. `approve`.
+    public var action: String
+    /// The state it leads to.
+    public var to: String
+    /// The roles that may take it. Empty: only the core or a plugin's event hook may take it
+    /// (e.g. an agreement becoming 已解约 when a termination is approved).
+    public var roles: Set<Role>
+    /// The label on the button, e.g. 通过.
+    public var label: LocalizedText
+    /// Whether the actor must give a reason (rejections, declines).
+    public var requiresReason: Bool
+
+    public init(
+        from: [String], action: String, to: String, roles: Set<Role>, label: LocalizedText,
+        requiresReason: Bool = false
+    ) {
+        self.from = from
+        self.action = action
+        self.to = to
+        self.roles = roles
+        self.label = label
+        self.requiresReason = requiresReason
+    }
+}
+
+/// States and transitions as data, the one shape the engine runs for every plugin.
+public struct Workflow: Sendable, Hashable {
+    /// Where a new record starts.
+    public var initial: String
+    /// Every state.
+    public var states: [WorkflowState]
+    /// Every allowed move.
+    public var transitions: [WorkflowTransition]
+
+    public init(initial: String, states: [WorkflowState], transitions: [WorkflowTransition]) {
+        self.initial = initial
+        self.states = states
+        self.transitions = transitions
+    }
+
+    /// The transition for `action` out of `state`, or nil when none exists.
+    public func transition(from state: String, action: String) -> WorkflowTransition? {
+        transitions.first { $0.from.contains(state) && $0.action == action }
+    }
+
+    /// The problems with this workflow: unknown states, ambiguous actions, unreachable states.
+    /// An empty list means it is sound.
+    public func problems() -> [String] {
+        var out: [String] = []
+        let ids = Set(states.map(\.id))
+        if ids.count != states.count { out.append("duplicate state ids") }
+        if !ids.contains(initial) { out.append("initial state \"\(initial)\" is not declared") }
+        var seen = Set<String>()
+        for t in transitions {
+            for f in t.from where !ids.contains(f) { out.append("transition \"\(t.action)\" leaves unknown state \"\(f)\"") }
+            if !ids.contains(t.to) { out.append("transition \"\(t.action)\" leads to unknown state \"\(t.to)\"") }
+            for f in t.from where !seen.insert("\(f)/\(t.action)").inserted {
+                out.append("action \"\(t.action)\" is declared twice from state \"\(f)\"")
+            }
+        }
+        var reached: Set<String> = [initial]
+        var frontier = [initial]
+        while let s = frontier.popLast() {
+            for t in transitions where t.from.contains(s) && reached.insert(t.to).inserted { frontier.append(t.to) }
+        }
+        for s in states where !reached.contains(s.id) { out.append("state \"\(s.id)\" cannot be reached from \"\(initial)\"") }
+        return out
+    }
+
+    /// A description for listings.
+    public var json: JSONValue {
+        [
+            "initial": .string(initial),
+            "states": .array(states.map { ["id": .string($0.id), "label": .string($0.label.zh), "final": .bool($0.isFinal)] }),
+            "transitions": .array(transitions.map { t in
+                [
+                    "from": .array(t.from.map { .string($0) }), "action": .string(t.action), "to": .string(t.to),
+                    "roles": .array(t.roles.sorted().map { .string($0.rawValue) }),
+                    "label": .string(t.label.zh), "requiresReason": .bool(t.requiresReason),
+                ]
+            }),
+        ]
+    }
+}

@@ -1,0 +1,41 @@
+import PluginAPI
+
+/// 就业信息 (毕业去向登记): where a graduate goes, with proof, reviewed at three levels.
+public struct EmploymentInfoPlugin: Plugin {
+    public static let id: PluginID = "employment-info"
+    public static let version: PluginVersion = "0.1.0"
+    public static let label = LocalizedText("就业信息", en: "graduation destination")
+    /// The destination is registered against the student's graduate record.
+    public static let dependencies: [PluginID] = ["source-info"]
+
+    public init(configuration: EmptyConfiguration) {}
+
+    public func register(into context: RegistrationContext) throws {
+        let employer = "单位信息", study = "升学信息", abroad = "留学信息", proof = "证明材料"
+        context.recordKind(RecordKindSpec(
+            id: "employment-info", label: Self.label,
+            fields: [
+                FieldSpec("destination", LocalizedText("毕业去向", en: "destination"), .code(table: "destination"), required: true, national: 1, indexed: true),
+                FieldSpec("employerName", LocalizedText("单位名称", en: "employer"), .text(maxLength: 128), national: 2, indexed: true, group: employer),
+                FieldSpec("employerCreditCode", LocalizedText("统一社会信用代码", en: "credit code"), .creditCode, national: 3, indexed: true, group: employer),
+                FieldSpec("employerNature", LocalizedText("单位性质", en: "employer type"), .code(table: "employer-nature"), national: 4, indexed: true, group: employer),
+                FieldSpec("industry", LocalizedText("单位行业", en: "industry"), .code(table: "industry"), national: 5, indexed: true, group: employer),
+                FieldSpec("employerRegionCode", LocalizedText("单位所在地", en: "employer region"), .regionCode, national: 6, indexed: true, group: employer),
+                FieldSpec("employerAddress", LocalizedText("单位地址", en: "employer address"), .text(maxLength: 200), national: 7, group: employer),
+                FieldSpec("jobCategory", LocalizedText("工作职位类别", en: "job category"), .code(table: "job-category"), national: 8, group: employer),
+                FieldSpec("contactName", LocalizedText("联系人", en: "contact"), .text(maxLength: 64), national: 9, group: employer),
+                FieldSpec("contactPhone", LocalizedText("联系电话", en: "contact phone"), .text(maxLength: 32), national: 10, group: employer),
+                FieldSpec("contactEmail", LocalizedText("联系邮箱", en: "contact email"), .email, national: 11, group: employer),
+                FieldSpec("signedDate", LocalizedText("签约日期", en: "signing date"), .date, national: 12, group: employer),
+                FieldSpec("studySchool", LocalizedText("升学院校", en: "school of further study"), .text(maxLength: 128), national: 13, group: study),
+                FieldSpec("studyMajor", LocalizedText("升学专业", en: "major of further study"), .text(maxLength: 128), national: 14, group: study),
+                FieldSpec("abroadCountry", LocalizedText("留学国家地区", en: "country or region of study"), .text(maxLength: 64), national: 15, group: abroad),
+                FieldSpec("abroadSchoolZh", LocalizedText("留学院校中文名称", en: "school (Chinese)"), .text(maxLength: 128), national: 16, group: abroad),
+                FieldSpec("abroadSchoolEn", LocalizedText("留学院校外文名称", en: "school (foreign)"), .text(maxLength: 128), national: 17, group: abroad),
+                FieldSpec("abroadMajorZh", LocalizedText("留学专业中文名称", en: "major (Chinese)"), .text(maxLength: 128), national: 18, group: abroad),
+                FieldSpec("abroadMajorEn", LocalizedText("留学专业外文名称", en: "major (foreign)"), .text(maxLength: 128), national: 19, group: abroad),
+                FieldSpec("proofFile", LocalizedText("证明材料", en: "proof"), .file, group: proof),
+            ],
+            process: .review(.standard), cardinality: .onePerStudent))
+    }
+}

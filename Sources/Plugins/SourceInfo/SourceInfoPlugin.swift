@@ -1,0 +1,22 @@
+import PluginAPI
+
+/// 生源信息: the graduate record each student verifies and staff review at three levels.
+public struct SourceInfoPlugin: Plugin {
+    public static let id: PluginID = "source-info"
+    public static let version: PluginVersion = "0.1.0"
+    public static let label = LocalizedText("生源信息", en: "graduate record")
+
+    public init(configuration: EmptyConfiguration) {}
+
+    public func register(into context: RegistrationContext) throws {
+        context.codeTable(Self.studyMode)
+        context.recordKind(RecordKindSpec(
+            id: "source-info", label: Self.label, fields: Self.fields,
+            process: .review(.standard), cardinality: .onePerStudent))
+    }
+
+    /// 学习形式.
+    static let studyMode = CodeTable(
+        id: "study-mode", label: LocalizedText("学习形式", en: "study mode"),
+        entries: [CodeEntry("1", "全日制"), CodeEntry("2", "非全日制")])
+}

@@ -1,0 +1,89 @@
+/// A secondary index: a duplicate-sorted database from a term (a field value) to primary keys.
+///
+/// Indexes are kept by ``IndexedTable``, which updates them in the same transaction as the
+/// record, so an aborted write leaves neither the record nor its index entries.
+public struct SecondaryIndex<Key: StorageKey, Value: StorageValue>: Sendable {
+    /// The index's name, e.g. `idx/source-info/college`.
+    public let name: String
+    /// The duplicate-sorted database underneath.
+    public let database: Database
+    /// The encoded terms a value is filed under (none, one, or several).
+    let terms: @Sendable (Value) -> [[UInt8]]
+
+    /// Opens (creating if needed) an index.
+    /// - Parameters:
+    ///   - name: the database name.
+    ///   - terms: the encoded terms of a value; return `[]` to leave a value out of the index.
+    public init(_ environment: Environment, name: String, terms: @escaping @Sendable (Value) -> [[UInt8]]) throws {
+        self.name = name
+        self.database = try environment.database(name, options: .duplicates)
+        self.terms = terms
+    }
+
+    /// An index on one typed term per value (nil leaves the value out).
+    public init<Term: StorageKey>(_ environment: Environment, name: String, term: @escaping @Sendable (Value) -> Term?) throws {
+        try self.init(environment, name: name) { value in term(value).map { [$0.keyBytes] } ?? [] }
+    }
+
+    /// Primary keys filed under `term`, in key order.
+    public func keys(_ txn: Transaction, matching term: some StorageKey) throws -> [Key] {
+        try txn.duplicates(database, term.keyBytes).map { bytes in
+            try bytes.withUnsafeBytes { try Key(keyBytes: $0) }
+        }
+    }
+
+    /// How many primary keys are filed under `term`.
+    public func count(_ txn: Transaction, matching term: some StorageKey) throws -> Int {
+        try txn.withCursor(database) { c in try c.find(term.keyBytes) == nil ? 0 : c.duplicateCount() }
+    }
+
+    /// Visits (term, primary key) pairs whose term starts with `prefix`, until `body` returns false.
+    public func scan(_ txn: Transaction, prefix: KeyPrefix, _ body: (UnsafeRawBufferPointer, Key) throws -> Bool) throws {
+        try txn.scan(database, prefix.range) { term, key in try body(term, try Key(keyBytes: key)) }
+    }
+}
+
+/// A table whose secondary indexes follow every write, in the same transaction.
+public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
+    /// The primary table.
+    public let primary: Table<Key, Value>
+    /// The indexes kept alongside.
+    public let indexes: [SecondaryIndex<Key, Value>]
+
+    /// Combines a primary table with its indexes.
+    public init(primary: Table<Key, Value>, indexes: [SecondaryIndex<Key, Value>]) {
+        self.primary = primary
+        self.indexes = indexes
+    }
+
+    /// The value for `key`, or nil.
+    public func get(_ txn: Transaction, _ key: Key) throws -> Value? { try primary.get(txn, key) }
+
+    /// Stores `value` and moves its index entries from the old value's terms to the new ones.
+    public func put(_ txn: Transaction, _ key: Key, _ value: Value) throws {
+        let old = try primary.get(txn, key)
+        let keyBytes = key.keyBytes
+        for index in indexes {
+            let before = old.map(index.terms) ?? []
+            let after = index.terms(value)
+            for term in before where !after.contains(term) {
+                try txn.delete(index.database, term, value: keyBytes)
+            }
+            for term in after where !before.contains(term) {
+                try txn.put(index.database, term, keyBytes)
+            }
+        }
+        try primary.put(txn, key, value)
+    }
+
+    /// Deletes `key` and its index entries. - Returns: whether it was there.
+    @discardableResult
+    public func delete(_ txn: Transaction, _ key: Key) throws -> Bool {
+        guard let old = try primary.get(txn, key) else { return false }
+        let keyBytes = key.keyBytes
+        for index in indexes {
+            for term in index.terms(old) { try txn.delete(index.database, term, value: keyBytes) }
+        }
+        return try primary.delete(txn, key)
+    }
+}

@@ -1,0 +1,49 @@
+import CLMDB
+
+/// Errors raised by the storage layer. Every LMDB return code that is not success becomes one of these.
+public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// An LMDB call failed; `code` is the raw return code, `operation` names the call.
+    case lmdb(code: Int32, operation: String)
+    /// The data file was written by a newer jiuyed than this one.
+    case schemaTooNew(found: UInt32, supported: UInt32)
+    /// A schema migration is missing for a version step.
+    case missingMigration(from: UInt32)
+    /// The backup target already holds a data file.
+    case backupTargetNotEmpty(path: String)
+    /// A key or value could not be decoded.
+    case corrupt(String)
+    /// A key was empty or longer than LMDB allows.
+    case invalidKey(String)
+    /// The map cannot grow past the configured ceiling.
+    case mapCeilingReached(bytes: Int)
+
+    public var description: String {
+        switch self {
+        case .lmdb(let code, let operation):
+            return "\(operation): \(String(cString: mdb_strerror(code))) (\(code))"
+        case .schemaTooNew(let found, let supported):
+            return "the data file has schema version \(found), newer than this jiuyed supports (\(supported)); run a newer jiuyed or restore a backup"
+        case .missingMigration(let from):
+            return "no migration from schema version \(from)"
+        case .backupTargetNotEmpty(let path):
+            return "backup target \(path) already holds data.mdb; choose an empty directory"
+        case .corrupt(let what):
+            return "corrupt data: \(what)"
+        case .invalidKey(let what):
+            return "invalid key: \(what)"
+        case .mapCeilingReached(let bytes):
+            return "the LMDB map reached its ceiling of \(bytes) bytes"
+        }
+    }
+
+    /// True for `MDB_MAP_FULL`, which the write path answers by growing the map.
+    public var isMapFull: Bool {
+        if case .lmdb(let code, _) = self { return code == MDB_MAP_FULL }
+        return false
+    }
+}
+
+@inline(__always)
+func check(_ rc: Int32, _ operation: @autoclosure () -> String) throws {
+    if rc != MDB_SUCCESS { throw StorageError.lmdb(code: rc, operation: operation()) }
+}

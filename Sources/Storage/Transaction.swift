@@ -1,0 +1,118 @@
+import CLMDB
+
+/// One LMDB transaction, valid only inside the closure that received it.
+///
+/// Do not store it or pass it out of that closure: LMDB frees it when the closure ends.
+public final class Transaction {
+    let handle: OpaquePointer
+    /// Whether this is a read-only snapshot.
+    public let readOnly: Bool
+    /// Sticky: set when any operation hit `MDB_MAP_FULL`, so the environment grows and retries
+    /// even when the caller turned the error into another one.
+    var mapFull = false
+
+    init(handle: OpaquePointer, readOnly: Bool) {
+        self.handle = handle
+        self.readOnly = readOnly
+    }
+
+    private func fail(_ rc: Int32, _ op: String) -> StorageError {
+        if rc == MDB_MAP_FULL { mapFull = true }
+        return StorageError.lmdb(code: rc, operation: op)
+    }
+
+    /// Reads the value for `key`, or nil.
+    public func get(_ db: Database, _ key: [UInt8]) throws -> [UInt8]? {
+        try withValue(db, key) { Array($0) }
+    }
+
+    /// Calls `body` with the stored bytes for `key` without copying them; nil if absent.
+    public func withValue<R>(_ db: Database, _ key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        try key.withMDBVal { k in
+            var k = k
+            var v = MDB_val()
+            let rc = mdb_get(handle, db.dbi, &k, &v)
+            if rc == MDB_NOTFOUND { return nil }
+            guard rc == MDB_SUCCESS else { throw fail(rc, "mdb_get \(db.name)") }
+            return try body(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+        }
+    }
+
+    /// Whether `key` is present.
+    public func contains(_ db: Database, _ key: [UInt8]) throws -> Bool {
+        try withValue(db, key) { _ in true } ?? false
+    }
+
+    /// Stores `value` under `key`. In a duplicate-sorted database it adds one more value.
+    /// - Parameters:
+    ///   - noOverwrite: refuse when the key exists; returns false then.
+    /// - Returns: true when written.
+    @discardableResult
+    public func put(_ db: Database, _ key: [UInt8], _ value: [UInt8], noOverwrite: Bool = false) throws -> Bool {
+        try key.withMDBVal { k in
+            try value.withMDBVal { v in
+                var k = k, v = v
+                var flags: UInt32 = 0
+                if noOverwrite { flags |= db.duplicateSort ? UInt32(MDB_NODUPDATA) : UInt32(MDB_NOOVERWRITE) }
+                let rc = mdb_put(handle, db.dbi, &k, &v, flags)
+                if rc == MDB_KEYEXIST { return false }
+                guard rc == MDB_SUCCESS else { throw fail(rc, "mdb_put \(db.name)") }
+                return true
+            }
+        }
+    }
+
+    /// Deletes `key` (and, in a duplicate-sorted database, only `value` when given).
+    /// - Returns: whether anything was deleted.
+    @discardableResult
+    public func delete(_ db: Database, _ key: [UInt8], value: [UInt8]? = nil) throws -> Bool {
+        try key.withMDBVal { k in
+            var k = k
+            let rc: Int32
+            if let value {
+                rc = try value.withMDBVal { v in
+                    var v = v
+                    return mdb_del(handle, db.dbi, &k, &v)
+                }
+            } else {
+                rc = mdb_del(handle, db.dbi, &k, nil)
+            }
+            if rc == MDB_NOTFOUND { return false }
+            guard rc == MDB_SUCCESS else { throw fail(rc, "mdb_del \(db.name)") }
+            return true
+        }
+    }
+
+    /// Removes every entry of `db`, keeping the database itself.
+    public func clear(_ db: Database) throws {
+        let rc = mdb_drop(handle, db.dbi, 0)
+        guard rc == MDB_SUCCESS else { throw fail(rc, "mdb_drop \(db.name)") }
+    }
+
+    /// Number of entries (counting every duplicate) in `db`.
+    public func count(_ db: Database) throws -> Int {
+        var stat = MDB_stat()
+        try check(mdb_stat(handle, db.dbi, &stat), "mdb_stat \(db.name)")
+        return stat.ms_entries
+    }
+
+    /// Opens a cursor; it is closed when `body` returns.
+    public func withCursor<R>(_ db: Database, _ body: (Cursor) throws -> R) throws -> R {
+        var cursor: OpaquePointer?
+        let rc = mdb_cursor_open(handle, db.dbi, &cursor)
+        guard rc == MDB_SUCCESS, let cursor else { throw fail(rc, "mdb_cursor_open \(db.name)") }
+        defer { mdb_cursor_close(cursor) }
+        return try body(Cursor(handle: cursor, database: db, transaction: self))
+    }
+
+    func noteFailure(_ rc: Int32, _ op: String) -> StorageError { fail(rc, op) }
+}
+
+extension Array where Element == UInt8 {
+    @inline(__always)
+    func withMDBVal<R>(_ body: (MDB_val) throws -> R) throws -> R {
+        try withUnsafeBytes { raw in
+            try body(MDB_val(mv_size: raw.count, mv_data: UnsafeMutableRawPointer(mutating: raw.baseAddress)))
+        }
+    }
+}
