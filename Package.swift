@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "JiuyeTesting", "Plugins"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["JiuyeTesting", "AdminProtocol", "jiuyed", "jiuyectl"]
+            dependencies: ["JiuyeTesting", "AdminProtocol", "Storage", "jiuyed", "jiuyectl"]
         ),
     ]
 )

@@ -214,7 +214,10 @@ private struct Loader {
         let problems = config.validate()
         if !problems.isEmpty {
             throw ConfigErrors(problems.map { problem in
-                let node = configNode.flatMap { ConfigDocument.find(problem.path, in: $0) }
+                // Point at the key the problem is about; fall back to its value, then to `config`.
+                let parent = configNode.flatMap { ConfigDocument.find(Array(problem.path.dropLast()), in: $0) }
+                let node = parent.flatMap { p in problem.path.last.flatMap { ConfigDocument.keyNode($0, in: p) } }
+                    ?? configNode.flatMap { ConfigDocument.find(problem.path, in: $0) }
                     ?? ConfigDocument.keyNode("config", in: entry.node) ?? entry.keyNode
                 let full = problem.path.reduce(path) { acc, part in Int(part).map { acc.appending(index: $0) } ?? acc.appending(part) }
                 return doc.error(problem.message, at: node, path: full)
