@@ -11,6 +11,7 @@ public struct AdminCommandRequest: Sendable {
     /// The plugin's data, through the core.
     public var store: any PluginStore
 
+    /// Created by the core for each command it runs.
     public init(arguments: [String], options: [String: String], flags: Set<String>, peerUID: UInt32, store: any PluginStore) {
         self.arguments = arguments
         self.options = options
@@ -31,6 +32,7 @@ public struct AdminReply: Sendable, Codable, Equatable {
     /// One line for people, when no table fits.
     public var message: String?
 
+    /// A reply with a result for scripts and, for people, a table or a message.
     public init(result: JSONValue = .null, columns: [String]? = nil, rows: [[String]]? = nil, message: String? = nil) {
         self.result = result
         self.columns = columns
@@ -54,6 +56,7 @@ public struct AdminCommandSpec: Sendable {
     /// The handler.
     public var handler: @Sendable (AdminCommandRequest) async throws -> AdminReply
 
+    /// Declares a verb; see the properties for each parameter.
     public init(
         words: [String], usage: String = "", summary: String, changesState: Bool, valueOptions: Set<String> = [],
         handler: @escaping @Sendable (AdminCommandRequest) async throws -> AdminReply

@@ -7,6 +7,7 @@ public struct CodeEntry: Sendable, Hashable, Codable {
     /// The enclosing code for hierarchical tables (毕业去向 `502` under `50`).
     public var parent: String?
 
+    /// A code, its name and, in hierarchical tables, its parent code.
     public init(_ code: String, _ name: String, parent: String? = nil) {
         self.code = code
         self.name = name
@@ -25,6 +26,7 @@ public struct CodeTable: Sendable, Hashable {
     /// The codes in display order.
     public var entries: [CodeEntry]
 
+    /// A table with its id, label, source standard and codes.
     public init(id: String, label: LocalizedText, source: String? = nil, entries: [CodeEntry]) {
         self.id = id
         self.label = label

@@ -3,8 +3,11 @@
 public indirect enum JSONSchema: Sendable, Hashable {
     /// A string, optionally with a format (`date`, `email`, …), allowed values and a pattern.
     case string(format: String? = nil, values: [String]? = nil, pattern: String? = nil)
+    /// A whole number.
     case integer
+    /// Any number.
     case number
+    /// `true` or `false`.
     case boolean
     /// An array of one element shape.
     case array(JSONSchema)
@@ -62,5 +65,6 @@ public protocol SchemaDescribing {
 }
 
 extension JSONValue: SchemaDescribing {
+    /// Any JSON value.
     public static var schema: JSONSchema { .any }
 }

@@ -5,11 +5,17 @@ public enum JSONValue: Sendable, Hashable, Codable, ExpressibleByStringLiteral, 
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral,
     ExpressibleByFloatLiteral, ExpressibleByNilLiteral
 {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A whole number.
     case int(Int)
+    /// A number with a fraction.
     case double(Double)
+    /// Text.
     case string(String)
+    /// A list.
     case array([JSONValue])
     /// Keys keep their insertion order, so documents read the way they were built.
     case object(JSONObject)
@@ -82,6 +88,7 @@ public struct JSONObject: Sendable, Hashable, Codable, Sequence, ExpressibleByDi
     /// The members, in order.
     public private(set) var members: [(key: String, value: JSONValue)]
 
+    /// An object with these members, in order (a repeated key keeps its last value).
     public init(_ members: [(String, JSONValue)] = []) {
         self.members = []
         for (k, v) in members { self[k] = v }
@@ -102,6 +109,7 @@ public struct JSONObject: Sendable, Hashable, Codable, Sequence, ExpressibleByDi
 
     /// The member names, in order.
     public var keys: [String] { members.map(\.key) }
+    /// Whether the object has no members.
     public var isEmpty: Bool { members.isEmpty }
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> { members.makeIterator() }
 

@@ -33,8 +33,11 @@ public protocol Plugin: Sendable {
 }
 
 extension Plugin {
+    /// No dependencies by default.
     public static var dependencies: [PluginID] { [] }
+    /// Nothing to do by default.
     public func bootstrap(_ context: BootstrapContext) async throws {}
+    /// Nothing to release by default.
     public func shutdown() async throws {}
 }
 
@@ -45,6 +48,7 @@ public struct BootstrapContext: Sendable {
     /// A logger labelled with the plugin id.
     public var logger: Logger
 
+    /// Created by the host for each plugin.
     public init(store: any PluginStore, logger: Logger) {
         self.store = store
         self.logger = logger
@@ -62,6 +66,7 @@ public struct PluginMigration: Sendable {
     /// The change.
     public var apply: @Sendable (any PluginTransaction) throws -> Void
 
+    /// A step to data version `version`.
     public init(version: Int, summary: String, apply: @escaping @Sendable (any PluginTransaction) throws -> Void) {
         self.version = version
         self.summary = summary

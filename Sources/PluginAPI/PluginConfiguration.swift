@@ -11,6 +11,7 @@ public protocol PluginConfiguration: Codable, Sendable {
 }
 
 extension PluginConfiguration {
+    /// No checks beyond types by default.
     public func validate() -> [ConfigProblem] { [] }
 }
 
@@ -21,6 +22,7 @@ public struct ConfigProblem: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, for the operator.
     public var message: String
 
+    /// A problem at `path` (relative to the plugin's `config`).
     public init(path: [String], _ message: String) {
         self.path = path
         self.message = message
@@ -31,6 +33,7 @@ public struct ConfigProblem: Sendable, Hashable, CustomStringConvertible {
 
 /// The configuration of a plugin that takes none: any key under its `config` is an error.
 public struct EmptyConfiguration: PluginConfiguration, Equatable {
+    /// The only value.
     public init() {}
 
     private struct NoKeys: CodingKey {

@@ -7,6 +7,7 @@ public struct PluginEvent: Sendable, Hashable {
     /// Details.
     public var payload: JSONValue
 
+    /// An event about `recordID`, with details in `payload`.
     public init(name: String, recordID: String? = nil, payload: JSONValue = .null) {
         self.name = name
         self.recordID = recordID
@@ -20,6 +21,7 @@ public struct EventSpec: Sendable, Hashable {
     public var name: String
     /// What it means.
     public var summary: LocalizedText
+    /// Declares an event by its full name.
     public init(name: String, summary: LocalizedText) {
         self.name = name
         self.summary = summary
@@ -34,6 +36,7 @@ public struct EventHook: Sendable {
     /// The reaction.
     public var handler: @Sendable (PluginEvent, any PluginTransaction) throws -> Void
 
+    /// A reaction to the event named `event`.
     public init(event: String, handler: @escaping @Sendable (PluginEvent, any PluginTransaction) throws -> Void) {
         self.event = event
         self.handler = handler

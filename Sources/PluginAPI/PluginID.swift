@@ -28,8 +28,11 @@ public struct PluginID: Sendable, Hashable, Codable, Comparable, CustomStringCon
 
 /// A semantic version, `major.minor.patch`.
 public struct PluginVersion: Sendable, Hashable, Codable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// Incompatible changes.
     public var major: Int
+    /// Compatible additions.
     public var minor: Int
+    /// Fixes.
     public var patch: Int
 
     /// - Parameters: the three numbers.

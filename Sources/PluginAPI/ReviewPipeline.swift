@@ -2,6 +2,7 @@
 public struct ReviewStage: Sendable, Hashable, Codable {
     /// The reviewing role.
     public var role: Role
+    /// A stage reviewed by `role`.
     public init(_ role: Role) { self.role = role }
 }
 
@@ -21,6 +22,7 @@ public struct ReviewPipeline: Sendable, Hashable {
     /// Where a resubmission restarts.
     public var resubmission: Resubmission
 
+    /// A pipeline of `stages`, lowest first.
     public init(stages: [ReviewStage], resubmission: Resubmission = .firstStage) {
         self.stages = stages
         self.resubmission = resubmission

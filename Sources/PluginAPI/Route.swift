@@ -2,7 +2,16 @@ import Foundation
 
 /// An HTTP method a plugin route answers.
 public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
-    case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
+    /// Read.
+    case get = "GET"
+    /// Create or act.
+    case post = "POST"
+    /// Replace.
+    case put = "PUT"
+    /// Change some fields.
+    case patch = "PATCH"
+    /// Remove.
+    case delete = "DELETE"
 }
 
 /// What a plugin route handler receives. The core has already authenticated the caller,
@@ -23,6 +32,7 @@ public struct RouteRequest: Sendable {
     /// A logger carrying the request id.
     public var logger: Logger
 
+    /// Created by the core for each request.
     public init(
         principal: Principal, parameters: [String: String], query: [String: String], body: Data,
         requestID: String, store: any PluginStore, logger: Logger
@@ -71,6 +81,7 @@ public struct RouteResponse: Sendable {
     /// The JSON body; nil for an empty body.
     public var body: JSONValue?
 
+    /// An answer with `status` and a JSON body (nil for none).
     public init(status: Int = 200, body: JSONValue?) {
         self.status = status
         self.body = body
@@ -102,6 +113,7 @@ public struct RouteSpec: Sendable {
     /// The handler.
     public var handler: @Sendable (RouteRequest) async throws -> RouteResponse
 
+    /// Declares a route; see the properties for each parameter.
     public init(
         method: HTTPMethod, path: String, roles: Set<Role>, summary: LocalizedText,
         input: JSONSchema?, output: JSONSchema,
@@ -131,6 +143,7 @@ public struct PluginError: Error, Sendable, Equatable {
     /// The field it is about, if any.
     public var field: String?
 
+    /// An error answered with `status`, a stable `code`, a message for users and the field it concerns.
     public init(status: Int, code: String, message: String, field: String? = nil) {
         self.status = status
         self.code = code

@@ -7,6 +7,7 @@ public struct WorkflowState: Sendable, Hashable {
     /// Whether no transition leaves it normally (completed, withdrawn …).
     public var isFinal: Bool
 
+    /// A state with its id and label; `final` when nothing leaves it.
     public init(_ id: String, _ label: LocalizedText, final isFinal: Bool = false) {
         self.id = id
         self.label = label
@@ -30,6 +31,7 @@ public struct WorkflowTransition: Sendable, Hashable {
     /// Whether the actor must give a reason (rejections, declines).
     public var requiresReason: Bool
 
+    /// A transition; see the properties for each parameter.
     public init(
         from: [String], action: String, to: String, roles: Set<Role>, label: LocalizedText,
         requiresReason: Bool = false
@@ -52,6 +54,7 @@ public struct Workflow: Sendable, Hashable {
     /// Every allowed move.
     public var transitions: [WorkflowTransition]
 
+    /// A workflow starting at `initial`.
     public init(initial: String, states: [WorkflowState], transitions: [WorkflowTransition]) {
         self.initial = initial
         self.states = states

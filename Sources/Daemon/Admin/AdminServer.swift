@@ -64,7 +64,7 @@ final class AdminServer: Service, Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 let response: AdminResponse
                 if let peer, policy.allows(peer) {
-                    response = await respond(to: try await readLine(inbound), peer: peer)
+                    response = await respond(to: try await readLine(inbound, within: .seconds(10)), peer: peer)
                 } else {
                     logger.warning("admin socket: refused peer", metadata: ["uid": "\(peer?.uid ?? UInt32.max)", "pid": "\(peer?.pid ?? -1)"])
                     response = .failure(.forbidden, "uid \(peer.map { String($0.uid) } ?? "?") may not use the admin socket")
@@ -73,6 +73,20 @@ final class AdminServer: Service, Sendable {
             }
         } catch {
             logger.debug("admin connection ended: \(error)")
+        }
+    }
+
+    /// The request line, or nil when the peer sends nothing usable in time (a silent client
+    /// must not hold a task forever).
+    private func readLine(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, within limit: Duration) async throws -> Data? {
+        try await withThrowingTaskGroup(of: Data?.self) { group in
+            group.addTask { try await self.readLine(inbound) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 
