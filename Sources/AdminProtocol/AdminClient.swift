@@ -40,7 +40,10 @@ public struct AdminClient: Sendable {
     }
 
     /// Sends `words` and returns the daemon's response.
-    public func send(_ words: [String]) throws -> AdminResponse {
+    /// - Parameters:
+    ///   - words: the command line.
+    ///   - onProgress: called with each progress line of a long command.
+    public func send(_ words: [String], onProgress: (AdminProgress) -> Void = { _ in }) throws -> AdminResponse {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure.notRunning(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -64,12 +67,14 @@ public struct AdminClient: Sendable {
             throw Failure.notRunning(path: path, reason: String(cString: strerror(e)))
         }
 
-        let request = try AdminRequest(words: words).line()
-        try request.withUnsafeBytes { raw in
+        let request = try AdminRequest(words: words, cwd: FileManager.default.currentDirectoryPath).line()
+        // A daemon that refuses this peer answers and closes without reading: a failed write
+        // still leaves its reply to read. MSG_NOSIGNAL keeps SIGPIPE away.
+        request.withUnsafeBytes { raw in
             var sent = 0
             while sent < raw.count {
-                let n = write(fd, raw.baseAddress! + sent, raw.count - sent)
-                if n <= 0 { throw Failure.protocolError("write failed: \(String(cString: strerror(errno)))") }
+                let n = Glibc.send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+                if n <= 0 { break }
                 sent += n
             }
         }
@@ -77,7 +82,21 @@ public struct AdminClient: Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while !received.contains(0x0A) {
+        while true {
+            // Progress lines come first; the reply is the first line that is not one.
+            while let end = received.firstIndex(of: 0x0A) {
+                let line = received[received.startIndex..<end]
+                received = Data(received[(end + 1)...])
+                if let p = try? JSONDecoder().decode([String: AdminProgress].self, from: line), let progress = p["progress"] {
+                    onProgress(progress)
+                    continue
+                }
+                do {
+                    return try JSONDecoder().decode(AdminResponse.self, from: line)
+                } catch {
+                    throw Failure.protocolError("\(error)")
+                }
+            }
             let left = deadline.timeIntervalSinceNow
             guard left > 0 else { throw Failure.timedOut(seconds: timeout) }
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -88,20 +107,12 @@ public struct AdminClient: Sendable {
                 throw Failure.protocolError("poll failed")
             }
             let n = read(fd, &buffer, buffer.count)
-            if n == 0 { break }
+            if n == 0 { throw Failure.protocolError("the daemon closed the connection without a reply") }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Failure.protocolError("read failed: \(String(cString: strerror(errno)))")
             }
             received.append(contentsOf: buffer[0..<n])
-        }
-        guard let end = received.firstIndex(of: 0x0A) else {
-            throw Failure.protocolError("the daemon closed the connection without a reply")
-        }
-        do {
-            return try JSONDecoder().decode(AdminResponse.self, from: received[..<end])
-        } catch {
-            throw Failure.protocolError("\(error)")
         }
     }
 }

@@ -5,8 +5,33 @@ import Foundation
 public struct AdminRequest: Codable, Sendable, Equatable {
     /// The command line as words, e.g. `["db", "backup", "/srv/backup"]`.
     public var words: [String]
+    /// The client's working directory, against which the daemon resolves relative paths.
+    public var cwd: String?
 
-    public init(words: [String]) { self.words = words }
+    public init(words: [String], cwd: String? = nil) {
+        self.words = words
+        self.cwd = cwd
+    }
+}
+
+/// A progress line the daemon may send, any number of times, before the reply of a long command.
+public struct AdminProgress: Codable, Sendable, Equatable {
+    /// Work done so far.
+    public var done: Int
+    /// Work in all.
+    public var total: Int
+
+    public init(done: Int, total: Int) {
+        self.done = done
+        self.total = total
+    }
+
+    /// Encodes as one line `{"progress": {...}}`, newline included.
+    public func line() throws -> Data {
+        var d = try JSONEncoder().encode(["progress": self])
+        d.append(0x0A)
+        return d
+    }
 }
 
 /// One reply on the admin socket: a line of JSON.

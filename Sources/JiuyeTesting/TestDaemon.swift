@@ -49,21 +49,24 @@ public final class TestDaemon: Sendable {
     ///   - plugins: plugin types to offer besides (or instead of) the built-in ones.
     ///   - builtins: the built-in plugin types to offer as well (pass `[]` for none).
     ///   - config: the text of `plugins.yaml`.
-    ///   - tokens: bearer tokens the daemon accepts, with their principals.
+    ///   - seedDemo: seed the demo institution (示例大学) first.
+    ///
+    /// Unless `config` has an `auth:` section, password hashing is made cheap so logins stay fast.
     public static func start(
-        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String,
-        tokens: [String: Principal] = [:]
+        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false
     ) async throws -> TestDaemon {
         let directory = FileManager.default.temporaryDirectory.path + "/jiuye-test-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let configPath = directory + "/plugins.yaml"
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let hasAuth = config.hasPrefix("auth:") || config.contains("\nauth:")
+        try (hasAuth ? config : config + "\nauth: {argon2MemoryKiB: 64, argon2Iterations: 1}\n")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
         var logger = Logger(label: "jiuyed-test")
         logger.logLevel = ProcessInfo.processInfo.environment["JIUYE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
         let options = DaemonOptions(
             configPath: configPath, dataDirectory: directory + "/data", host: "127.0.0.1", port: 0,
             socketPath: directory + "/admin.sock", catalog: PluginCatalog(builtins + plugins),
-            authenticator: StaticTokenAuthenticator(tokens), handleSignals: false, noSync: true)
+            handleSignals: false, noSync: true, seedDemo: seedDemo)
         let daemon: Daemon
         do {
             daemon = try Daemon(options: options, logger: logger)
@@ -98,13 +101,55 @@ public final class TestDaemon: Sendable {
     }
 
     /// Sends an admin command over the real socket.
-    public func admin(_ words: String...) throws -> AdminResponse {
-        try AdminClient(path: socketPath, timeout: 10).send(words)
+    public func admin(_ words: String...) async throws -> AdminResponse {
+        try await send(words)
+    }
+
+    /// The blocking socket client runs on a thread of its own: blocking one of the few threads
+    /// of the concurrency pool could starve the daemon that must answer it.
+    private func send(_ words: [String], timeout: Double = 60) async throws -> AdminResponse {
+        let path = socketPath
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try AdminClient(path: path, timeout: timeout).send(words) })
+            }
+        }
     }
 
     /// The store of one plugin, to check what its routes and hooks wrote.
     public func store(of plugin: PluginID) throws -> any PluginStore {
         try daemon.host.pluginStore(plugin)
+    }
+
+    /// Creates a staff or employer account through the admin socket.
+    /// - Parameters:
+    ///   - id: the login name (an employer's credit code).
+    ///   - roles: e.g. `[.counselor]`.
+    ///   - password: at least 8 characters.
+    ///   - college: a college officer's college, by name.
+    ///   - classes: a counselor's classes, by name.
+    public func addAccount(_ id: String, name: String? = nil, roles: [Role], password: String = "password-123",
+                           college: String? = nil, classes: [String] = []) async throws {
+        var words = ["user", "add", id, "--name", name ?? id, "--role", roles.map(\.rawValue).joined(separator: ","), "--password", password]
+        if let college { words += ["--college", college] }
+        if !classes.isEmpty { words += ["--classes", classes.joined(separator: ",")] }
+        let reply = try await send(words)
+        guard reply.ok else { throw TestDaemonError.adminFailed(reply.error?.message ?? "") }
+    }
+
+    /// Imports a registry export given as CSV text, through the admin socket.
+    @discardableResult
+    public func importStudents(csv: String, skipInvalid: Bool = false) async throws -> AdminResponse {
+        let file = directory + "/import-\(UUID().uuidString.prefix(6)).csv"
+        try csv.write(toFile: file, atomically: true, encoding: .utf8)
+        return try await send(["import", "students", file] + (skipInvalid ? ["--skip-invalid"] : []))
+    }
+
+    /// Logs in over HTTP and returns the bearer token.
+    public func login(_ username: String, _ password: String = "password-123") async throws -> String {
+        let r = try await request(.post, "/api/v1/auth/login", body: ["username": .string(username), "password": .string(password)])
+        guard r.status == 200, let token = try r.json["token"]?.stringValue else { throw TestDaemonError.loginFailed(r.status) }
+        return token
     }
 
     /// Sends an HTTP request over loopback.
@@ -114,8 +159,9 @@ public final class TestDaemon: Sendable {
     ///   - body: a JSON body, if any.
     ///   - rawBody: raw bytes instead of JSON.
     ///   - token: a bearer token.
+    ///   - headers: extra headers.
     public func request(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, rawBody: Data? = nil,
-                        token: String? = nil) async throws -> TestResponse {
+                        token: String? = nil, headers: [String: String] = [:]) async throws -> TestResponse {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method.rawValue
         if let body {
@@ -125,6 +171,7 @@ public final class TestDaemon: Sendable {
             request.httpBody = rawBody
         }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
         var headers: [String: String] = [:]
@@ -154,4 +201,6 @@ public struct TestResponse: Sendable {
 /// Why a test daemon could not be had.
 public enum TestDaemonError: Error {
     case didNotStart
+    case adminFailed(String)
+    case loginFailed(Int)
 }

@@ -10,14 +10,27 @@ public struct AdminCommandRequest: Sendable {
     public var peerUID: UInt32
     /// The plugin's data, through the core.
     public var store: any PluginStore
+    /// The client's working directory, for relative paths.
+    public var workingDirectory: String?
+    /// Reports progress of a long command to the client (shown as a progress bar).
+    public var progress: @Sendable (_ done: Int, _ total: Int) -> Void
 
     /// Created by the core for each command it runs.
-    public init(arguments: [String], options: [String: String], flags: Set<String>, peerUID: UInt32, store: any PluginStore) {
+    public init(arguments: [String], options: [String: String], flags: Set<String>, peerUID: UInt32, store: any PluginStore,
+                workingDirectory: String? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
         self.arguments = arguments
         self.options = options
         self.flags = flags
         self.peerUID = peerUID
         self.store = store
+        self.workingDirectory = workingDirectory
+        self.progress = progress
+    }
+
+    /// `path` made absolute against the client's working directory.
+    public func resolvePath(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let cwd = workingDirectory else { return path }
+        return cwd + "/" + path
     }
 }
 

@@ -48,8 +48,16 @@ public struct RouteRequest: Sendable {
 
     /// Decodes the JSON body as `T`; a malformed body becomes a 400 naming the field.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        try JSONBody.decode(T.self, from: body)
+    }
+}
+
+/// Decoding of JSON request bodies with errors users can act on: the field and what is wrong.
+public enum JSONBody {
+    /// Decodes `data` as `T`; failures become ``PluginError/badRequest(_:field:)`` naming the field.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: body)
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.keyNotFound(key, ctx) {
             throw PluginError.badRequest("缺少字段 \(key.stringValue)", field: (ctx.codingPath + [key]).dottedPath)
         } catch let DecodingError.typeMismatch(_, ctx) {

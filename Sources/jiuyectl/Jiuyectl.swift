@@ -15,6 +15,9 @@ struct Jiuyectl: ParsableCommand {
               jiuyectl db stats
               jiuyectl db backup /var/backups/jiuye/2026-11-29
               jiuyectl db reader-check
+              jiuyectl import students registry.xlsx [--skip-invalid]
+              jiuyectl user add counselor1 --name 王老师 --role counselor --classes 软件2201 --password ...
+              jiuyectl user reset-password|unbind-wechat|unlock ID
               jiuyectl help            (every command the daemon knows, plugins' included)
 
             Exit codes: 0 done; 1 the command failed; 2 usage; 3 jiuyed is not running;
@@ -39,7 +42,9 @@ struct Jiuyectl: ParsableCommand {
         let client = AdminClient(path: socket, timeout: timeout)
         let response: AdminResponse
         do {
-            response = try client.send(absolutized(words))
+            let bar = ProgressBar()
+            response = try client.send(words) { bar.show($0) }
+            bar.finish()
         } catch let failure as AdminClient.Failure {
             fail(failure.description, code: exitCode(failure))
         }
@@ -58,12 +63,6 @@ struct Jiuyectl: ParsableCommand {
         } else {
             print(String(decoding: (try? reply.result.jsonData(pretty: true)) ?? Data(), as: UTF8.self))
         }
-    }
-
-    /// The daemon's working directory is not ours: hand it absolute paths.
-    private func absolutized(_ words: [String]) -> [String] {
-        guard words.starts(with: ["db", "backup"]), words.count == 3, !words[2].hasPrefix("/") else { return words }
-        return ["db", "backup", FileManager.default.currentDirectoryPath + "/" + words[2]]
     }
 
     private func fail(_ message: String, code: Int32) -> Never {

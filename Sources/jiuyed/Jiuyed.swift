@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The admin socket (default DIR/admin.sock).", valueName: "PATH"))
     var socket: String?
 
+    @Flag(name: .long, help: "Seed the demo institution (示例大学) when the data directory is empty.")
+    var demo = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
@@ -50,7 +53,7 @@ struct Serve: AsyncParsableCommand {
         let (host, port) = try parseListen(listen)
         let logger = makeLogger(logLevel)
         let options = DaemonOptions(configPath: config, dataDirectory: data, host: host, port: port, socketPath: socket,
-                                    catalog: PluginCatalog(BuiltinPlugins.all))
+                                    catalog: PluginCatalog(BuiltinPlugins.all), seedDemo: demo)
         let daemon: Daemon
         do {
             daemon = try Daemon(options: options, logger: logger)

@@ -6,14 +6,17 @@ import Testing
 
 @Suite("HTTP API")
 struct HTTPTests {
-    static let tokens = [
-        "school": Principal(id: "school-1", roles: [.school], displayName: "就业中心"),
-        "student": Principal(id: "2026001", roles: [.student], displayName: "张三"),
-    ]
+    /// A valid credit code for an employer account.
+    static let employerCode = "91350100M000100Y43"
 
-    func withDaemon(_ config: String = "plugins: {probe: {}}", _ body: (TestDaemon) async throws -> Void) async throws {
-        let daemon = try await TestDaemon.start(plugins: probeCatalog, builtins: [], config: config, tokens: Self.tokens)
-        do { try await body(daemon) } catch {
+    /// A daemon with a school officer (token `school`) and an employer (token `employer`).
+    func withDaemon(_ config: String = "plugins: {probe: {}}", _ body: (TestDaemon, _ school: String, _ employer: String) async throws -> Void) async throws {
+        let daemon = try await TestDaemon.start(plugins: probeCatalog, builtins: [], config: config)
+        do {
+            try await daemon.addAccount("school-1", roles: [.school])
+            try await daemon.addAccount(Self.employerCode, roles: [.employer])
+            try await body(daemon, try await daemon.login("school-1"), try await daemon.login(Self.employerCode))
+        } catch {
             try await daemon.stop()
             throw error
         }
@@ -22,7 +25,7 @@ struct HTTPTests {
 
     @Test("health, plugins and the OpenAPI document answer")
     func coreRoutes() async throws {
-        try await withDaemon { d in
+        try await withDaemon { d, school, employer in
             let health = try await d.request(.get, "/api/v1/health")
             #expect(health.status == 200)
             #expect(try health.json["status"] == "ok")
@@ -46,15 +49,15 @@ struct HTTPTests {
 
     @Test("plugin routes check the caller's token and role before the handler runs")
     func roles() async throws {
-        try await withDaemon { d in
+        try await withDaemon { d, school, employer in
             #expect(try await d.request(.get, "/api/v1/probe/ping").json["pong"] == "probe")
             let anonymous = try await d.request(.post, "/api/v1/probe/echo", body: ["text": "hi"])
             #expect(anonymous.status == 401 && anonymous.errorCode == "unauthenticated")
             let badToken = try await d.request(.post, "/api/v1/probe/echo", body: ["text": "hi"], token: "nope")
             #expect(badToken.status == 401)
-            let student = try await d.request(.post, "/api/v1/probe/echo", body: ["text": "hi"], token: "student")
-            #expect(student.status == 403 && student.errorCode == "forbidden")
-            let school = try await d.request(.post, "/api/v1/probe/echo", body: ["text": "你好"], token: "school")
+            let wrongRole = try await d.request(.post, "/api/v1/probe/echo", body: ["text": "hi"], token: employer)
+            #expect(wrongRole.status == 403 && wrongRole.errorCode == "forbidden")
+            let school = try await d.request(.post, "/api/v1/probe/echo", body: ["text": "你好"], token: school)
             #expect(school.status == 200)
             #expect(try school.json["text"] == "school-1: 你好")
         }
@@ -62,11 +65,11 @@ struct HTTPTests {
 
     @Test("errors come back as JSON naming the code and the field")
     func errors() async throws {
-        try await withDaemon { d in
-            let missing = try await d.request(.post, "/api/v1/probe/echo", body: ["txt": "hi"], token: "school")
+        try await withDaemon { d, school, employer in
+            let missing = try await d.request(.post, "/api/v1/probe/echo", body: ["txt": "hi"], token: school)
             #expect(missing.status == 400)
             #expect(try missing.json["error"]?["field"] == "text")
-            let malformed = try await d.request(.post, "/api/v1/probe/echo", rawBody: Data("{nope".utf8), token: "school")
+            let malformed = try await d.request(.post, "/api/v1/probe/echo", rawBody: Data("{nope".utf8), token: school)
             #expect(malformed.status == 400 && malformed.errorCode == "bad_request")
             let unknown = try await d.request(.get, "/api/v1/probe/nothing")
             #expect(unknown.status == 404 && unknown.errorCode == "not_found")
@@ -79,17 +82,17 @@ struct HTTPTests {
 
     @Test("a body over the configured cap is refused with 413")
     func bodyCap() async throws {
-        try await withDaemon("server: {maxBodyBytes: 2048}\nplugins: {probe: {}}") { d in
-            let big = try await d.request(.post, "/api/v1/probe/echo", body: ["text": .string(String(repeating: "大", count: 2000))], token: "school")
+        try await withDaemon("server: {maxBodyBytes: 2048}\nplugins: {probe: {}}") { d, school, _ in
+            let big = try await d.request(.post, "/api/v1/probe/echo", body: ["text": .string(String(repeating: "大", count: 2000))], token: school)
             #expect(big.status == 413 && big.errorCode == "payload_too_large")
-            let small = try await d.request(.post, "/api/v1/probe/echo", body: ["text": "小"], token: "school")
+            let small = try await d.request(.post, "/api/v1/probe/echo", body: ["text": "小"], token: school)
             #expect(small.status == 200)
         }
     }
 
     @Test("an idle connection is closed after the configured timeout")
     func idleTimeout() async throws {
-        try await withDaemon("server: {idleTimeoutSeconds: 1}\nplugins: {probe: {}}") { d in
+        try await withDaemon("server: {idleTimeoutSeconds: 1}\nplugins: {probe: {}}") { d, _, _ in
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(fd) }
             var addr = sockaddr_in()

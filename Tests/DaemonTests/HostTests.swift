@@ -43,10 +43,10 @@ struct HostTests {
         #expect(try daemon.daemon.host.store.dataVersion(of: "probe") == 2)
         // A reload bootstraps a fresh set: the migrations do not run again.
         try daemon.store(of: "probe").write { try $0.delete("marks", "v1") }
-        let reply = try daemon.admin("plugin", "reload")
+        let reply = try await daemon.admin("plugin", "reload")
         #expect(reply.ok)
         #expect(try daemon.store(of: "probe").read { try $0.all(String.self, "marks").map(\.key) } == ["v2"])
-        #expect(try daemon.admin("probe", "count").reply?.result == 1)
+        #expect(try await daemon.admin("probe", "count").reply?.result == 1)
         try await daemon.stop()
     }
 
@@ -65,11 +65,12 @@ struct HostTests {
 
     @Test("hooks run inside the emitting transaction: both writes commit, or neither")
     func eventsShareTheTransaction() async throws {
-        let daemon = try await TestDaemon.start(plugins: probeCatalog, builtins: [], config: Self.config(label: "events"),
-                                                tokens: ["t": Principal(id: "school-1", roles: [.school], displayName: "就业中心")])
-        let ok = try await daemon.request(.post, "/api/v1/probe/events/a1", token: "t")
+        let daemon = try await TestDaemon.start(plugins: probeCatalog, builtins: [], config: Self.config(label: "events"))
+        try await daemon.addAccount("school-1", roles: [.school])
+        let t = try await daemon.login("school-1")
+        let ok = try await daemon.request(.post, "/api/v1/probe/events/a1", token: t)
         #expect(ok.status == 200)
-        let failed = try await daemon.request(.post, "/api/v1/probe/events/a2?fail=1", token: "t")
+        let failed = try await daemon.request(.post, "/api/v1/probe/events/a2?fail=1", token: t)
         #expect(failed.status == 409)
         #expect(failed.errorCode == "conflict")
         #expect(try daemon.store(of: "probe").read { try $0.all(JSONValue.self, "own").map(\.key) } == ["a1"])

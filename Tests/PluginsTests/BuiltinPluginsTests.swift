@@ -72,9 +72,10 @@ struct BuiltinPluginsTests {
     func terminationHook() async throws {
         let daemon = try await TestDaemon.start(
             plugins: [CompletingAgreements.self], builtins: [SourceInfoPlugin.self, TerminationPlugin.self],
-            config: "plugins: {source-info: {}, agreements: {}, termination: {}}",
-            tokens: ["s": Principal(id: "school-1", roles: [.school], displayName: "就业中心")])
-        #expect(try await daemon.request(.post, "/api/v1/agreements/complete/A-1", token: "s").status == 200)
+            config: "plugins: {source-info: {}, agreements: {}, termination: {}}")
+        try await daemon.addAccount("school-1", roles: [.school])
+        let token = try await daemon.login("school-1")
+        #expect(try await daemon.request(.post, "/api/v1/agreements/complete/A-1", token: token).status == 200)
         let terminable = try daemon.store(of: "termination").read { try $0.all(JSONValue.self, "terminable") }
         try await daemon.stop()
         #expect(terminable.map(\.key) == ["A-1"])

@@ -17,7 +17,8 @@ struct AdminCommandTable: Sendable {
     }
 
     /// Finds the verb with the longest matching words and runs it.
-    func run(_ words: [String], peer: PeerCredentials, logger: Logger) async -> AdminResponse {
+    func run(_ words: [String], cwd: String? = nil, peer: PeerCredentials, logger: Logger,
+             progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async -> AdminResponse {
         guard !words.isEmpty else { return .failure(.usage, "no command; try: jiuyectl help") }
         let candidates = all().filter { words.starts(with: $0.spec.words) }
         guard let (plugin, spec) = candidates.max(by: { $0.spec.words.count < $1.spec.words.count }) else {
@@ -34,7 +35,7 @@ struct AdminCommandTable: Sendable {
             // Opened on first use, so core verbs create no database of their own.
             let store = LazyPluginStore { try host.pluginStore(plugin ?? "core") }
             let request = AdminCommandRequest(arguments: parsed.arguments, options: parsed.options, flags: parsed.flags,
-                                              peerUID: peer.uid, store: store)
+                                              peerUID: peer.uid, store: store, workingDirectory: cwd, progress: progress)
             return .success(try await spec.handler(request))
         } catch let failure as AdminFailure {
             return AdminResponse(ok: false, error: failure)

@@ -64,8 +64,17 @@ final class AdminServer: Service, Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 let response: AdminResponse
                 if let peer, policy.allows(peer) {
-                    response = await respond(to: try await readLine(inbound, within: .seconds(10)), peer: peer)
+                    let line = try await readLine(inbound, within: .seconds(10))
+                    // Progress of a long command goes out as lines before the reply.
+                    let (updates, sink) = AsyncStream<AdminProgress>.makeStream(bufferingPolicy: .bufferingNewest(1))
+                    async let forwarded: Void = {
+                        for await update in updates { try? await outbound.write(ByteBuffer(bytes: try update.line())) }
+                    }()
+                    response = await respond(to: line, peer: peer) { done, total in sink.yield(AdminProgress(done: done, total: total)) }
+                    sink.finish()
+                    await forwarded
                 } else {
+                    _ = try? await readLine(inbound, within: .seconds(2))
                     logger.warning("admin socket: refused peer", metadata: ["uid": "\(peer?.uid ?? UInt32.max)", "pid": "\(peer?.pid ?? -1)"])
                     response = .failure(.forbidden, "uid \(peer.map { String($0.uid) } ?? "?") may not use the admin socket")
                 }
@@ -100,11 +109,11 @@ final class AdminServer: Service, Sendable {
         return data.isEmpty ? nil : data
     }
 
-    private func respond(to line: Data?, peer: PeerCredentials) async -> AdminResponse {
+    private func respond(to line: Data?, peer: PeerCredentials, progress: @escaping @Sendable (Int, Int) -> Void) async -> AdminResponse {
         guard let line, let request = try? JSONDecoder().decode(AdminRequest.self, from: line) else {
             return .failure(.badRequest, "expected one line of JSON: {\"words\": [...]}")
         }
-        return await commands.run(request.words, peer: peer, logger: logger)
+        return await commands.run(request.words, cwd: request.cwd, peer: peer, logger: logger, progress: progress)
     }
 
     private func peerCredentials(_ channel: any Channel) async -> PeerCredentials? {

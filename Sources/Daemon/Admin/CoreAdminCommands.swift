@@ -91,10 +91,7 @@ enum CoreAdminCommands {
                 guard request.arguments.count == 1, let dir = request.arguments.first else {
                     throw AdminFailure(code: .usage, message: "usage: db backup DIR")
                 }
-                guard dir.hasPrefix("/") else {
-                    throw AdminFailure(code: .usage, message: "DIR must be an absolute path: the daemon's working directory is not yours")
-                }
-                let target = dir
+                let target = request.resolvePath(dir)
                 let bytes = try env.backup(to: target)
                 return AdminReply(result: ["path": .string(target), "bytes": .int(bytes)],
                                   message: "backup written to \(target) (\(bytes) bytes)")

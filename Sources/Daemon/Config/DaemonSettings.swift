@@ -10,6 +10,10 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
     public var admin = AdminSettings()
     /// LMDB sizing.
     public var storage = StorageSettings()
+    /// Passwords, lockout, sessions.
+    public var auth = AuthSettings()
+    /// The WeChat gateway.
+    public var wechat = WeChatSettings()
 
     public init() {}
 
@@ -27,6 +31,14 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         if storage.maxMapSizeGiB * 1024 < storage.mapSizeMiB {
             out.append((root.appending("storage").appending("maxMapSizeGiB"), "must not be below mapSizeMiB"))
         }
+        let a = root.appending("auth")
+        if auth.maxFailedLogins < 1 { out.append((a.appending("maxFailedLogins"), "must be at least 1")) }
+        if auth.lockMinutes < 1 { out.append((a.appending("lockMinutes"), "must be at least 1")) }
+        if auth.sessionHours < 1 { out.append((a.appending("sessionHours"), "must be at least 1")) }
+        if auth.minPasswordLength < 6 { out.append((a.appending("minPasswordLength"), "must be at least 6")) }
+        if auth.argon2MemoryKiB < 8 { out.append((a.appending("argon2MemoryKiB"), "must be at least 8")) }
+        if auth.argon2Iterations < 1 { out.append((a.appending("argon2Iterations"), "must be at least 1")) }
+        if wechat.maxSkewSeconds < 1 { out.append((root.appending("wechat").appending("maxSkewSeconds"), "must be at least 1")) }
         if storage.maxReaders < 8 { out.append((root.appending("storage").appending("maxReaders"), "must be at least 8")) }
         return out
     }
@@ -102,4 +114,34 @@ struct ReviewSettings: Codable, Sendable {
     var stages: [Role]
     /// Where a resubmitted record restarts: `first-stage` or `rejecting-stage`.
     var resubmission: ReviewPipeline.Resubmission?
+}
+
+/// Passwords, lockout and sessions.
+public struct AuthSettings: Codable, Sendable, Equatable {
+    /// Wrong passwords in a row before the account locks.
+    public var maxFailedLogins = 5
+    /// How long a lock lasts.
+    public var lockMinutes = 15
+    /// How long a session lives.
+    public var sessionHours = 12
+    /// After a staff reset the next login must change the password.
+    public var forcePasswordChangeAfterReset = true
+    /// The shortest new password accepted.
+    public var minPasswordLength = 8
+    /// argon2id memory cost, KiB.
+    public var argon2MemoryKiB = 65536
+    /// argon2id passes.
+    public var argon2Iterations = 3
+    public init() {}
+}
+
+/// The WeChat gateway, which does the OAuth exchange outside jiuye and signs its calls.
+public struct WeChatSettings: Codable, Sendable, Equatable {
+    /// A file holding the shared secret (preferred: keeps it out of plugins.yaml).
+    public var secretFile: String?
+    /// The shared secret itself.
+    public var secret: String?
+    /// Calls whose timestamp is further than this from now are refused.
+    public var maxSkewSeconds = 300
+    public init() {}
 }

@@ -16,9 +16,10 @@ enum APIServer {
     ///   - address: where to listen.
     ///   - onRunning: told the bound port once listening (port 0 picks a free one).
     static func application(
-        host: PluginHost, authenticator: any Authenticator, address: BindAddress, logger: Logger,
+        services: CoreServices, address: BindAddress, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
+        let host = services.host
         let router = Router()
         router.add(middleware: RequestLogMiddleware())
         let api = router.group("api/v1")
@@ -36,7 +37,9 @@ enum APIServer {
         api.get("openapi.json") { _, _ -> Response in
             try Response.json(openAPICache.document(for: host.current))
         }
-        let dispatcher = PluginRouteDispatcher(host: host, authenticator: authenticator)
+        AuthRoutes(services: services).register(on: api)
+        StudentRoutes(services: services).register(on: api)
+        let dispatcher = PluginRouteDispatcher(services: services)
         for method in PluginAPI.HTTPMethod.allCases {
             api.on("**", method: HTTPRequest.Method(rawValue: method.rawValue)!) { request, context in
                 try await dispatcher.handle(request, context: context, method: method)
@@ -68,8 +71,8 @@ final class OpenAPICache: Sendable {
 /// Matches `/api/v1/<plugin>/…` against the plugin routes, checks the caller's roles, reads the
 /// body within its limits and runs the handler.
 struct PluginRouteDispatcher: Sendable {
-    let host: PluginHost
-    let authenticator: any Authenticator
+    let services: CoreServices
+    var host: PluginHost { services.host }
 
     func handle(_ request: Request, context: some RequestContext, method: PluginAPI.HTTPMethod) async throws -> Response {
         let set = host.current
@@ -85,9 +88,8 @@ struct PluginRouteDispatcher: Sendable {
             (entry, parameters) = (e, p)
         }
 
-        let principal = try await authorize(request, roles: entry.spec.roles)
-        let limits = set.settings.server
-        let body = try await readBody(request, limit: limits.maxBodyBytes, timeout: limits.bodyTimeoutSeconds)
+        let principal = try authorize(request, roles: entry.spec.roles)
+        let body = try await services.body(request)
 
         var query: [String: String] = [:]
         for (k, v) in request.uri.queryParameters { query[String(k)] = String(v) }
@@ -103,38 +105,9 @@ struct PluginRouteDispatcher: Sendable {
     }
 
     /// The caller, when the route is open to them: 401 without a valid token, 403 without a role.
-    private func authorize(_ request: Request, roles: Set<Role>) async throws -> Principal {
+    private func authorize(_ request: Request, roles: Set<Role>) throws -> Principal {
         guard !roles.isEmpty else { return Principal(id: "", roles: [], displayName: "匿名") }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              let principal = try await authenticator.principal(forBearer: String(header.dropFirst(7)))
-        else { throw APIError.unauthenticated }
-        guard !principal.roles.isDisjoint(with: roles) else { throw APIError.forbidden }
-        return principal
-    }
-
-    /// The body, refused with 413 past `limit` bytes and with 408 when it trickles in too slowly.
-    private func readBody(_ request: Request, limit: Int, timeout: Int) async throws -> Data {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw APIError.payloadTooLarge(limit)
-        }
-        let buffer: ByteBuffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask {
-                do {
-                    var request = request
-                    return try await request.collectBody(upTo: limit)
-                } catch let e as HTTPError where e.status == .contentTooLarge {
-                    throw APIError.payloadTooLarge(limit)
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(timeout))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let buffer = first else { throw APIError.bodyTimeout }
-            return buffer
-        }
-        return Data(buffer.readableBytesView)
+        return try services.caller(request, roles: roles).account.principal
     }
 }
 

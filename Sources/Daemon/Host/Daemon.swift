@@ -18,25 +18,25 @@ public struct DaemonOptions: Sendable {
     public var socketPath: String
     /// The plugin types available.
     public var catalog: PluginCatalog
-    /// Resolves bearer tokens.
-    public var authenticator: any Authenticator
     /// Stop on SIGTERM and SIGINT (off for in-process test daemons).
     public var handleSignals: Bool
     /// Skip fsync on commit (tests only).
     public var noSync: Bool
+    /// Seed the demo institution into an empty data directory.
+    public var seedDemo: Bool
 
     public init(configPath: String, dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080,
-                socketPath: String? = nil, catalog: PluginCatalog, authenticator: any Authenticator = NoAuthenticator(),
-                handleSignals: Bool = true, noSync: Bool = false) {
+                socketPath: String? = nil, catalog: PluginCatalog,
+                handleSignals: Bool = true, noSync: Bool = false, seedDemo: Bool = false) {
         self.configPath = configPath
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
         self.socketPath = socketPath ?? dataDirectory + "/admin.sock"
         self.catalog = catalog
-        self.authenticator = authenticator
         self.handleSignals = handleSignals
         self.noSync = noSync
+        self.seedDemo = seedDemo
     }
 }
 
@@ -52,6 +52,8 @@ public struct DaemonEndpoints: Sendable {
 public final class Daemon: Sendable {
     public let options: DaemonOptions
     public let host: PluginHost
+    let directory: DirectoryStore
+    let accounts: AccountService
     let info: RuntimeInfo
     let logger: Logger
     private let group = LockedBox<ServiceGroup?>(nil)
@@ -62,7 +64,8 @@ public final class Daemon: Sendable {
         try PluginSet.load(path: configPath, catalog: catalog, reservedAdminVerbs: coreVerbNames)
     }
 
-    static let coreVerbNames: Set<String> = ["help", "status", "plugin list", "plugin reload", "db stats", "db backup", "db reader-check"]
+    static let coreVerbNames = Set(["help", "status", "plugin list", "plugin reload", "db stats", "db backup", "db reader-check"])
+        .union(DirectoryAdminCommands.verbs)
 
     /// Loads and validates the configuration and opens the database. Nothing listens yet.
     public init(options: DaemonOptions, logger: Logger) throws {
@@ -76,6 +79,12 @@ public final class Daemon: Sendable {
         host = PluginHost(initial: set, store: store, catalog: options.catalog, configPath: options.configPath,
                           reservedAdminVerbs: Self.coreVerbNames, logger: logger)
         info = RuntimeInfo(socketPath: options.socketPath)
+        directory = try DirectoryStore(environment: store.environment)
+        let host = self.host
+        accounts = try AccountService(store: directory) { host.current.settings.auth }
+        if options.seedDemo, try DemoInstitution.seedIfEmpty(directory: directory, hasher: AccountService.hasher(set.settings.auth)) {
+            logger.notice("seeded the demo institution 示例大学 (see README for its logins)")
+        }
     }
 
     /// Starts the plugins, serves until shut down (SIGTERM/SIGINT or ``shutdown()``), then stops
@@ -90,7 +99,9 @@ public final class Daemon: Sendable {
         let readiness = Readiness(count: 2) { port in await onReady(DaemonEndpoints(port: port, socketPath: socketPath)) }
 
         let tableBox = LockedBox<AdminCommandTable?>(nil)
+        let host = self.host
         let core = CoreAdminCommands.make(host: host, info: info) { tableBox.value }
+            + DirectoryAdminCommands.make(directory: directory, accounts: accounts) { host.current.settings.auth }
         let table = AdminCommandTable(core: core, host: host)
         tableBox.value = table
         let admin = try AdminServer(path: socketPath, settings: set.settings.admin, commands: table, logger: logger) {
@@ -98,7 +109,7 @@ public final class Daemon: Sendable {
         }
         let listenHost = options.host
         let app = APIServer.application(
-            host: host, authenticator: options.authenticator,
+            services: CoreServices(host: host, directory: directory, accounts: accounts),
             address: .hostname(options.host, port: options.port), logger: logger
         ) { port in
             info.listen = "\(listenHost):\(port)"

@@ -30,6 +30,8 @@ extension PluginSet {
 
 /// The work of ``PluginSet/load(path:catalog:reservedAdminVerbs:)``, collecting errors as it goes.
 private struct Loader {
+    /// First path segments under /api/v1 that the core answers itself.
+    static let corePaths: Set<String> = ["auth", "wechat", "students", "accounts", "org", "health", "plugins", "openapi.json"]
     let doc: ConfigDocument
     let catalog: PluginCatalog
     var errors: [ConfigError] = []
@@ -62,7 +64,7 @@ private struct Loader {
         // 1. The daemon's own settings, section by section so one bad section hides no other,
         //    each strict and over its defaults.
         var settings = DaemonSettings()
-        let sections = ["institution", "server", "admin", "storage", "plugins"]
+        let sections = ["institution", "server", "admin", "storage", "auth", "wechat", "plugins"]
         for pair in rootMap where !sections.contains(pair.key.string ?? "") {
             let name = pair.key.string ?? ""
             errors.append(doc.error("unknown key \"\(name)\" (known keys: \(sections.joined(separator: ", ")))", at: pair.key, path: root.appending(name)))
@@ -70,6 +72,8 @@ private struct Loader {
         do { settings.institution = try doc.decodeWithDefaults(InstitutionSettings.self, defaults: .init(), from: rootMap["institution"], path: root.appending("institution")) } catch { record(error) }
         do { settings.server = try doc.decodeWithDefaults(ServerSettings.self, defaults: .init(), from: rootMap["server"], path: root.appending("server")) } catch { record(error) }
         do { settings.admin = try doc.decodeWithDefaults(AdminSettings.self, defaults: .init(), from: rootMap["admin"], path: root.appending("admin")) } catch { record(error) }
+        do { settings.auth = try doc.decodeWithDefaults(AuthSettings.self, defaults: .init(), from: rootMap["auth"], path: root.appending("auth")) } catch { record(error) }
+        do { settings.wechat = try doc.decodeWithDefaults(WeChatSettings.self, defaults: .init(), from: rootMap["wechat"], path: root.appending("wechat")) } catch { record(error) }
         do { settings.storage = try doc.decodeWithDefaults(StorageSettings.self, defaults: .init(), from: rootMap["storage"], path: root.appending("storage")) } catch { record(error) }
         for (path, message) in settings.problems() {
             errors.append(doc.error(message, at: ConfigDocument.find(path.parts.map(\.text), in: doc.root), path: path))
@@ -88,6 +92,10 @@ private struct Loader {
             for pair in pluginsMap {
                 let name = pair.key.string ?? ""
                 let path = pluginsPath.appending(name)
+                if Self.corePaths.contains(name) {
+                    errors.append(doc.error("\"\(name)\" is a core API path and cannot be a plugin id", at: pair.key, path: path))
+                    continue
+                }
                 guard let type = catalog.types[PluginID(name)] else {
                     let known = catalog.ids.map(\.rawValue).joined(separator: ", ")
                     errors.append(doc.error("unknown plugin \"\(name)\" (this jiuyed has: \(known))", at: pair.key, path: path))

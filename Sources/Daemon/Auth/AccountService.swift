@@ -1,0 +1,236 @@
+import Crypto
+import Foundation
+import NIOPosix
+import PluginAPI
+import Storage
+
+/// Why an account operation was refused; each maps to one HTTP answer.
+enum AuthFailure: Error, Equatable {
+    /// Wrong name, wrong password, unknown account or locked: deliberately one answer.
+    case invalidCredentials
+    case unauthenticated
+    case passwordChangeRequired
+    case weakPassword(Int)
+    case wrongOldPassword
+    case notFound
+    case conflict(String)
+
+    var apiError: APIError {
+        switch self {
+        case .invalidCredentials:
+            APIError(.unauthorized, code: "invalid_credentials", message: "用户名或密码错误，或账号已被锁定")
+        case .unauthenticated: APIError.unauthenticated
+        case .passwordChangeRequired:
+            APIError(.forbidden, code: "password_change_required", message: "请先修改密码")
+        case .weakPassword(let n):
+            APIError(.badRequest, code: "weak_password", message: "新密码至少 \(n) 位，且不能与初始密码相同", field: "newPassword")
+        case .wrongOldPassword:
+            APIError(.badRequest, code: "wrong_password", message: "原密码错误", field: "oldPassword")
+        case .notFound: APIError(.notFound, code: "not_found", message: "记录不存在")
+        case .conflict(let m): APIError(.conflict, code: "conflict", message: m)
+        }
+    }
+}
+
+/// Login, sessions, passwords, locks and WeChat bindings.
+final class AccountService: Sendable {
+    let store: DirectoryStore
+    /// The settings of the plugin set being served (a reload may change them).
+    let settings: @Sendable () -> AuthSettings
+    /// A hash verified when the account does not exist, so the answer takes as long either way.
+    /// Made on first need, not at start-up, so starting stays fast.
+    private let decoyBox = LockedBox<String?>(nil)
+
+    init(store: DirectoryStore, settings: @escaping @Sendable () -> AuthSettings) throws {
+        self.store = store
+        self.settings = settings
+    }
+
+    private func decoy(_ hasher: PasswordHasher) throws -> String {
+        if let d = decoyBox.value { return d }
+        let d = try hasher.hash("decoy-\(UInt64.random(in: 0...UInt64.max))")
+        decoyBox.value = d
+        return d
+    }
+
+    static func hasher(_ s: AuthSettings) -> PasswordHasher {
+        PasswordHasher(memoryKiB: UInt32(s.argon2MemoryKiB), iterations: UInt32(s.argon2Iterations))
+    }
+
+    /// argon2 takes a large fraction of a second: keep it off the request threads.
+    private func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+
+    // MARK: Sessions
+
+    static func tokenKey(_ token: String) -> RawKey { RawKey(Array(SHA256.hash(data: Data(token.utf8)))) }
+
+    /// A new session for `accountID`: a random 256-bit token, stored only as its hash.
+    func openSession(_ txn: Transaction, for accountID: String, now: Date = Date()) throws -> (token: String, expires: Date) {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = rng.next() }
+        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        let expires = now.addingTimeInterval(TimeInterval(settings().sessionHours * 3600))
+        try store.sessions.put(txn, Self.tokenKey(token), Session(accountID: accountID, created: now, expires: expires))
+        return (token, expires)
+    }
+
+    /// The account behind a live token.
+    func account(forToken token: String, now: Date = Date()) throws -> Account? {
+        try store.environment.read { txn in
+            guard let session = try store.sessions.get(txn, Self.tokenKey(token)), session.expires > now else { return nil }
+            return try store.account(txn, session.accountID)
+        }
+    }
+
+    /// Revokes one token.
+    func logout(token: String) throws {
+        try store.environment.write { txn in _ = try store.sessions.delete(txn, Self.tokenKey(token)) }
+    }
+
+    /// Revokes every session of an account (after a password change or reset).
+    func revokeSessions(_ txn: Transaction, of accountID: String, except token: String? = nil) throws {
+        let keep = token.map(Self.tokenKey)
+        for key in try store.sessionsByAccount.keys(txn, matching: accountID) where key != keep {
+            try store.sessions.delete(txn, key)
+        }
+    }
+
+    // MARK: Login
+
+    /// Checks a name and password; answers the same way for every kind of failure.
+    func login(username: String, password: String, now: Date = Date()) async throws -> (token: String, expires: Date, account: Account) {
+        let s = settings()
+        let hasher = Self.hasher(s)
+        let found = try store.environment.read { txn -> (Account, StudentEntry?)? in
+            guard let a = try store.account(txn, username) else { return nil }
+            return (a, try store.students.get(txn, username))
+        }
+        guard let (account, student) = found else {
+            _ = try await offload { hasher.verify(password, against: try self.decoy(hasher)) }
+            throw AuthFailure.invalidCredentials
+        }
+        if let until = account.lockedUntil, until > now {
+            _ = try await offload { hasher.verify(password, against: try self.decoy(hasher)) }
+            throw AuthFailure.invalidCredentials
+        }
+        let ok: Bool
+        if let hash = account.passwordHash {
+            ok = try await offload { hasher.verify(password, against: hash) }
+        } else if let student, let id = try? IDNumber(student.idNumber) {
+            // Still on the initial password: compare, and hash it now that it is used.
+            ok = constantTimeEquals(password, id.lastSix)
+        } else {
+            ok = false
+        }
+        let firstHash = ok && account.passwordHash == nil ? try await offload { try hasher.hash(password) } : nil
+        return try store.environment.write { txn in
+            var current = try store.account(txn, username) ?? account
+            if !ok {
+                current.failedLogins += 1
+                if current.failedLogins >= s.maxFailedLogins {
+                    current.lockedUntil = now.addingTimeInterval(TimeInterval(s.lockMinutes * 60))
+                    current.failedLogins = 0
+                }
+                try store.accounts.put(txn, current.id, current)
+                throw AuthFailure.invalidCredentials
+            }
+            current.failedLogins = 0
+            current.lockedUntil = nil
+            if let firstHash, current.passwordHash == nil { current.passwordHash = firstHash }
+            try store.accounts.put(txn, current.id, current)
+            let session = try openSession(txn, for: current.id, now: now)
+            return (session.token, session.expires, current)
+        }
+    }
+
+    /// Changes the caller's own password; other sessions are revoked.
+    func changePassword(account: Account, token: String, old: String, new: String) async throws {
+        let s = settings()
+        let hasher = Self.hasher(s)
+        let student = try store.environment.read { try store.students.get($0, account.id) }
+        let initial = student.flatMap { try? IDNumber($0.idNumber) }?.lastSix
+        let oldOK: Bool
+        if let hash = account.passwordHash {
+            oldOK = try await offload { hasher.verify(old, against: hash) }
+        } else {
+            oldOK = initial.map { constantTimeEquals(old, $0) } ?? false
+        }
+        guard oldOK else { throw AuthFailure.wrongOldPassword }
+        guard new.count >= s.minPasswordLength, new != initial else { throw AuthFailure.weakPassword(s.minPasswordLength) }
+        let hash = try await offload { try hasher.hash(new) }
+        try store.environment.write { txn in
+            var current = try store.account(txn, account.id) ?? account
+            current.passwordHash = hash
+            current.mustChangePassword = false
+            try store.accounts.put(txn, current.id, current)
+            try revokeSessions(txn, of: current.id, except: token)
+        }
+    }
+
+    // MARK: Staff actions
+
+    /// Reset to the initial password (students), or to `temporary` (other accounts).
+    func resetPassword(_ id: String, temporary: String? = nil) async throws {
+        let s = settings()
+        var hash: String?
+        if let temporary { hash = try await offload { try Self.hasher(s).hash(temporary) } }
+        try store.environment.write { txn in
+            guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
+            let isStudent = try store.students.primary.contains(txn, id)
+            guard isStudent || hash != nil else { throw AuthFailure.conflict("该账号没有初始密码，请指定临时密码") }
+            account.passwordHash = isStudent ? nil : hash
+            account.mustChangePassword = s.forcePasswordChangeAfterReset
+            try store.accounts.put(txn, id, account)
+            try revokeSessions(txn, of: id)
+        }
+    }
+
+    /// Clears the WeChat binding.
+    func unbindWeChat(_ id: String) throws {
+        try update(id) { $0.wechatOpenID = nil }
+    }
+
+    /// Lifts a lock and forgets the failed attempts.
+    func unlock(_ id: String) throws {
+        try update(id) {
+            $0.lockedUntil = nil
+            $0.failedLogins = 0
+        }
+    }
+
+    private func update(_ id: String, _ change: (inout Account) -> Void) throws {
+        try store.environment.write { txn in
+            guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
+            change(&account)
+            try store.accounts.put(txn, id, account)
+        }
+    }
+
+    // MARK: WeChat
+
+    /// Binds `openID` to the account; an openid bound elsewhere is refused.
+    func bindWeChat(_ id: String, openID: String) throws {
+        try store.environment.write { txn in
+            let holders = try store.byOpenID.keys(txn, matching: openID)
+            if let other = holders.first, other != id { throw AuthFailure.conflict("该微信已绑定其他账号") }
+            guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
+            account.wechatOpenID = openID
+            try store.accounts.put(txn, id, account)
+        }
+    }
+
+    /// A session for the account bound to `openID`; nothing for an unbound one.
+    func loginWithWeChat(openID: String, now: Date = Date()) throws -> (token: String, expires: Date, account: Account) {
+        try store.environment.write { txn in
+            guard let id = try store.byOpenID.keys(txn, matching: openID).first, let account = try store.accounts.get(txn, id) else {
+                throw AuthFailure.invalidCredentials
+            }
+            if let until = account.lockedUntil, until > now { throw AuthFailure.invalidCredentials }
+            let session = try openSession(txn, for: id, now: now)
+            return (session.token, session.expires, account)
+        }
+    }
+}

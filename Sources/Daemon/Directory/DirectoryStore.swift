@@ -1,0 +1,77 @@
+import Foundation
+import PluginAPI
+import Storage
+
+/// The org tree, the students, the accounts and the sessions, in LMDB.
+///
+/// | database | key → value |
+/// |---|---|
+/// | `org/units` | unit id → ``OrgUnit`` |
+/// | `org/names` | (parent id, name) → unit id |
+/// | `students` | 学号 → ``StudentEntry``; indexed by (college, cohort) and (class, cohort) |
+/// | `accounts` | login name → ``Account``; indexed by WeChat openid |
+/// | `sessions` | SHA-256(token) → ``Session``; indexed by account |
+/// | `gateway-nonces` | nonce → time, against replayed gateway calls |
+final class DirectoryStore: Sendable {
+    let environment: Environment
+    let units: Table<UInt32, OrgUnit>
+    let unitNames: Table<KeyPair<UInt32, String>, UInt32>
+    let students: IndexedTable<String, StudentEntry>
+    let byCollege: SecondaryIndex<String, StudentEntry>
+    let byClass: SecondaryIndex<String, StudentEntry>
+    let accounts: IndexedTable<String, Account>
+    let byOpenID: SecondaryIndex<String, Account>
+    let sessions: IndexedTable<RawKey, Session>
+    let sessionsByAccount: SecondaryIndex<RawKey, Session>
+    /// Gateway nonces seen recently, against replays: nonce → unix time.
+    let gatewayNonces: Table<String, UInt64>
+    let meta: Table<String, UInt32>
+
+    init(environment: Environment) throws {
+        self.environment = environment
+        units = try Table(environment, name: "org/units")
+        unitNames = try Table(environment, name: "org/names")
+        byCollege = try SecondaryIndex(environment, name: "idx/students/college-cohort") { KeyPair($0.collegeID, $0.cohort) }
+        byClass = try SecondaryIndex(environment, name: "idx/students/class-cohort") { KeyPair($0.classID, $0.cohort) }
+        students = IndexedTable(primary: try Table(environment, name: "students"), indexes: [byCollege, byClass])
+        byOpenID = try SecondaryIndex(environment, name: "idx/accounts/openid") { $0.wechatOpenID }
+        accounts = IndexedTable(primary: try Table(environment, name: "accounts"), indexes: [byOpenID])
+        sessionsByAccount = try SecondaryIndex(environment, name: "idx/sessions/account") { $0.accountID }
+        sessions = IndexedTable(primary: try Table(environment, name: "sessions"), indexes: [sessionsByAccount])
+        gatewayNonces = try Table(environment, name: "gateway-nonces")
+        meta = try environment.metaTable()
+    }
+
+    // MARK: Org tree
+
+    /// The unit named `name` under `parent` (0 for the school), created when missing.
+    func unit(_ txn: Transaction, kind: OrgUnit.Kind, name: String, parent: UInt32?) throws -> UInt32 {
+        let key = KeyPair(parent ?? 0, name)
+        if let id = try unitNames.get(txn, key) { return id }
+        let id = (try meta.get(txn, "org-next-id") ?? 0) + 1
+        try meta.put(txn, "org-next-id", id)
+        try units.put(txn, id, OrgUnit(id: id, kind: kind, name: name, parent: parent))
+        try unitNames.put(txn, key, id)
+        return id
+    }
+
+    /// Finds a unit by name under `parent` (0 for colleges).
+    func findUnit(_ txn: Transaction, name: String, parent: UInt32?) throws -> UInt32? {
+        try unitNames.get(txn, KeyPair(parent ?? 0, name))
+    }
+
+    /// Every unit, by id.
+    func allUnits(_ txn: Transaction) throws -> [OrgUnit] {
+        var out: [OrgUnit] = []
+        try units.scan(txn) { _, u in out.append(u); return true }
+        return out
+    }
+
+    // MARK: Accounts
+
+    /// The account for a login name: stored, or a student's implicit one.
+    func account(_ txn: Transaction, _ id: String) throws -> Account? {
+        if let a = try accounts.get(txn, id) { return a }
+        return try students.get(txn, id).map(Account.implicit)
+    }
+}

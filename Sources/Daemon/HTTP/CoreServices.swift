@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import PluginAPI
+
+/// What the core routes work with.
+struct CoreServices: Sendable {
+    let host: PluginHost
+    let directory: DirectoryStore
+    let accounts: AccountService
+
+    /// The gateway verifier of the current settings, or nil when no secret is configured.
+    func gateway() throws -> GatewaySignature? {
+        try GatewaySignature(settings: host.current.settings.wechat)
+    }
+}
+
+/// A caller with a live session.
+struct Caller: Sendable {
+    let account: Account
+    let token: String
+    var scope: Scope { Scope(account: account) }
+}
+
+extension CoreServices {
+    /// The caller behind the bearer token: 401 without a live one; 403 while a password change is
+    /// pending unless the route is one that lets them make it.
+    func caller(_ request: Request, roles: Set<Role> = [], duringPasswordChange: Bool = false) throws -> Caller {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthenticated }
+        let token = String(header.dropFirst(7))
+        guard let account = try accounts.account(forToken: token) else { throw APIError.unauthenticated }
+        if account.mustChangePassword && !duringPasswordChange { throw AuthFailure.passwordChangeRequired.apiError }
+        if !roles.isEmpty && account.roles.isDisjoint(with: roles) { throw APIError.forbidden }
+        return Caller(account: account, token: token)
+    }
+
+    /// The body, capped and timed by the current settings.
+    func body(_ request: Request) async throws -> Data {
+        let limits = host.current.settings.server
+        return try await RequestBody.read(request, limit: limits.maxBodyBytes, timeout: limits.bodyTimeoutSeconds)
+    }
+
+    /// The JSON body decoded as `T`, with errors that name the field.
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try JSONBody.decode(T.self, from: try await body(request))
+    }
+}
+
+/// Reading request bodies within their limits.
+enum RequestBody {
+    /// The body, refused with 413 past `limit` bytes and with 408 when it trickles in too slowly.
+    static func read(_ request: Request, limit: Int, timeout: Int) async throws -> Data {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError.payloadTooLarge(limit)
+        }
+        let buffer: ByteBuffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                do {
+                    var request = request
+                    return try await request.collectBody(upTo: limit)
+                } catch let e as HTTPError where e.status == .contentTooLarge {
+                    throw APIError.payloadTooLarge(limit)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else { throw APIError.bodyTimeout }
+            return buffer
+        }
+        return Data(buffer.readableBytesView)
+    }
+}
+
+extension String {
+    /// This text as an HTTP field name (for the few headers jiuye defines).
+    var headerName: HTTPFields.Element.Name { .init(self)! }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import PluginAPI
+
+/// `/api/v1/students/…` and `/api/v1/org`: the registry as each caller's scope allows.
+struct StudentRoutes {
+    let services: CoreServices
+
+    static func json(_ s: StudentEntry, units: [UInt32: OrgUnit]) -> JSONValue {
+        [
+            "number": .string(s.number), "name": .string(s.name), "gender": .string(s.gender),
+            "college": .string(units[s.collegeID]?.name ?? ""), "major": .string(units[s.majorID]?.name ?? ""),
+            "class": .string(units[s.classID]?.name ?? ""), "collegeId": .int(Int(s.collegeID)),
+            "majorId": .int(Int(s.majorID)), "classId": .int(Int(s.classID)),
+            "educationLevel": .string(s.educationLevel), "cohort": .int(Int(s.cohort)),
+        ]
+    }
+
+    func register(on api: RouterGroup<BasicRequestContext>) {
+        let services = self.services
+        let directory = services.directory
+        let staff: Set<Role> = Role.staff
+
+        api.get("students") { request, _ -> Response in
+            let caller = try services.caller(request, roles: staff)
+            let q = request.uri.queryParameters
+            func number<T: FixedWidthInteger>(_ name: String, _ type: T.Type) throws -> T? {
+                guard let v = q[name[...]] else { return nil }
+                guard let n = T(String(v)) else { throw APIError(.badRequest, code: "bad_request", message: "参数 \(name) 应为数字", field: name) }
+                return n
+            }
+            let limit = try number("limit", Int.self) ?? 50
+            guard (1...200).contains(limit) else { throw APIError(.badRequest, code: "bad_request", message: "每页 1 至 200 条", field: "limit") }
+            let filter = ScopedDirectory.Filter(cohort: try number("cohort", UInt16.self), college: try number("college", UInt32.self),
+                                                classID: try number("class", UInt32.self))
+            let after = q["after"].map(String.init)
+            let scoped = ScopedDirectory(store: directory, scope: caller.scope)
+            let (page, units) = try directory.environment.read { txn in
+                (try scoped.list(txn, filter: filter, after: after, limit: limit),
+                 Dictionary(uniqueKeysWithValues: try directory.allUnits(txn).map { ($0.id, $0) }))
+            }
+            var body: JSONObject = ["students": .array(page.map { Self.json($0, units: units) })]
+            body["next"] = page.count == limit ? .string(page.last!.number) : .null
+            return try Response.json(.object(body))
+        }
+
+        api.get("students/:number") { request, context -> Response in
+            let caller = try services.caller(request, roles: staff.union([.student]))
+            let number = try context.parameters.require("number")
+            let scoped = ScopedDirectory(store: directory, scope: caller.scope)
+            do {
+                let (s, units) = try directory.environment.read { txn in
+                    (try scoped.student(txn, number), Dictionary(uniqueKeysWithValues: try directory.allUnits(txn).map { ($0.id, $0) }))
+                }
+                var body = Self.json(s, units: units).objectValue!
+                if caller.account.roles.contains(where: \.isStaff) {
+                    let account = try directory.environment.read { try directory.account($0, number) }
+                    body["account"] = account?.summary ?? .null
+                }
+                return try Response.json(.object(body))
+            } catch let f as AuthFailure { throw f.apiError }
+        }
+
+        // 重置密码 / 重置绑定微信 / 解锁账号, for staff over students in their scope.
+        for action in ["reset-password", "unbind-wechat", "unlock"] {
+            api.post("students/:number/\(action)") { request, context -> Response in
+                let caller = try services.caller(request, roles: staff)
+                let number = try context.parameters.require("number")
+                do {
+                    _ = try directory.environment.read { try ScopedDirectory(store: directory, scope: caller.scope).student($0, number) }
+                    switch action {
+                    case "reset-password": try await services.accounts.resetPassword(number)
+                    case "unbind-wechat": try services.accounts.unbindWeChat(number)
+                    default: try services.accounts.unlock(number)
+                    }
+                } catch let f as AuthFailure { throw f.apiError }
+                services.host.logger.notice("staff action", metadata: ["action": "\(action)", "student": "\(number)", "by": "\(caller.account.id)"])
+                return Response(status: .noContent)
+            }
+        }
+
+        api.post("students/import") { request, _ -> Response in
+            _ = try services.caller(request, roles: [.school])
+            let skip = request.uri.queryParameters["skipInvalid"].map { $0 == "true" || $0 == "1" } ?? false
+            let data = try await services.body(request)
+            let report: StudentImport.Report
+            do {
+                report = try StudentImport(store: directory).run(data, skipInvalid: skip)
+            } catch let f as TableReader.Failure {
+                throw APIError(.badRequest, code: "unreadable_file", message: f.description)
+            }
+            let body = try JSONValue(encoding: report)
+            return try Response.json(body, status: report.applied ? .ok : .unprocessableContent)
+        }
+
+        api.get("org") { request, _ -> Response in
+            let caller = try services.caller(request, roles: staff)
+            let scope = caller.scope
+            let units = try directory.environment.read { try directory.allUnits($0) }
+            let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0) })
+            func college(of u: OrgUnit) -> UInt32 {
+                var u = u
+                while let p = u.parent, let parent = byID[p] { u = parent }
+                return u.id
+            }
+            let visible = units.filter { u in
+                scope.all || scope.colleges.contains(college(of: u)) || scope.classes.contains(u.id)
+                    || (u.kind != .class && scope.classes.contains { c in byID[c].map { sequence(first: $0, next: { $0.parent.flatMap { byID[$0] } }).contains { $0.id == u.id } } ?? false })
+            }
+            return try Response.json(["units": .array(visible.map { u in
+                ["id": .int(Int(u.id)), "kind": .string(u.kind.rawValue), "name": .string(u.name), "parent": u.parent.map { .int(Int($0)) } ?? .null]
+            })])
+        }
+    }
+}
