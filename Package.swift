@@ -33,6 +33,11 @@ let package = Package(
             pkgConfig: "libargon2",
             providers: [.apt(["libargon2-dev"])]
         ),
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(name: "Storage", dependencies: ["CLMDB"]),
         .target(
             name: "PluginAPI",
@@ -80,7 +85,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "PluginAPITests", dependencies: ["PluginAPI"]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "JiuyeTesting"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "JiuyeTesting", "Plugins"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "JiuyeTesting", "Plugins", "Storage", "CXLSXWriter"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["JiuyeTesting", "AdminProtocol", "Storage", "jiuyed", "jiuyectl"]

@@ -126,7 +126,8 @@ final class AccountService: Sendable {
             ok = false
         }
         let firstHash = ok && account.passwordHash == nil ? try await offload { try hasher.hash(password) } : nil
-        return try store.environment.write { txn in
+        // The failure count must commit, so the failure is thrown after the transaction.
+        let session = try store.environment.write { txn -> (token: String, expires: Date, account: Account)? in
             var current = try store.account(txn, username) ?? account
             if !ok {
                 current.failedLogins += 1
@@ -135,7 +136,7 @@ final class AccountService: Sendable {
                     current.failedLogins = 0
                 }
                 try store.accounts.put(txn, current.id, current)
-                throw AuthFailure.invalidCredentials
+                return nil
             }
             current.failedLogins = 0
             current.lockedUntil = nil
@@ -144,6 +145,8 @@ final class AccountService: Sendable {
             let session = try openSession(txn, for: current.id, now: now)
             return (session.token, session.expires, current)
         }
+        guard let session else { throw AuthFailure.invalidCredentials }
+        return session
     }
 
     /// Changes the caller's own password; other sessions are revoked.
