@@ -59,7 +59,7 @@ final class ServedDaemon {
     let config: String
     let log: String
 
-    init(config text: String? = nil, socketInDataDir: Bool = true) throws {
+    init(config text: String? = nil, socketInDataDir: Bool = true, demo: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.path + "/jiuye-e2e-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o755])
@@ -72,7 +72,7 @@ final class ServedDaemon {
         FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: Binaries.jiuyed)
         process.arguments = ["serve", "--config", config, "--data", directory + "/data",
-                             "--listen", "127.0.0.1:\(port)", "--socket", socket]
+                             "--listen", "127.0.0.1:\(port)", "--socket", socket] + (demo ? ["--demo"] : [])
         process.standardOutput = FileHandle(forWritingAtPath: log)
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
@@ -127,4 +127,14 @@ final class ServedDaemon {
 enum E2EError: Error {
     case exited(String)
     case notReady(String)
+}
+
+extension ServedDaemon {
+    /// POSTs JSON and answers the status and body.
+    func post(_ path: String, json: String) throws -> (status: Int, body: String) {
+        let r = try run("/usr/bin/curl", ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10", "-X", "POST",
+                                          "-H", "Content-Type: application/json", "-d", json, "http://127.0.0.1:\(port)\(path)"])
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
 }
