@@ -74,6 +74,17 @@ final class AccountService: Sendable {
         let token = bytes.map { String(format: "%02x", $0) }.joined()
         let expires = now.addingTimeInterval(TimeInterval(settings().sessionHours * 3600))
         try store.sessions.put(txn, Self.tokenKey(token), Session(accountID: accountID, created: now, expires: expires))
+        // Keys are random: a few sessions from a random bucket (the new key's first byte) are a
+        // fair sample. Dropping the expired among them keeps the table small at no real cost.
+        var expired: [RawKey] = []
+        var visited = 0
+        let bucket = RawKey(Array(Self.tokenKey(token).bytes.prefix(1)))
+        try store.sessions.primary.scan(txn, prefix: KeyPrefix(bucket)) { key, session in
+            visited += 1
+            if session.expires <= now { expired.append(key) }
+            return visited < 32
+        }
+        for key in expired { try store.sessions.delete(txn, key) }
         return (token, expires)
     }
 

@@ -37,6 +37,38 @@ enum OpenAPIDocument {
         paths["/api/v1/openapi.json"] = ["get": operation(summary: "本接口文档", tag: "core", roles: [], input: nil, output: .any,
                                                            parameters: [], operationID: "openapi")]
 
+        // The core's own routes: accounts, the WeChat gateway, the scoped student directory.
+        let session: JSONSchema = .object([("token", .text), ("expiresAt", .string(format: "date-time")), ("account", .reference("Account"))])
+        let login: JSONSchema = .object([("username", .text), ("password", .text)], required: ["username", "password"])
+        let openID: JSONSchema = .object([("openid", .text)], required: ["openid"])
+        let staff: Set<Role> = Role.staff
+        let everyone = Set(Role.allCases)
+        let core: [(String, String, String, Set<Role>, JSONSchema?, JSONSchema, [String])] = [
+            ("post", "/api/v1/auth/login", "登录（学生用学号，初始密码为身份证号后六位）", [], login, session, []),
+            ("post", "/api/v1/auth/logout", "退出登录", everyone, nil, .any, []),
+            ("get", "/api/v1/auth/me", "当前账号", everyone, nil, .reference("Account"), []),
+            ("post", "/api/v1/auth/password", "修改密码", everyone,
+             .object([("oldPassword", .text), ("newPassword", .text)], required: ["oldPassword", "newPassword"]), .any, []),
+            ("post", "/api/v1/wechat/login", "微信登录（网关签名）", [], openID, session, []),
+            ("post", "/api/v1/wechat/bind", "绑定微信（网关签名）", everyone, openID, .any, []),
+            ("post", "/api/v1/wechat/unbind", "解除本人微信绑定", everyone, nil, .any, []),
+            ("get", "/api/v1/students", "学生名单（按权限范围）", staff, nil,
+             .object([("students", .array(.reference("Student"))), ("next", .text)]), []),
+            ("get", "/api/v1/students/{number}", "学生信息", staff.union([.student]), nil, .reference("Student"), ["number"]),
+            ("post", "/api/v1/students/{number}/reset-password", "重置密码", staff, nil, .any, ["number"]),
+            ("post", "/api/v1/students/{number}/unbind-wechat", "重置绑定微信", staff, nil, .any, ["number"]),
+            ("post", "/api/v1/students/{number}/unlock", "解锁账号", staff, nil, .any, ["number"]),
+            ("post", "/api/v1/students/import", "导入学籍数据（CSV 或 XLSX）", [.school], .string(format: "binary"), .any, []),
+            ("get", "/api/v1/org", "院系、专业、班级", staff, nil, .any, []),
+        ]
+        for (method, path, summary, roles, input, output, params) in core {
+            var item = paths[path]?.objectValue ?? JSONObject()
+            item[method] = operation(summary: summary, tag: "core", roles: roles, input: input, output: output, parameters: params,
+                                     operationID: (method + path).replacingOccurrences(of: "/api/v1/", with: "-").replacingOccurrences(of: "/", with: "-")
+                                        .replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: ""))
+            paths[path] = .object(item)
+        }
+
         for entry in set.routes.entries {
             let segments = entry.segments.map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : $0 }
             let path = "/api/v1/\(entry.plugin.rawValue)/" + segments.joined(separator: "/")
@@ -50,6 +82,11 @@ enum OpenAPIDocument {
         }
 
         var schemas: JSONObject = [
+            "Account": JSONSchema.object([("id", .text), ("displayName", .text), ("roles", .array(.text)),
+                                          ("mustChangePassword", .boolean), ("wechatBound", .boolean)]).json,
+            "Student": JSONSchema.object([("number", .text), ("name", .text), ("gender", .text), ("college", .text), ("major", .text),
+                                          ("class", .text), ("collegeId", .integer), ("majorId", .integer), ("classId", .integer),
+                                          ("educationLevel", .text), ("cohort", .integer)]).json,
             "Error": JSONSchema.object([("error", .object([("code", .text), ("message", .text), ("field", .text)], required: ["code", "message"]))],
                                        required: ["error"]).json,
         ]
