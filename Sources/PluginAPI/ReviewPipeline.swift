@@ -21,11 +21,21 @@ public struct ReviewPipeline: Sendable, Hashable {
     public var stages: [ReviewStage]
     /// Where a resubmission restarts.
     public var resubmission: Resubmission
+    /// The reasons a reviewer chooses from when rejecting (a note may add detail).
+    public var rejectReasons: [CodeEntry]
 
-    /// A pipeline of `stages`, lowest first.
-    public init(stages: [ReviewStage], resubmission: Resubmission = .firstStage) {
+    /// The reasons offered when none are configured.
+    public static let defaultRejectReasons = [
+        CodeEntry("incomplete", "信息不完整"), CodeEntry("incorrect", "信息有误"),
+        CodeEntry("proof", "证明材料不符合要求"), CodeEntry("other", "其他（见备注）"),
+    ]
+
+    /// A pipeline of `stages`, lowest first, with the reasons a rejection may give.
+    public init(stages: [ReviewStage], resubmission: Resubmission = .firstStage,
+                rejectReasons: [CodeEntry] = ReviewPipeline.defaultRejectReasons) {
         self.stages = stages
         self.resubmission = resubmission
+        self.rejectReasons = rejectReasons
     }
 
     /// counselor → college → school.

@@ -7,7 +7,8 @@ import Storage
 enum DirectoryAdminCommands {
     static let verbs: Set<String> = ["user add", "user list", "user show", "user reset-password", "user unbind-wechat", "user unlock", "import students"]
 
-    static func make(directory: DirectoryStore, accounts: AccountService, hasherSettings: @escaping @Sendable () -> AuthSettings) -> [AdminCommandSpec] {
+    static func make(directory: DirectoryStore, accounts: AccountService, kinds: @escaping @Sendable () throws -> RecordKinds,
+                     hasherSettings: @escaping @Sendable () -> AuthSettings) -> [AdminCommandSpec] {
         @Sendable func one(_ request: AdminCommandRequest, _ usage: String) throws -> String {
             guard request.arguments.count == 1 else { throw AdminFailure(code: .usage, message: "usage: \(usage)") }
             return request.arguments[0]
@@ -117,7 +118,8 @@ enum DirectoryAdminCommands {
                 guard let data = FileManager.default.contents(atPath: path) else { throw AdminFailure(code: .failed, message: "cannot read \(path)") }
                 let report: StudentImport.Report
                 do {
-                    report = try StudentImport(store: directory).run(data, skipInvalid: request.flags.contains("skip-invalid"), progress: request.progress)
+                    report = try StudentImport(store: directory, studentChanged: try kinds().refreshPlacement)
+                        .run(data, skipInvalid: request.flags.contains("skip-invalid"), progress: request.progress)
                 } catch let f as TableReader.Failure {
                     throw AdminFailure(code: .failed, message: f.description)
                 }

@@ -100,12 +100,16 @@ struct PluginEntrySettings: Codable, Sendable {
     var depends: [String] = []
     /// Per-kind overrides.
     var kinds: [String: KindSettings] = [:]
+    /// A plugin written only in YAML (its id is not one of this binary's plugins).
+    var declare: DeclaredPluginSettings?
 }
 
 /// `plugins.<id>.kinds.<kind>`.
 struct KindSettings: Codable, Sendable {
     /// Replaces the kind's review stages.
     var review: ReviewSettings?
+    /// Fields added, or changed by key (label, requiredness …).
+    var fields: [FieldSettings]?
 }
 
 /// `plugins.<id>.kinds.<kind>.review`.
@@ -114,6 +118,8 @@ struct ReviewSettings: Codable, Sendable {
     var stages: [Role]
     /// Where a resubmitted record restarts: `first-stage` or `rejecting-stage`.
     var resubmission: ReviewPipeline.Resubmission?
+    /// The reasons a rejection chooses from.
+    var reasons: [ReasonSettings]?
 }
 
 /// Passwords, lockout and sessions.

@@ -8,7 +8,7 @@ import Storage
 /// |---|---|
 /// | `org/units` | unit id → ``OrgUnit`` |
 /// | `org/names` | (parent id, name) → unit id |
-/// | `students` | 学号 → ``StudentEntry``; indexed by (college, cohort) and (class, cohort) |
+/// | `students` | 学号 → ``StudentEntry``; indexed by (college, cohort), (class, cohort) and name |
 /// | `accounts` | login name → ``Account``; indexed by WeChat openid |
 /// | `sessions` | SHA-256(token) → ``Session``; indexed by account |
 /// | `gateway-nonces` | nonce → time, against replayed gateway calls |
@@ -19,6 +19,7 @@ final class DirectoryStore: Sendable {
     let students: IndexedTable<String, StudentEntry>
     let byCollege: SecondaryIndex<String, StudentEntry>
     let byClass: SecondaryIndex<String, StudentEntry>
+    let byName: SecondaryIndex<String, StudentEntry>
     let accounts: IndexedTable<String, Account>
     let byOpenID: SecondaryIndex<String, Account>
     let sessions: IndexedTable<RawKey, Session>
@@ -33,7 +34,8 @@ final class DirectoryStore: Sendable {
         unitNames = try Table(environment, name: "org/names")
         byCollege = try SecondaryIndex(environment, name: "idx/students/college-cohort") { KeyPair($0.collegeID, $0.cohort) }
         byClass = try SecondaryIndex(environment, name: "idx/students/class-cohort") { KeyPair($0.classID, $0.cohort) }
-        students = IndexedTable(primary: try Table(environment, name: "students"), indexes: [byCollege, byClass])
+        byName = try SecondaryIndex(environment, name: "idx/students/name") { $0.name }
+        students = IndexedTable(primary: try Table(environment, name: "students"), indexes: [byCollege, byClass, byName])
         byOpenID = try SecondaryIndex(environment, name: "idx/accounts/openid") { $0.wechatOpenID }
         accounts = IndexedTable(primary: try Table(environment, name: "accounts"), indexes: [byOpenID])
         sessionsByAccount = try SecondaryIndex(environment, name: "idx/sessions/account") { $0.accountID }

@@ -43,6 +43,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         switch error {
         case let e as APIError:
             return e
+        case let e as any APIErrorConvertible:
+            return e.apiError
         case let e as PluginError:
             return APIError(HTTPResponse.Status(code: e.status), code: e.code, message: e.message, field: e.field)
         case let e as HTTPError:
@@ -70,3 +72,12 @@ extension Response {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
+
+/// An error of the core that knows its HTTP answer.
+protocol APIErrorConvertible: Error {
+    var apiError: APIError { get }
+}
+
+extension EngineError: APIErrorConvertible {}
+extension AuthFailure: APIErrorConvertible {}
+extension GatewaySignature.Failure: APIErrorConvertible {}

@@ -39,6 +39,7 @@ enum APIServer {
         }
         AuthRoutes(services: services).register(on: api)
         StudentRoutes(services: services).register(on: api)
+        RecordRoutes(services: services).register(on: api)
         let dispatcher = PluginRouteDispatcher(services: services)
         for method in PluginAPI.HTTPMethod.allCases {
             api.on("**", method: HTTPRequest.Method(rawValue: method.rawValue)!) { request, context in

@@ -7,6 +7,29 @@ struct CoreServices: Sendable {
     let host: PluginHost
     let directory: DirectoryStore
     let accounts: AccountService
+    let outbox: Outbox
+    private let kindsCache = LockedBox<(ObjectIdentifier, RecordKinds)?>(nil)
+
+    init(host: PluginHost, directory: DirectoryStore, accounts: AccountService) throws {
+        self.host = host
+        self.directory = directory
+        self.accounts = accounts
+        outbox = try Outbox(environment: directory.environment)
+    }
+
+    /// The record kinds of the plugin set being served, databases open.
+    func kinds() throws -> RecordKinds {
+        let set = host.current
+        if let (id, kinds) = kindsCache.value, id == ObjectIdentifier(set) { return kinds }
+        let kinds = try RecordKinds(set: set, environment: directory.environment)
+        kindsCache.value = (ObjectIdentifier(set), kinds)
+        return kinds
+    }
+
+    /// The engine over the current kinds.
+    func engine() throws -> RecordEngine {
+        RecordEngine(kinds: try kinds(), directory: directory, outbox: outbox)
+    }
 
     /// The gateway verifier of the current settings, or nil when no secret is configured.
     func gateway() throws -> GatewaySignature? {

@@ -85,7 +85,8 @@ struct StudentRoutes {
             let data = try await services.body(request)
             let report: StudentImport.Report
             do {
-                report = try StudentImport(store: directory).run(data, skipInvalid: skip)
+                let kinds = try services.kinds()
+                report = try StudentImport(store: directory, studentChanged: kinds.refreshPlacement).run(data, skipInvalid: skip)
             } catch let f as TableReader.Failure {
                 throw APIError(.badRequest, code: "unreadable_file", message: f.description)
             }

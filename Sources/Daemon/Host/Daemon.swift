@@ -54,6 +54,7 @@ public final class Daemon: Sendable {
     public let host: PluginHost
     let directory: DirectoryStore
     let accounts: AccountService
+    let services: CoreServices
     let info: RuntimeInfo
     let logger: Logger
     private let group = LockedBox<ServiceGroup?>(nil)
@@ -65,7 +66,7 @@ public final class Daemon: Sendable {
     }
 
     static let coreVerbNames = Set(["help", "status", "plugin list", "plugin reload", "db stats", "db backup", "db reader-check"])
-        .union(DirectoryAdminCommands.verbs)
+        .union(DirectoryAdminCommands.verbs).union(RecordAdminCommands.verbs)
 
     /// Loads and validates the configuration and opens the database. Nothing listens yet.
     public init(options: DaemonOptions, logger: Logger) throws {
@@ -82,6 +83,7 @@ public final class Daemon: Sendable {
         directory = try DirectoryStore(environment: store.environment)
         let host = self.host
         accounts = try AccountService(store: directory) { host.current.settings.auth }
+        services = try CoreServices(host: host, directory: directory, accounts: accounts)
         if options.seedDemo, try DemoInstitution.seedIfEmpty(directory: directory, hasher: AccountService.hasher(set.settings.auth)) {
             logger.notice("seeded the demo institution 示例大学 (see README for its logins)")
         }
@@ -100,8 +102,10 @@ public final class Daemon: Sendable {
 
         let tableBox = LockedBox<AdminCommandTable?>(nil)
         let host = self.host
+        let services = self.services
         let core = CoreAdminCommands.make(host: host, info: info) { tableBox.value }
-            + DirectoryAdminCommands.make(directory: directory, accounts: accounts) { host.current.settings.auth }
+            + DirectoryAdminCommands.make(directory: directory, accounts: accounts, kinds: services.kinds) { host.current.settings.auth }
+            + RecordAdminCommands.make(services: services)
         let table = AdminCommandTable(core: core, host: host)
         tableBox.value = table
         let admin = try AdminServer(path: socketPath, settings: set.settings.admin, commands: table, logger: logger) {
@@ -109,7 +113,7 @@ public final class Daemon: Sendable {
         }
         let listenHost = options.host
         let app = APIServer.application(
-            services: CoreServices(host: host, directory: directory, accounts: accounts),
+            services: services,
             address: .hostname(options.host, port: options.port), logger: logger
         ) { port in
             info.listen = "\(listenHost):\(port)"

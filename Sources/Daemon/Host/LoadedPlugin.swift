@@ -20,14 +20,15 @@ struct LoadedPlugin: Sendable {
     var dataVersion: Int { migrations.map(\.version).max() ?? 0 }
 
     /// Drives `register(into:)` and keeps a snapshot of what it declared.
-    init(instance: any Plugin, dependencies: [PluginID], codeTables: [String: CodeTable]) throws {
+    /// - Parameter identity: id, version and label when they are not the type's own (a plugin
+    ///   declared in YAML takes its id from the file).
+    init(instance: any Plugin, identity: (PluginID, PluginVersion, LocalizedText)? = nil, dependencies: [PluginID],
+         codeTables: [String: CodeTable]) throws {
         let type = Swift.type(of: instance)
-        id = type.id
-        version = type.version
-        label = type.label
+        (id, version, label) = identity ?? (type.id, type.version, type.label)
         self.dependencies = dependencies
         self.instance = instance
-        let context = RegistrationContext(pluginID: type.id, codeTables: codeTables)
+        let context = RegistrationContext(pluginID: id, codeTables: codeTables)
         try instance.register(into: context)
         kinds = context.kinds
         routes = context.routes

@@ -31,7 +31,7 @@ extension PluginSet {
 /// The work of ``PluginSet/load(path:catalog:reservedAdminVerbs:)``, collecting errors as it goes.
 private struct Loader {
     /// First path segments under /api/v1 that the core answers itself.
-    static let corePaths: Set<String> = ["auth", "wechat", "students", "accounts", "org", "health", "plugins", "openapi.json"]
+    static let corePaths: Set<String> = ["auth", "wechat", "students", "accounts", "org", "records", "health", "plugins", "openapi.json"]
     let doc: ConfigDocument
     let catalog: PluginCatalog
     var errors: [ConfigError] = []
@@ -64,7 +64,7 @@ private struct Loader {
         // 1. The daemon's own settings, section by section so one bad section hides no other,
         //    each strict and over its defaults.
         var settings = DaemonSettings()
-        let sections = ["institution", "server", "admin", "storage", "auth", "wechat", "plugins"]
+        let sections = ["institution", "server", "admin", "storage", "auth", "wechat", "codeTables", "plugins"]
         for pair in rootMap where !sections.contains(pair.key.string ?? "") {
             let name = pair.key.string ?? ""
             errors.append(doc.error("unknown key \"\(name)\" (known keys: \(sections.joined(separator: ", ")))", at: pair.key, path: root.appending(name)))
@@ -75,6 +75,16 @@ private struct Loader {
         do { settings.auth = try doc.decodeWithDefaults(AuthSettings.self, defaults: .init(), from: rootMap["auth"], path: root.appending("auth")) } catch { record(error) }
         do { settings.wechat = try doc.decodeWithDefaults(WeChatSettings.self, defaults: .init(), from: rootMap["wechat"], path: root.appending("wechat")) } catch { record(error) }
         do { settings.storage = try doc.decodeWithDefaults(StorageSettings.self, defaults: .init(), from: rootMap["storage"], path: root.appending("storage")) } catch { record(error) }
+        var codeTables = CodeTable.builtin
+        do {
+            let extra = try doc.decodeWithDefaults([String: CodeTableSettings].self, defaults: [:], from: rootMap["codeTables"], path: root.appending("codeTables"))
+            for (id, t) in extra.sorted(by: { $0.key < $1.key }) {
+                var table = codeTables[id] ?? CodeTable(id: id, label: LocalizedText(t.label ?? id), entries: [])
+                if let l = t.label { table.label = LocalizedText(l, en: table.label.en) }
+                for e in t.entries where !table.contains(e.code) { table.entries.append(CodeEntry(e.code, e.name, parent: e.parent)) }
+                codeTables[id] = table
+            }
+        } catch { record(error) }
         for (path, message) in settings.problems() {
             errors.append(doc.error(message, at: ConfigDocument.find(path.parts.map(\.text), in: doc.root), path: path))
         }
@@ -96,18 +106,28 @@ private struct Loader {
                     errors.append(doc.error("\"\(name)\" is a core API path and cannot be a plugin id", at: pair.key, path: path))
                     continue
                 }
-                guard let type = catalog.types[PluginID(name)] else {
+                let declares = pair.value.mapping?["declare"] != nil
+                guard let type = catalog.types[PluginID(name)] ?? (declares ? DeclaredPlugin.self : nil) else {
                     let known = catalog.ids.map(\.rawValue).joined(separator: ", ")
-                    errors.append(doc.error("unknown plugin \"\(name)\" (this jiuyed has: \(known))", at: pair.key, path: path))
+                    errors.append(doc.error("unknown plugin \"\(name)\" (this jiuyed has: \(known); a plugin written in YAML needs declare:)", at: pair.key, path: path))
+                    continue
+                }
+                if declares && catalog.types[PluginID(name)] != nil {
+                    errors.append(doc.error("\"\(name)\" is a built-in plugin: declare: is only for plugins written in YAML",
+                                            at: ConfigDocument.keyNode("declare", in: pair.value), path: path.appending("declare")))
+                    continue
+                }
+                guard PluginID.isValid(name) else {
+                    errors.append(doc.error("a plugin id is lowercase words joined by hyphens", at: pair.key, path: path))
                     continue
                 }
                 let entryPairs = pair.value.mapping.map { m in m.filter { $0.key.string != "config" }.map { ($0.key, $0.value) } } ?? []
                 let hostNode: Node = pair.value.mapping.map { .mapping(Node.Mapping(entryPairs, $0.tag, $0.style, $0.mark)) } ?? pair.value
                 do {
                     let s = try doc.decodeWithDefaults(PluginEntrySettings.self, defaults: PluginEntrySettings(), from: hostNode, path: path)
-                    if s.enabled { entries.append(Entry(id: type.id, keyNode: pair.key, path: path, settings: s, node: pair.value, type: type)) }
+                    if s.enabled { entries.append(Entry(id: PluginID(name), keyNode: pair.key, path: path, settings: s, node: pair.value, type: type)) }
                 } catch {
-                    unreadable.insert(type.id)
+                    unreadable.insert(PluginID(name))
                     record(error)
                 }
             }
@@ -156,14 +176,21 @@ private struct Loader {
 
         // 4. Each plugin's configuration decoded and validated, then the plugin created and
         //    registered, in start order: code tables a plugin declares are visible to those after it.
-        var codeTables = CodeTable.builtin
         var loaded: [PluginID: LoadedPlugin] = [:]
         let entryByID = Dictionary(uniqueKeysWithValues: entries.map { ($0.id, $0) })
         for id in (order.isEmpty ? entries.map(\.id) : order) {
             let entry = entryByID[id]!
             do {
-                let instance = try instantiate(entry.type, entry: entry)
-                let plugin = try LoadedPlugin(instance: instance, dependencies: dependencies[id]!, codeTables: codeTables)
+                let plugin: LoadedPlugin
+                if let declared = entry.settings.declare {
+                    let kinds = try declaredKinds(declared, entry: entry, codeTables: codeTables)
+                    plugin = try LoadedPlugin(instance: DeclaredPlugin(kinds: kinds),
+                                              identity: (entry.id, DeclaredPlugin.version, LocalizedText(declared.label)),
+                                              dependencies: dependencies[id]!, codeTables: codeTables)
+                } else {
+                    let instance = try instantiate(entry.type, entry: entry)
+                    plugin = try LoadedPlugin(instance: instance, dependencies: dependencies[id]!, codeTables: codeTables)
+                }
                 for t in plugin.codeTables { codeTables[t.id] = t }
                 loaded[entry.id] = try applyOverrides(to: plugin, entry: entry)
             } catch { record(error) }
@@ -238,6 +265,43 @@ private struct Loader {
         }
     }
 
+    /// The kinds of a plugin written in YAML.
+    private func declaredKinds(_ declared: DeclaredPluginSettings, entry: Entry, codeTables: [String: CodeTable]) throws -> [RecordKindSpec] {
+        var problems: [ConfigError] = []
+        var kinds: [RecordKindSpec] = []
+        let base = entry.path.appending("declare").appending("kinds")
+        let kindsNode = ConfigDocument.find(["declare", "kinds"], in: entry.node)
+        for (name, k) in declared.kinds.sorted(by: { $0.key < $1.key }) {
+            var fields: [FieldSpec] = []
+            for (j, f) in k.fields.enumerated() {
+                if fields.contains(where: { $0.key == f.key }) {
+                    problems.append(doc.error("field \"\(f.key)\" is declared twice", at: kindsNode.flatMap { ConfigDocument.find([name, "fields", "\(j)"], in: $0) },
+                                              path: base.appending(name).appending("fields").appending(index: j)))
+                } else if let problem = f.apply(to: &fields) {
+                    problems.append(doc.error(problem, at: kindsNode.flatMap { ConfigDocument.find([name, "fields", "\(j)"], in: $0) },
+                                              path: base.appending(name).appending("fields").appending(index: j)))
+                }
+            }
+            var process = RecordProcess.none
+            if let r = k.review {
+                var pipeline = ReviewPipeline(stages: r.stages.map(ReviewStage.init), resubmission: r.resubmission ?? .firstStage)
+                if let reasons = r.reasons, !reasons.isEmpty { pipeline.rejectReasons = reasons.map { CodeEntry($0.code, $0.name) } }
+                for p in pipeline.problems() {
+                    problems.append(doc.error(p, at: kindsNode.flatMap { ConfigDocument.find([name, "review"], in: $0) }, path: base.appending(name).appending("review")))
+                }
+                process = .review(pipeline)
+            }
+            let cardinality = RecordKindSpec.Cardinality(rawValue: k.cardinality ?? "one-per-student")
+            if cardinality == nil {
+                problems.append(doc.error("cardinality is one-per-student or many", at: kindsNode.flatMap { ConfigDocument.find([name, "cardinality"], in: $0) },
+                                          path: base.appending(name).appending("cardinality")))
+            }
+            kinds.append(RecordKindSpec(id: name, label: LocalizedText(k.label), fields: fields, process: process, cardinality: cardinality ?? .onePerStudent))
+        }
+        if !problems.isEmpty { throw ConfigErrors(problems) }
+        return kinds
+    }
+
     /// Applies `plugins.<id>.kinds.<kind>` overrides to the declared kinds.
     private func applyOverrides(to plugin: LoadedPlugin, entry: Entry) throws -> LoadedPlugin {
         var kinds = plugin.kinds
@@ -250,6 +314,12 @@ private struct Loader {
                 let known = kinds.map(\.id).joined(separator: ", ")
                 problems.append(doc.error("plugin \"\(plugin.id)\" has no record kind \"\(name)\" (it has: \(known))", at: keyNode, path: path))
                 continue
+            }
+            for (j, f) in (settings.fields ?? []).enumerated() {
+                if let problem = f.apply(to: &kinds[i].fields) {
+                    problems.append(doc.error(problem, at: kindsNode.flatMap { ConfigDocument.find([name, "fields", "\(j)"], in: $0) },
+                                              path: path.appending("fields").appending(index: j)))
+                }
             }
             guard let review = settings.review else { continue }
             let reviewPath = path.appending("review")
@@ -265,6 +335,7 @@ private struct Loader {
             }
             pipeline.stages = review.stages.map(ReviewStage.init)
             if let r = review.resubmission { pipeline.resubmission = r }
+            if let reasons = review.reasons, !reasons.isEmpty { pipeline.rejectReasons = reasons.map { CodeEntry($0.code, $0.name) } }
             for p in pipeline.problems() where review.stages.allSatisfy(\.isStaff) {
                 problems.append(doc.error(p, at: reviewNode.flatMap { ConfigDocument.find(["stages"], in: $0) }, path: reviewPath.appending("stages")))
             }

@@ -41,6 +41,9 @@ struct StudentImport {
     static let levelAliases = ["博士": "01", "博士研究生": "01", "硕士": "11", "硕士研究生": "11", "本科": "31", "专科": "41", "高职": "61"]
 
     let store: DirectoryStore
+    /// Called for each student whose entry changed, in the import's transaction: the records
+    /// that hang off the student follow them (placement in the tree, cohort, name).
+    var studentChanged: (Transaction, StudentEntry) throws -> Void = { _, _ in }
 
     /// Checks and, when allowed, applies a file.
     /// - Parameters:
@@ -148,10 +151,12 @@ struct StudentImport {
                 if let old = try store.students.get(txn, entry.number) {
                     if old == entry { unchanged += 1; continue }
                     updated += 1
+                    try store.students.put(txn, entry.number, entry)
+                    try studentChanged(txn, entry)
                 } else {
                     created += 1
+                    try store.students.put(txn, entry.number, entry)
                 }
-                try store.students.put(txn, entry.number, entry)
             }
             report.created = created
             report.updated = updated

@@ -33,6 +33,11 @@ public struct Scope: Sendable, Equatable {
         all || colleges.contains(s.collegeID) || classes.contains(s.classID) || students.contains(s.number)
     }
 
+    /// Whether a record lies inside: the same rule, applied to where its student sits.
+    func contains(_ r: StoredRecord) -> Bool {
+        all || colleges.contains(r.collegeID) || classes.contains(r.classID) || students.contains(r.student)
+    }
+
     /// Whether the scope reaches any student at all.
     public var reachesStudents: Bool { all || !colleges.isEmpty || !classes.isEmpty || !students.isEmpty }
 }

@@ -1,0 +1,263 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import PluginAPI
+import Storage
+
+/// The generic record routes every kind gets, under one shape:
+/// `/api/v1/records/{kind}[/{id}[/submit|/review|/history]]`, `…/search`, `…/batch`.
+struct RecordRoutes {
+    let services: CoreServices
+
+    struct Create: Decodable { var student: String; var values: JSONObject? }
+    struct Update: Decodable { var values: JSONObject }
+    struct Review: Decodable {
+        var action: String
+        var reason: String?
+        var note: String?
+        var copyFill: Bool?
+        var values: JSONObject?
+    }
+    struct Search: Decodable { var query: String; var fields: [String]? }
+    struct Batch: Decodable {
+        var action: String
+        var ids: [String]
+        var field: String?
+        var value: JSONValue?
+        var cohort: Int?
+        var message: String?
+    }
+
+    func register(on api: RouterGroup<BasicRequestContext>) {
+        let services = self.services
+        let directory = services.directory
+        let env = directory.environment
+        let everyone = Set(Role.allCases)
+        @Sendable func now() -> Double { Date().timeIntervalSince1970 }
+
+        @Sendable func units(_ txn: Transaction) throws -> [UInt32: OrgUnit] {
+            Dictionary(uniqueKeysWithValues: try directory.allUnits(txn).map { ($0.id, $0) })
+        }
+        @Sendable func one(_ kind: RecordTables, _ r: StoredRecord, _ txn: Transaction) throws -> Response {
+            var out: [UInt8] = []
+            try RecordJSON(kind: kind, fields: nil, units: try units(txn)).write(r, into: &out)
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
+        }
+        @Sendable func written(_ kind: RecordTables, _ r: StoredRecord) throws -> Response {
+            try env.read { try one(kind, r, $0) }
+        }
+
+        // List, with filters, order, columns and fixed page sizes.
+        api.get("records/:kind") { request, context -> Response in
+            let caller = try services.caller(request, roles: everyone)
+            let kind = try services.kinds().kind(try context.parameters.require("kind"))
+            let q = request.uri.queryParameters
+            let size = try Self.int(q["size"], "size") ?? 20
+            guard RecordQuery.pageSizes.contains(size) else {
+                throw APIError(.badRequest, code: "invalid_page_size", message: "每页条数只能是 20、50、100 或 200", field: "size")
+            }
+            let filter = try Self.filter(q, kind: kind)
+            guard let order = RecordQuery.Order(rawValue: q["sort"].map(String.init) ?? "id") else {
+                throw APIError(.badRequest, code: "invalid_sort", message: "排序只能是 id、-id、updated 或 -updated", field: "sort")
+            }
+            let fields = q["fields"].map { Set($0.split(separator: ",").map(String.init)) }
+            let after = q["after"].map(String.init)
+            let body = try env.read { txn -> Data in
+                let page = try RecordQuery(kind: kind, scope: caller.scope).list(txn, filter: filter, order: order, after: after, size: size)
+                let next: JSONValue = page.count == size ? .string(page.last!.id) : .null
+                return try RecordJSON(kind: kind, fields: fields, units: try units(txn)).page(page, extra: ["next": next])
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+
+        // Search by up to 2000 student numbers or names, pasted from a spreadsheet column.
+        api.post("records/:kind/search") { request, context -> Response in
+            let caller = try services.caller(request, roles: Role.staff)
+            let kind = try services.kinds().kind(try context.parameters.require("kind"))
+            let search = try await services.decode(Search.self, request)
+            let values = RecordQuery.searchValues(search.query)
+            guard values.count <= RecordQuery.maxSearchValues else {
+                throw APIError(.badRequest, code: "too_many_values", message: "一次最多查询 2000 个，本次 \(values.count) 个", field: "query")
+            }
+            let body = try env.read { txn -> Data in
+                let found = try RecordQuery(kind: kind, scope: caller.scope).search(txn, values: values, directory: directory)
+                return try RecordJSON(kind: kind, fields: search.fields.map(Set.init), units: try units(txn))
+                    .page(found.records, extra: ["unmatched": .array(found.unmatched.map(JSONValue.string))])
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+
+        api.post("records/:kind") { request, context -> Response in
+            let caller = try services.caller(request, roles: everyone)
+            let engine = try services.engine()
+            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let input = try await services.decode(Create.self, request)
+            let r = try env.write { try engine.create($0, kind, caller: caller, student: input.student, values: input.values ?? [:], now: now()) }
+            return try written(kind, r)
+        }
+
+        api.get("records/:kind/:id") { request, context -> Response in
+            let caller = try services.caller(request, roles: everyone)
+            let engine = try services.engine()
+            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let id = try context.parameters.require("id")
+            return try env.read { txn in try one(kind, try engine.fetch(txn, kind, id: id, scope: caller.scope), txn) }
+        }
+
+        api.patch("records/:kind/:id") { request, context -> Response in
+            let caller = try services.caller(request, roles: everyone)
+            let engine = try services.engine()
+            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let id = try context.parameters.require("id")
+            let body = try await services.body(request)
+            if let raw = try? JSONDecoder().decode(JSONObject.self, from: body), let key = raw.keys.first(where: RecordEngine.reviewKeys.contains) {
+                throw EngineError.reviewStateReadOnly(key)
+            }
+            let input = try JSONBody.decode(Update.self, from: body)
+            let r = try env.write { try engine.update($0, kind, caller: caller, id: id, values: input.values, now: now()) }
+            return try written(kind, r)
+        }
+
+        api.post("records/:kind/:id/submit") { request, context -> Response in
+            let caller = try services.caller(request, roles: [.student])
+            let engine = try services.engine()
+            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let id = try context.parameters.require("id")
+            let r = try env.write { txn -> StoredRecord in
+                let current = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                let action = current.state.hasPrefix("rejected:") ? "resubmit" : "submit"
+                return try engine.transition(txn, kind, caller: caller, id: id, .init(action: action), now: now())
+            }
+            return try written(kind, r)
+        }
+
+        api.post("records/:kind/:id/review") { request, context -> Response in
+            let caller = try services.caller(request, roles: everyone)
+            let engine = try services.engine()
+            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let id = try context.parameters.require("id")
+            let input = try await services.decode(Review.self, request)
+            let r = try env.write { txn in
+                try engine.transition(txn, kind, caller: caller, id: id, .init(action: input.action, reason: input.reason ?? "", note: input.note ?? "",
+                                                                             copyFill: input.copyFill ?? false, values: input.values ?? [:]), now: now())
+            }
+            return try written(kind, r)
+        }
+
+        api.get("records/:kind/:id/history") { request, context -> Response in
+            let caller = try services.caller(request, roles: everyone)
+            let engine = try services.engine()
+            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let id = try context.parameters.require("id")
+            let entries = try env.read { txn in
+                _ = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                return try kind.entries(txn, of: id)
+            }
+            return try Response.json(["history": .array(entries.map(\.json))])
+        }
+
+        api.post("records/:kind/batch") { request, context -> Response in
+            let caller = try services.caller(request, roles: [.school])
+            let engine = try services.engine()
+            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let batch = try await services.decode(Batch.self, request)
+            guard !batch.ids.isEmpty, batch.ids.count <= 20_000 else {
+                throw APIError(.badRequest, code: "bad_request", message: "一次选择 1 至 20000 条记录", field: "ids")
+            }
+            let results = try env.write { txn in try BatchOperation(engine: engine, kind: kind, caller: caller).run(txn, batch, now: now()) }
+            let failed = results.filter { $0["ok"] == false }.count
+            return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
+        }
+    }
+
+    static func int<T: FixedWidthInteger>(_ text: Substring?, _ name: String) throws -> T? {
+        guard let text else { return nil }
+        guard let n = T(text) else { throw APIError(.badRequest, code: "bad_request", message: "参数 \(name) 应为数字", field: name) }
+        return n
+    }
+
+    /// Filters from the query string: org and cohort, state, `level.<role>=<status>`, and
+    /// `<field>=<value>` on indexed fields (others are refused: they would need a scan).
+    static func filter(_ q: FlatDictionary<Substring, Substring>, kind: RecordTables) throws -> RecordQuery.Filter {
+        var f = RecordQuery.Filter()
+        f.cohort = try int(q["cohort"], "cohort")
+        f.college = try int(q["college"], "college")
+        f.major = try int(q["major"], "major")
+        f.classID = try int(q["class"], "class")
+        f.state = q["state"].map(String.init)
+        let reserved: Set<String> = ["cohort", "college", "major", "class", "state", "size", "sort", "fields", "after"]
+        for (key, value) in q {
+            let k = String(key)
+            if reserved.contains(k) { continue }
+            if k.hasPrefix("level.") {
+                guard let role = Role(rawValue: String(k.dropFirst(6))), let i = kind.levelIndex(role) else {
+                    throw APIError(.badRequest, code: "unknown_level", message: "没有审核级别 \(k.dropFirst(6))", field: k)
+                }
+                guard let status = LevelStatus(name: String(value)) else {
+                    throw APIError(.badRequest, code: "unknown_status", message: "审核状态应为 pending、approved、rejected 或 fixed", field: k)
+                }
+                f.levels.append((i, status))
+            } else if let i = kind.spec.indexedFields.firstIndex(where: { $0.key == k }) {
+                f.fields.append((i, String(value)))
+            } else {
+                throw APIError(.badRequest, code: "unknown_filter", message: kind.spec.field(k) == nil ? "没有字段 \(k)" : "字段 \(k) 不能用于筛选", field: k)
+            }
+        }
+        return f
+    }
+}
+
+/// A school officer's batch over selected records: each record gets its own result; those that
+/// succeed commit together in the request's one transaction.
+struct BatchOperation {
+    let engine: RecordEngine
+    let kind: RecordTables
+    let caller: Caller
+
+    func run(_ txn: Transaction, _ batch: RecordRoutes.Batch, now: Double) throws -> [JSONValue] {
+        var results: [JSONValue] = []
+        results.reserveCapacity(batch.ids.count)
+        // Checks that concern the whole batch come first: a bad field fails it whole.
+        var modification: JSONObject?
+        switch batch.action {
+        case "approve", "notify":
+            break
+        case "modify":
+            guard let field = batch.field, let value = batch.value else { throw EngineError.badRequest("请指定字段和值", field: "field") }
+            modification = try engine.checked([field: value], kind, allowed: { $0.editableBy != .nobody })
+        case "change-cohort":
+            guard let c = batch.cohort, (2000...2100).contains(c) else { throw EngineError.badRequest("届别应为 2000 至 2100 的年份", field: "cohort") }
+        default:
+            throw EngineError.badRequest("未知的批量操作 \(batch.action)", field: "action")
+        }
+        let lastStage = kind.pipeline?.stages.last.map { ReviewPipeline.pendingState($0.role) }
+        for id in batch.ids {
+            do {
+                switch batch.action {
+                case "approve":
+                    let r = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                    // Only what every lower level has approved.
+                    guard r.state == lastStage else { throw EngineError.invalidTransition(state: engine.stateLabel(kind, r.state), action: "approve") }
+                    try engine.transition(txn, kind, caller: caller, id: id, .init(action: "approve"), now: now)
+                case "modify":
+                    _ = try engine.update(txn, kind, caller: caller, id: id, values: modification!, now: now)
+                case "change-cohort":
+                    let r = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                    guard var student = try engine.directory.students.get(txn, r.student) else { throw EngineError.notFound }
+                    student.cohort = UInt16(batch.cohort!)
+                    try engine.directory.students.put(txn, student.number, student)
+                    try engine.kinds.refreshPlacement(txn, student: student)
+                default:
+                    let r = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                    try engine.outbox.enqueue(txn, event: "notice", to: r.student, kind: kind.spec.id, record: id,
+                                              data: ["message": .string(batch.message ?? ""), "by": .string(caller.account.displayName)], now: now)
+                }
+                results.append(["id": .string(id), "ok": true])
+            } catch let e as EngineError {
+                let api = e.apiError
+                results.append(["id": .string(id), "ok": false, "error": ["code": .string(api.code), "message": .string(api.message)]])
+            }
+        }
+        return results
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import PluginAPI
+import Storage
+
+/// The record kinds of one plugin set with their databases open: what the engine and the
+/// generic routes work on. Rebuilt when a reload changes the set.
+final class RecordKinds: Sendable {
+    let tables: [String: RecordTables]
+    let codeTables: [String: CodeTable]
+
+    init(set: PluginSet, environment: Environment) throws {
+        var t: [String: RecordTables] = [:]
+        for (id, entry) in set.kinds { t[id] = try RecordTables(environment: environment, plugin: entry.plugin, spec: entry.spec) }
+        tables = t
+        codeTables = set.codeTables
+    }
+
+    func kind(_ id: String) throws -> RecordTables {
+        guard let t = tables[id] else { throw EngineError.unknownKind(id) }
+        return t
+    }
+
+    /// Moves every record of a student to their new place in the tree (after an import or 换届).
+    func refreshPlacement(_ txn: Transaction, student: StudentEntry) throws {
+        for kind in tables.values {
+            for id in try kind.byStudent.keys(txn, matching: student.number) {
+                guard var r = try kind.records.get(txn, id) else { continue }
+                let moved = r.collegeID != student.collegeID || r.majorID != student.majorID || r.classID != student.classID
+                    || r.cohort != student.cohort || r.studentName != student.name
+                guard moved else { continue }
+                r.collegeID = student.collegeID; r.majorID = student.majorID; r.classID = student.classID
+                r.cohort = student.cohort; r.studentName = student.name
+                try kind.records.put(txn, id, r)
+            }
+        }
+    }
+}
+
+/// Why the engine refused; each maps to one HTTP answer.
+enum EngineError: Error, Equatable {
+    case unknownKind(String)
+    case notFound
+    case invalidField(FieldProblem)
+    case required(field: String, label: String)
+    case reviewStateReadOnly(String)
+    case notEditable(field: String, label: String)
+    case notEditableInState(String)
+    case invalidTransition(state: String, action: String)
+    case roleNotAllowed(String)
+    case reasonRequired
+    case invalidReason(String)
+    case selfApproval
+    case exists(String)
+    case badRequest(String, field: String?)
+
+    var apiError: APIError {
+        switch self {
+        case .unknownKind(let k): APIError(.notFound, code: "unknown_kind", message: "没有记录类型 \(k)")
+        case .notFound: APIError(.notFound, code: "not_found", message: "记录不存在")
+        case .invalidField(let p): APIError(.badRequest, code: p.code, message: p.message, field: p.field)
+        case .required(let f, let label): APIError(.badRequest, code: "required", message: "\(label)：必填", field: f)
+        case .reviewStateReadOnly(let f):
+            APIError(.badRequest, code: "review_state_readonly", message: "审核状态只能通过审核操作改变", field: f)
+        case .notEditable(let f, let label): APIError(.forbidden, code: "field_not_editable", message: "\(label)：无权修改", field: f)
+        case .notEditableInState(let s): APIError(.conflict, code: "not_editable", message: "当前状态（\(s)）不能修改")
+        case .invalidTransition(let s, let a): APIError(.conflict, code: "invalid_transition", message: "当前状态（\(s)）不能执行“\(a)”")
+        case .roleNotAllowed(let a): APIError(.forbidden, code: "forbidden", message: "无权执行“\(a)”")
+        case .reasonRequired: APIError(.badRequest, code: "reason_required", message: "请选择原因", field: "reason")
+        case .invalidReason(let r): APIError(.badRequest, code: "invalid_reason", message: "未知的原因“\(r)”", field: "reason")
+        case .selfApproval: APIError(.forbidden, code: "self_approval", message: "不能审核本人提交或已审核过的记录")
+        case .exists(let id): APIError(.conflict, code: "exists", message: "记录 \(id) 已存在")
+        case .badRequest(let m, let f): APIError(.badRequest, code: "bad_request", message: m, field: f)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import PluginAPI
+import Storage
+
+/// Lists and searches records inside a scope, driven by the narrowest index a filter offers and
+/// checked record by record for the rest, so a page costs about its own size.
+struct RecordQuery {
+    let kind: RecordTables
+    let scope: Scope
+
+    /// The allowed page sizes.
+    static let pageSizes: Set<Int> = [20, 50, 100, 200]
+    /// The most values one search takes.
+    static let maxSearchValues = 2000
+
+    struct Filter {
+        var cohort: UInt16?
+        var college: UInt32?
+        var major: UInt32?
+        var classID: UInt32?
+        var state: String?
+        /// (level index, status).
+        var levels: [(Int, LevelStatus)] = []
+        /// (indexed field position, term).
+        var fields: [(Int, String)] = []
+
+        func matches(_ r: StoredRecord) -> Bool {
+            if let cohort, r.cohort != cohort { return false }
+            if let college, r.collegeID != college { return false }
+            if let major, r.majorID != major { return false }
+            if let classID, r.classID != classID { return false }
+            if let state, r.state != state { return false }
+            for (i, s) in levels where i >= r.levels.count || r.levels[i] != s { return false }
+            for (i, t) in fields where i >= r.terms.count || r.terms[i] != t { return false }
+            return true
+        }
+    }
+
+    enum Order: String {
+        case id, idDescending = "-id", updated, updatedDescending = "-updated"
+    }
+
+    /// One page: records after the cursor in the chosen order.
+    func list(_ txn: Transaction, filter: Filter, order: Order, after: String?, size: Int) throws -> [StoredRecord] {
+        var page: [StoredRecord] = []
+        func take(_ r: StoredRecord) -> Bool {
+            if scope.contains(r) && filter.matches(r) { page.append(r) }
+            return page.count < size
+        }
+        // Sorting by time needs every candidate; sorting by id can stream.
+        if order == .updated || order == .updatedDescending {
+            var all: [StoredRecord] = []
+            try candidates(txn, filter: filter) { r in
+                if scope.contains(r) && filter.matches(r) { all.append(r) }
+                return true
+            }
+            all.sort { order == .updated ? ($0.updated, $0.id) < ($1.updated, $1.id) : ($0.updated, $0.id) > ($1.updated, $1.id) }
+            let start = after.flatMap { a in all.firstIndex { $0.id == a }.map { $0 + 1 } } ?? 0
+            return Array(all.dropFirst(start).prefix(size))
+        }
+        let descending = order == .idDescending
+        if let ids = try candidateIDs(txn, filter: filter) {
+            var sorted = ids
+            if descending { sorted.reverse() }
+            var start = 0
+            if let after {
+                start = descending ? (sorted.firstIndex { $0 < after } ?? sorted.count) : (sorted.firstIndex { $0 > after } ?? sorted.count)
+            }
+            for id in sorted[start...] {
+                guard let r = try kind.records.get(txn, id) else { continue }
+                if !take(r) { break }
+            }
+        } else {
+            // Everything in scope: walk the records table from the cursor.
+            let range: KeyRange = descending
+                ? KeyRange(from: nil, to: after.map { $0.keyBytes })
+                : KeyRange(from: after.map { $0.keyBytes + [0] }, to: nil)
+            try kind.records.primary.scan(txn, range: range, reverse: descending) { _, r in take(r) }
+        }
+        return page
+    }
+
+    /// Visits every candidate record (for orders other than by id).
+    private func candidates(_ txn: Transaction, filter: Filter, _ body: (StoredRecord) throws -> Bool) throws {
+        if let ids = try candidateIDs(txn, filter: filter) {
+            for id in ids { if let r = try kind.records.get(txn, id), try !body(r) { return } }
+        } else {
+            try kind.records.primary.scan(txn) { _, r in try body(r) }
+        }
+    }
+
+    /// Record ids from the narrowest index a filter or the scope offers, sorted; nil when the whole
+    /// table is the narrowest.
+    private func candidateIDs(_ txn: Transaction, filter: Filter) throws -> [String]? {
+        func unit(_ index: SecondaryIndex<String, StoredRecord>, _ id: UInt32) throws -> [String] {
+            if let c = filter.cohort { return try index.keys(txn, matching: KeyPair(id, c)) }   // one term: already sorted
+            var out: [String] = []
+            try index.scan(txn, prefix: KeyPrefix(id)) { _, k in out.append(k); return true }
+            return out.sorted()
+        }
+        if let (i, term) = filter.fields.first {
+            let index = kind.byField[kind.spec.indexedFields[i].key]!
+            return try index.keys(txn, matching: term)
+        }
+        if let c = filter.classID { return try unit(kind.byClass, c) }
+        if let m = filter.major { return try unit(kind.byMajor, m) }
+        if let c = filter.college { return try unit(kind.byCollege, c) }
+        if scope.all { return nil }
+        var ids = Set<String>()
+        for c in scope.colleges { ids.formUnion(try unit(kind.byCollege, c)) }
+        for c in scope.classes { ids.formUnion(try unit(kind.byClass, c)) }
+        for s in scope.students { ids.formUnion(try kind.byStudent.keys(txn, matching: s)) }
+        return ids.sorted()
+    }
+
+    /// Splits text pasted from an Excel column: newlines, tabs, commas (full-width too), spaces trimmed,
+    /// repeats dropped.
+    static func searchValues(_ text: String) -> [String] {
+        var seen = Set<String>()
+        return text.split(whereSeparator: { $0.isNewline || "\t,，;；".contains($0) }).map { String($0).trimmingSpaces }
+            .filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+
+    /// Records whose student number or student name is among `values`, in scope, in the order of the
+    /// values; and the values nothing matched.
+    func search(_ txn: Transaction, values: [String], directory: DirectoryStore) throws -> (records: [StoredRecord], unmatched: [String]) {
+        var out: [StoredRecord] = []
+        var unmatched: [String] = []
+        for v in values {
+            var ids = try kind.byStudent.keys(txn, matching: v)
+            if ids.isEmpty {
+                for number in try directory.byName.keys(txn, matching: v) { ids += try kind.byStudent.keys(txn, matching: number) }
+            }
+            var found = false
+            for id in ids {
+                if let r = try kind.records.get(txn, id), scope.contains(r) { out.append(r); found = true }
+            }
+            if !found { unmatched.append(v) }
+        }
+        return (out, unmatched)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import PluginAPI
+import Storage
+
+/// The review status of one level (DOMAIN.md §1).
+enum LevelStatus: UInt8, Sendable, CaseIterable {
+    /// 未审核.
+    case pending = 0
+    /// 通过.
+    case approved = 1
+    /// 未通过待修改.
+    case rejected = 2
+    /// 未通过已修改: rejected at this level, fixed and resubmitted, not yet reviewed again.
+    case fixed = 3
+
+    var name: String {
+        switch self {
+        case .pending: "pending"
+        case .approved: "approved"
+        case .rejected: "rejected"
+        case .fixed: "fixed"
+        }
+    }
+    var label: String {
+        switch self {
+        case .pending: "未审核"
+        case .approved: "通过"
+        case .rejected: "未通过待修改"
+        case .fixed: "未通过已修改"
+        }
+    }
+    init?(name: String) {
+        guard let s = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = s
+    }
+}
+
+/// A record as stored: a binary header the engine reads and writes on every transition, and the
+/// values as JSON blobs it passes through untouched unless a field changes.
+struct StoredRecord: StorageValue, Sendable, Equatable {
+    static let formatVersion: UInt8 = 1
+
+    /// `<学号>` for kinds with one record per student, `<学号>.<n>` otherwise.
+    var id: String
+    /// The owning student.
+    var student: String
+    /// Their name, copied from the registry for lists and name search.
+    var studentName: String
+    // Where the student sits, copied from the registry so scope and filters use this record's indexes.
+    var collegeID: UInt32
+    var majorID: UInt32
+    var classID: UInt32
+    var cohort: UInt16
+    /// The workflow state, e.g. `pending:college`.
+    var state: String
+    /// The status at each review level (review kinds only).
+    var levels: [LevelStatus]
+    /// Who approved each level in the current round ("" where nobody yet): no self-approval.
+    var reviewers: [String]
+    /// Levels that rejected the record since their last approval.
+    var rejectedMask: UInt32
+    var created: Double
+    var updated: Double
+    /// The index term of each indexed field of the official values, in the kind's indexed-field
+    /// order ("" for none): kept here so index maintenance never parses the values.
+    var terms: [String]
+    /// Entries in the history, and the hash of the last one: a truncated history is detected.
+    var historyCount: UInt32
+    var historyHead: [UInt8]
+    /// The official values (JSON object): what staff keep and exports read.
+    var values: [UInt8]
+    /// The student's own form (JSON object): what they fill and submit.
+    var filled: [UInt8]
+
+    func encodeValue() throws -> [UInt8] {
+        var w = ByteWriter(capacity: 128 + values.count + filled.count)
+        w.u8(Self.formatVersion)
+        w.string(id); w.string(student); w.string(studentName)
+        w.u32(collegeID); w.u32(majorID); w.u32(classID); w.u16(cohort)
+        w.string(state)
+        w.u8(UInt8(levels.count))
+        for l in levels { w.u8(l.rawValue) }
+        for r in reviewers { w.string(r) }
+        w.u32(rejectedMask)
+        w.f64(created); w.f64(updated)
+        w.u32(historyCount); w.blob(historyHead)
+        w.u16(UInt16(terms.count))
+        for t in terms { w.string(t) }
+        w.blob(values); w.blob(filled)
+        return w.bytes
+    }
+
+    init(decodingValue bytes: UnsafeRawBufferPointer) throws {
+        var r = ByteReader(bytes)
+        guard try r.u8() == Self.formatVersion else { throw StorageError.corrupt("unknown record format") }
+        id = try r.string(); student = try r.string(); studentName = try r.string()
+        collegeID = try r.u32(); majorID = try r.u32(); classID = try r.u32(); cohort = try r.u16()
+        state = try r.string()
+        let n = Int(try r.u8())
+        levels = try (0..<n).map { _ in LevelStatus(rawValue: try r.u8()) ?? .pending }
+        reviewers = try (0..<n).map { _ in try r.string() }
+        rejectedMask = try r.u32()
+        created = try r.f64(); updated = try r.f64()
+        historyCount = try r.u32(); historyHead = try r.blob()
+        let t = Int(try r.u16())
+        terms = try (0..<t).map { _ in try r.string() }
+        values = try r.blob(); filled = try r.blob()
+    }
+
+    init(id: String, student: StudentEntry, state: String, levels: Int, now: Double) {
+        self.id = id
+        self.student = student.number
+        studentName = student.name
+        collegeID = student.collegeID; majorID = student.majorID; classID = student.classID; cohort = student.cohort
+        self.state = state
+        self.levels = Array(repeating: .pending, count: levels)
+        reviewers = Array(repeating: "", count: levels)
+        rejectedMask = 0
+        created = now; updated = now
+        historyCount = 0; historyHead = []
+        terms = []
+        values = Array("{}".utf8); filled = Array("{}".utf8)
+    }
+
+    /// The official values, decoded.
+    func valuesObject() throws -> JSONObject { try Self.object(values) }
+    /// The student's form, decoded.
+    func filledObject() throws -> JSONObject { try Self.object(filled) }
+
+    static func object(_ bytes: [UInt8]) throws -> JSONObject {
+        try JSONDecoder().decode(JSONObject.self, from: Data(bytes))
+    }
+    static func bytes(_ object: JSONObject) throws -> [UInt8] {
+        Array(try JSONValue.object(object).jsonData())
+    }
+}
