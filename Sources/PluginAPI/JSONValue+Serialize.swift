@@ -17,6 +17,16 @@ extension JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends compact JSON text to `out` (for writers that assemble documents from parts).
+    public func append(to out: inout [UInt8]) {
+        write(into: &out, pretty: false, indent: 0)
+    }
+
+    /// Appends a JSON string literal for `text` to `out`.
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
+        writeString(text, into: &out)
+    }
+
     private func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
         func newline(_ level: Int) {
             guard pretty else { return }

@@ -61,7 +61,12 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
 
     /// Stores `value` and moves its index entries from the old value's terms to the new ones.
     public func put(_ txn: Transaction, _ key: Key, _ value: Value) throws {
-        let old = try primary.get(txn, key)
+        try put(txn, key, value, replacing: try primary.get(txn, key))
+    }
+
+    /// Stores `value` when the caller already holds the stored value (`old`, nil when new),
+    /// saving a read.
+    public func put(_ txn: Transaction, _ key: Key, _ value: Value, replacing old: Value?) throws {
         let keyBytes = key.keyBytes
         for index in indexes {
             let before = old.map(index.terms) ?? []

@@ -191,3 +191,52 @@ struct ConfigTests {
         #expect(set.pluginIDs == ["source-info", "agreements", "resume-library", "termination"])
     }
 }
+
+@Suite("plugins.yaml: fields and code tables without code")
+struct FieldOverrideTests {
+    @Test("an institution overrides a label and requiredness, adds a field and a code-table entry")
+    func overrides() throws {
+        let set = try PluginSet.load(text: """
+            codeTables:
+              political-status:
+                entries: [{code: "14", name: 港澳台居民}]
+            plugins:
+              source-info:
+                kinds:
+                  source-info:
+                    fields:
+                      - {key: email, label: 常用邮箱, required: true}
+                      - {key: wechatID, label: 微信号, type: text, indexed: true}
+            """, file: "plugins.yaml", catalog: PluginCatalog(BuiltinPlugins.all))
+        let kind = try #require(set.kinds["source-info"]?.spec)
+        #expect(kind.field("email")?.label.zh == "常用邮箱" && kind.field("email")?.required == true)
+        #expect(kind.field("wechatID")?.indexed == true && kind.field("wechatID")?.editableBy == .student)
+        #expect(set.codeTables["political-status"]?.entry("14")?.name == "港澳台居民")
+        #expect(set.codeTables["political-status"]?.entries.count == 14)
+    }
+
+    @Test("a bad field declaration is refused where it stands")
+    func badField() {
+        do {
+            _ = try PluginSet.load(text: """
+                plugins:
+                  survey:
+                    declare:
+                      label: 调查
+                      kinds:
+                        survey:
+                          label: 调查
+                          fields:
+                            - {key: q1, label: 问题一, type: colour}
+                            - {key: q2, label: 问题二, type: code}
+                """, file: "plugins.yaml", catalog: PluginCatalog(BuiltinPlugins.all))
+            Issue.record("expected a refusal")
+        } catch let e as ConfigErrors {
+            #expect(e.errors.map(\.path) == ["plugins.survey.declare.kinds.survey.fields[0]", "plugins.survey.declare.kinds.survey.fields[1]"])
+            #expect(e.errors[0].line == 9 && e.errors[0].message.contains("unknown field type \"colour\""))
+            #expect(e.errors[1].message == "a code field needs table:")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

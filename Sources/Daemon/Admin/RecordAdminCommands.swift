@@ -5,7 +5,7 @@ import Storage
 
 /// `audit verify` and `outbox list`: the records' histories and notifications from the socket.
 enum RecordAdminCommands {
-    static let verbs: Set<String> = ["audit verify", "outbox list"]
+    static let verbs: Set<String> = ["audit verify", "outbox list", "seed records"]
 
     static func make(services: CoreServices) -> [AdminCommandSpec] {
         [
@@ -22,6 +22,21 @@ enum RecordAdminCommands {
                                        + rows.map { $0.joined(separator: "  ") }.joined(separator: "\n"))
                 }
                 return AdminReply(result: result, message: "history intact: \(report.records) records, \(report.entries) entries")
+            },
+            AdminCommandSpec(words: ["seed", "records"], usage: "KIND [--count N] [--state STATE]",
+                             summary: "create records for students that have none (demo and benchmark data), in one transaction",
+                             changesState: true, valueOptions: ["count", "state"]) { request in
+                guard let name = request.arguments.first else { throw AdminFailure(code: .usage, message: "usage: seed records KIND [--count N] [--state STATE]") }
+                let kind = try services.kinds().kind(name)
+                let count = request.options["count"].flatMap(Int.init) ?? Int.max
+                let state = request.options["state"] ?? kind.workflow?.initial ?? ""
+                guard kind.workflow == nil || kind.workflow!.states.contains(where: { $0.id == state }) else {
+                    throw AdminFailure(code: .usage, message: "kind \(name) has no state \(state)")
+                }
+                let created = try services.directory.environment.write { txn in
+                    try RecordSeeder(kind: kind, directory: services.directory).seed(txn, count: count, state: state, progress: request.progress)
+                }
+                return AdminReply(result: ["created": .int(created)], message: "\(created) \(name) record(s) created in state \(state)")
             },
             AdminCommandSpec(words: ["outbox", "list"], usage: "[--limit N]", summary: "notifications waiting to be sent, oldest first",
                              changesState: false, valueOptions: ["limit"]) { request in
@@ -78,5 +93,44 @@ enum AuditVerifier {
             }
         }
         return report
+    }
+}
+
+/// Creates plausible records straight from the registry: the registry fields filled from the
+/// student's entry, the levels below `state` approved. For demos and benchmarks.
+struct RecordSeeder {
+    let kind: RecordTables
+    let directory: DirectoryStore
+
+    func seed(_ txn: Transaction, count: Int, state: String, progress: (Int, Int) -> Void) throws -> Int {
+        let now = Date().timeIntervalSince1970
+        let units = Dictionary(uniqueKeysWithValues: try directory.allUnits(txn).map { ($0.id, $0.name) })
+        let total = try directory.students.primary.count(txn)
+        var created = 0, seen = 0
+        let pendingLevel = kind.pipeline?.stages.firstIndex { ReviewPipeline.pendingState($0.role) == state }
+        try directory.students.primary.scan(txn) { number, s in
+            seen += 1
+            if seen % 5000 == 0 { progress(seen, total) }
+            guard try kind.byStudent.count(txn, matching: number) == 0 else { return true }
+            let id = kind.spec.cardinality == .onePerStudent ? number : "\(number).1"
+            var r = StoredRecord(id: id, student: s, state: state, levels: kind.pipeline?.stages.count ?? 0, now: now)
+            if let p = pendingLevel { for i in 0..<p { r.levels[i] = .approved; r.reviewers[i] = "seed" } }
+            if state == "approved" { for i in r.levels.indices { r.levels[i] = .approved } }
+            let registry: [String: JSONValue] = [
+                "studentNumber": .string(s.number), "name": .string(s.name), "idNumber": .string(s.idNumber), "gender": .string(s.gender),
+                "college": .string(units[s.collegeID] ?? ""), "majorName": .string(units[s.majorID] ?? ""),
+                "className": .string(units[s.classID] ?? ""), "educationLevel": .string(s.educationLevel), "cohort": .int(Int(s.cohort)),
+            ]
+            var values = JSONObject()
+            for f in kind.spec.fields { if let v = registry[f.key] { values[f.key] = v } }
+            r.values = try StoredRecord.bytes(values)
+            r.filled = r.values
+            kind.refreshTerms(&r, values: values)
+            _ = try kind.append(txn, to: &r, actor: "seed", role: "admin", action: "seed", level: "", from: "", to: state, reason: "", note: "", now: now)
+            try kind.records.put(txn, id, r)
+            created += 1
+            return created < count
+        }
+        return created
     }
 }

@@ -27,6 +27,8 @@ final class DirectoryStore: Sendable {
     /// Gateway nonces seen recently, against replays: nonce → unix time.
     let gatewayNonces: Table<String, UInt64>
     let meta: Table<String, UInt32>
+    /// Units are only ever added: the cache stays good while the id counter has not moved.
+    private let unitCache = LockedBox<(UInt32, [UInt32: OrgUnit])?>(nil)
 
     init(environment: Environment) throws {
         self.environment = environment
@@ -62,7 +64,16 @@ final class DirectoryStore: Sendable {
         try unitNames.get(txn, KeyPair(parent ?? 0, name))
     }
 
-    /// Every unit, by id.
+    /// Every unit by id, from a cache that follows the unit counter.
+    func unitsByID(_ txn: Transaction) throws -> [UInt32: OrgUnit] {
+        let version = try meta.get(txn, "org-next-id") ?? 0
+        if let (v, units) = unitCache.value, v == version { return units }
+        let units = Dictionary(uniqueKeysWithValues: try allUnits(txn).map { ($0.id, $0) })
+        unitCache.value = (version, units)
+        return units
+    }
+
+    /// Every unit, in id order.
     func allUnits(_ txn: Transaction) throws -> [OrgUnit] {
         var out: [OrgUnit] = []
         try units.scan(txn) { _, u in out.append(u); return true }

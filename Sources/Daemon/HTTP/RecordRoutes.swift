@@ -36,7 +36,7 @@ struct RecordRoutes {
         @Sendable func now() -> Double { Date().timeIntervalSince1970 }
 
         @Sendable func units(_ txn: Transaction) throws -> [UInt32: OrgUnit] {
-            Dictionary(uniqueKeysWithValues: try directory.allUnits(txn).map { ($0.id, $0) })
+            try directory.unitsByID(txn)
         }
         @Sendable func one(_ kind: RecordTables, _ r: StoredRecord, _ txn: Transaction) throws -> Response {
             var out: [UInt8] = []
@@ -62,7 +62,7 @@ struct RecordRoutes {
             }
             let fields = q["fields"].map { Set($0.split(separator: ",").map(String.init)) }
             let after = q["after"].map(String.init)
-            let body = try env.read { txn -> Data in
+            let body = try env.read { txn -> [UInt8] in
                 let page = try RecordQuery(kind: kind, scope: caller.scope).list(txn, filter: filter, order: order, after: after, size: size)
                 let next: JSONValue = page.count == size ? .string(page.last!.id) : .null
                 return try RecordJSON(kind: kind, fields: fields, units: try units(txn)).page(page, extra: ["next": next])
@@ -79,10 +79,16 @@ struct RecordRoutes {
             guard values.count <= RecordQuery.maxSearchValues else {
                 throw APIError(.badRequest, code: "too_many_values", message: "一次最多查询 2000 个，本次 \(values.count) 个", field: "query")
             }
-            let body = try env.read { txn -> Data in
-                let found = try RecordQuery(kind: kind, scope: caller.scope).search(txn, values: values, directory: directory)
-                return try RecordJSON(kind: kind, fields: search.fields.map(Set.init), units: try units(txn))
-                    .page(found.records, extra: ["unmatched": .array(found.unmatched.map(JSONValue.string))])
+            let body = try env.read { txn -> [UInt8] in
+                let writer = RecordJSON(kind: kind, fields: search.fields.map(Set.init), units: try units(txn))
+                var out = RecordJSON.open()
+                out.reserveCapacity(values.count * 800)
+                let unmatched = try RecordQuery(kind: kind, scope: caller.scope).search(txn, values: values, directory: directory) { view in
+                    RecordJSON.separate(&out)
+                    try writer.write(view, into: &out)
+                }
+                RecordJSON.close(&out, extra: ["unmatched": .array(unmatched.map(JSONValue.string))])
+                return out
             }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }

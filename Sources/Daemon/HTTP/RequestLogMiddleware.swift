@@ -21,6 +21,8 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.init("X-Request-Id")!] = id
         let ms = (ContinuousClock.now - start).milliseconds
+        // Server time, for clients and benchmarks (RFC: Server-Timing).
+        response.headers[.init("Server-Timing")!] = "app;dur=\(ms)"
         context.logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(ms)ms")
         return response
     }

@@ -37,7 +37,7 @@ struct StudentRoutes {
             let scoped = ScopedDirectory(store: directory, scope: caller.scope)
             let (page, units) = try directory.environment.read { txn in
                 (try scoped.list(txn, filter: filter, after: after, limit: limit),
-                 Dictionary(uniqueKeysWithValues: try directory.allUnits(txn).map { ($0.id, $0) }))
+                 try directory.unitsByID(txn))
             }
             var body: JSONObject = ["students": .array(page.map { Self.json($0, units: units) })]
             body["next"] = page.count == limit ? .string(page.last!.number) : .null
@@ -50,7 +50,7 @@ struct StudentRoutes {
             let scoped = ScopedDirectory(store: directory, scope: caller.scope)
             do {
                 let (s, units) = try directory.environment.read { txn in
-                    (try scoped.student(txn, number), Dictionary(uniqueKeysWithValues: try directory.allUnits(txn).map { ($0.id, $0) }))
+                    (try scoped.student(txn, number), try directory.unitsByID(txn))
                 }
                 var body = Self.json(s, units: units).objectValue!
                 if caller.account.roles.contains(where: \.isStaff) {

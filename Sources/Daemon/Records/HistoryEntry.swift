@@ -58,7 +58,7 @@ struct HistoryEntry: StorageValue, Sendable, Equatable {
 
     var json: JSONValue {
         [
-            "seq": .int(Int(seq)), "time": .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: time))),
+            "seq": .int(Int(seq)), "time": .string(ISO8601.string(time)),
             "actor": .string(actor), "role": .string(role), "action": .string(action), "level": .string(level),
             "from": .string(from), "to": .string(to), "reason": .string(reason), "note": .string(note),
         ]

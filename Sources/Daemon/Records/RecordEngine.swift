@@ -56,6 +56,7 @@ struct RecordEngine {
     /// staff write the official values. Registry fields and review state are refused.
     func update(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String, values input: JSONObject, now: Double) throws -> StoredRecord {
         var record = try fetch(txn, kind, id: id, scope: caller.scope)
+        let original = record
         let isOwner = caller.account.roles.contains(.student) && record.student == caller.account.id
         let isStaff = caller.account.roles.contains(where: \.isStaff)
         guard isOwner || isStaff else { throw EngineError.roleNotAllowed("修改") }
@@ -73,7 +74,7 @@ struct RecordEngine {
             kind.refreshTerms(&record, values: values)
         }
         record.updated = now
-        try kind.records.put(txn, id, record)
+        try kind.records.put(txn, id, record, replacing: original)
         return record
     }
 
@@ -115,6 +116,7 @@ struct RecordEngine {
     func transition(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String, _ input: TransitionInput, now: Double) throws -> StoredRecord {
         guard let workflow = kind.workflow else { throw EngineError.invalidTransition(state: "", action: input.action) }
         var record = try fetch(txn, kind, id: id, scope: caller.scope)
+        let original = record
         guard let t = workflow.transition(from: record.state, action: input.action) else {
             throw EngineError.invalidTransition(state: stateLabel(kind, record.state), action: input.action)
         }
@@ -153,7 +155,7 @@ struct RecordEngine {
         record.updated = now
         _ = try kind.append(txn, to: &record, actor: caller.account.id, role: role.rawValue, action: input.action, level: level?.rawValue ?? "",
                             from: from, to: t.to, reason: reason, note: input.note, now: now)
-        try kind.records.put(txn, id, record)
+        try kind.records.put(txn, id, record, replacing: original)
         if role != .student {
             try outbox.enqueue(txn, event: "record.\(input.action)", to: record.student, kind: kind.spec.id, record: id,
                                data: ["state": .string(t.to), "stateLabel": .string(stateLabel(kind, t.to)), "reason": .string(reason),

@@ -9,66 +9,138 @@ struct RecordJSON {
     let fields: Set<String>?
     /// Unit names by id.
     let units: [UInt32: OrgUnit]
+    /// State labels by state id.
+    let stateLabels: [String: String]
+    /// Encoded pieces reused across the records of one response.
+    private let memo = Memo()
 
-    func header(_ r: StoredRecord) -> JSONObject {
-        var o: JSONObject = [
-            "id": .string(r.id), "student": .string(r.student), "studentName": .string(r.studentName),
-            "college": .string(units[r.collegeID]?.name ?? ""), "major": .string(units[r.majorID]?.name ?? ""),
-            "class": .string(units[r.classID]?.name ?? ""), "cohort": .int(Int(r.cohort)),
-            "state": .string(r.state),
-            "stateLabel": .string(kind.workflow?.states.first { $0.id == r.state }?.label.zh ?? r.state),
-        ]
-        if let pipeline = kind.pipeline {
-            var levels = JSONObject()
-            for (i, stage) in pipeline.stages.enumerated() where i < r.levels.count {
-                let s = r.state == "draft" ? nil : r.levels[i]
-                levels[stage.role.rawValue] = ["status": .string(s?.name ?? "unsubmitted"), "label": .string(s?.label ?? "已保存未提交")]
-            }
-            o["levels"] = .object(levels)
-        }
-        o["updated"] = .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: r.updated)))
-        return o
+    private final class Memo {
+        var unitNames: [UInt32: [UInt8]] = [:]
+        var times: [Int: [UInt8]] = [:]
+    }
+
+    init(kind: RecordTables, fields: Set<String>?, units: [UInt32: OrgUnit]) {
+        self.kind = kind
+        self.fields = fields
+        self.units = units
+        stateLabels = Dictionary(uniqueKeysWithValues: (kind.workflow?.states ?? []).map { ($0.id, $0.label.zh) })
     }
 
     /// One record: header, then `values` and `filled`.
     func write(_ r: StoredRecord, into out: inout [UInt8]) throws {
-        var head = Array(JSONValue.object(header(r)).jsonString().utf8)
-        head.removeLast()   // the closing brace: values follow
-        out.append(contentsOf: head)
-        out.append(contentsOf: Array(#","values":"#.utf8))
+        try r.encodeValue().withUnsafeBytes { try write(RecordView($0), into: &out) }
+    }
+
+    /// One record read in place, written straight into `out` (searches write thousands per request).
+    func write(_ r: RecordView, into out: inout [UInt8]) throws {
+        func key(_ k: String, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: k.utf8)
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func string(_ k: String, _ v: String, first: Bool = false) {
+            key(k, first: first)
+            JSONValue.appendString(v, to: &out)
+        }
+        out.append(UInt8(ascii: "{"))
+        string("id", r.idText, first: true)
+        string("student", r.student)
+        string("studentName", r.studentName)
+        func unit(_ k: String, _ id: UInt32) {
+            key(k)
+            if let cached = memo.unitNames[id] { out.append(contentsOf: cached); return }
+            var encoded: [UInt8] = []
+            JSONValue.appendString(units[id]?.name ?? "", to: &encoded)
+            memo.unitNames[id] = encoded
+            out.append(contentsOf: encoded)
+        }
+        unit("college", r.collegeID)
+        unit("major", r.majorID)
+        unit("class", r.classID)
+        key("cohort")
+        out.append(contentsOf: String(r.cohort).utf8)
+        string("state", r.state)
+        string("stateLabel", stateLabels[r.state] ?? r.state)
+        if let pipeline = kind.pipeline {
+            key("levels")
+            out.append(UInt8(ascii: "{"))
+            for (i, stage) in pipeline.stages.enumerated() where i < r.levels.count {
+                let s = r.state == "draft" ? nil : r.levels[i]
+                key(stage.role.rawValue, first: i == 0)
+                out.append(UInt8(ascii: "{"))
+                string("status", s?.name ?? "unsubmitted", first: true)
+                string("label", s?.label ?? "已保存未提交")
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        key("updated")
+        let second = Int(r.updated)
+        if let cached = memo.times[second] { out.append(contentsOf: cached) } else {
+            var encoded: [UInt8] = []
+            JSONValue.appendString(ISO8601.string(r.updated), to: &encoded)
+            if memo.times.count < 4096 { memo.times[second] = encoded }
+            out.append(contentsOf: encoded)
+        }
+        key("values")
         try writeValues(r.values, into: &out)
-        out.append(contentsOf: Array(#","filled":"#.utf8))
+        key("filled")
         try writeValues(r.filled, into: &out)
         out.append(UInt8(ascii: "}"))
     }
 
-    private func writeValues(_ blob: [UInt8], into out: inout [UInt8]) throws {
+    private func writeValues(_ blob: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
         guard let fields else {
             out.append(contentsOf: blob)
             return
         }
-        let all = try StoredRecord.object(blob)
+        let all = try StoredRecord.object(Array(blob))
         var picked = JSONObject()
         for (k, v) in all where fields.contains(k) { picked[k] = v }
         out.append(contentsOf: Array(JSONValue.object(picked).jsonString().utf8))
     }
 
     /// `{"records": [...], <extra>}`.
-    func page(_ records: [StoredRecord], extra: JSONObject) throws -> Data {
-        var out = Array(#"{"records":["#.utf8)
+    func page(_ records: [StoredRecord], extra: JSONObject) throws -> [UInt8] {
+        var out = Self.open()
         out.reserveCapacity(records.count * 600)
-        for (i, r) in records.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
+        for r in records {
+            Self.separate(&out)
             try write(r, into: &out)
         }
+        Self.close(&out, extra: extra)
+        return out
+    }
+
+    /// Opens `{"records":[` for records written one by one.
+    static func open() -> [UInt8] { Array(#"{"records":["#.utf8) }
+
+    /// A comma before every record but the first.
+    static func separate(_ out: inout [UInt8]) {
+        if out.last != UInt8(ascii: "[") { out.append(UInt8(ascii: ",")) }
+    }
+
+    /// Closes the list and adds `extra` members.
+    static func close(_ out: inout [UInt8], extra: JSONObject) {
         out.append(UInt8(ascii: "]"))
         for (k, v) in extra {
             out.append(UInt8(ascii: ","))
-            out.append(contentsOf: Array(JSONValue.string(k).jsonString().utf8))
+            JSONValue.appendString(k, to: &out)
             out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: Array(v.jsonString().utf8))
+            v.append(to: &out)
         }
         out.append(UInt8(ascii: "}"))
-        return Data(out)
+    }
+}
+
+/// UTC timestamps as `2026-11-29T12:00:00Z`, without building a formatter per call.
+enum ISO8601 {
+    static func string(_ seconds: Double) -> String {
+        var t = time_t(seconds.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
     }
 }

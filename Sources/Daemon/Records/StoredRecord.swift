@@ -134,3 +134,38 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
         Array(try JSONValue.object(object).jsonData())
     }
 }
+
+/// The parts of a stored record a list or a search shows, read in place from LMDB's buffer:
+/// no copies of the values, no index terms, no history head.
+struct RecordView {
+    let raw: UnsafeRawBufferPointer
+    var idText: String = ""
+    var student: String = ""
+    var studentName: String = ""
+    var collegeID: UInt32 = 0, majorID: UInt32 = 0, classID: UInt32 = 0
+    var cohort: UInt16 = 0
+    var state: String = ""
+    var levels: [LevelStatus] = []
+    var updated: Double = 0
+    var values: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    var filled: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+
+    init(_ raw: UnsafeRawBufferPointer) throws {
+        self.raw = raw
+        var r = ByteReader(raw)
+        guard try r.u8() == StoredRecord.formatVersion else { throw StorageError.corrupt("unknown record format") }
+        idText = try r.string(); student = try r.string(); studentName = try r.string()
+        collegeID = try r.u32(); majorID = try r.u32(); classID = try r.u32(); cohort = try r.u16()
+        state = try r.string()
+        let n = Int(try r.u8())
+        levels = try (0..<n).map { _ in LevelStatus(rawValue: try r.u8()) ?? .pending }
+        for _ in 0..<n { _ = try r.take(Int(try r.u32())) }          // reviewers
+        _ = try r.u32(); _ = try r.f64()                                // rejected mask, created
+        updated = try r.f64()
+        _ = try r.u32(); _ = try r.take(Int(try r.u32()))             // history count and head
+        let t = Int(try r.u16())
+        for _ in 0..<t { _ = try r.take(Int(try r.u32())) }          // index terms
+        values = try r.take(Int(try r.u32()))
+        filled = try r.take(Int(try r.u32()))
+    }
+}

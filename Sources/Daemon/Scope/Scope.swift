@@ -38,6 +38,11 @@ public struct Scope: Sendable, Equatable {
         all || colleges.contains(r.collegeID) || classes.contains(r.classID) || students.contains(r.student)
     }
 
+    /// The same rule for a record read in place.
+    func contains(_ v: RecordView) -> Bool {
+        all || colleges.contains(v.collegeID) || classes.contains(v.classID) || students.contains(v.student)
+    }
+
     /// Whether the scope reaches any student at all.
     public var reachesStudents: Bool { all || !colleges.isEmpty || !classes.isEmpty || !students.isEmpty }
 }
