@@ -291,3 +291,38 @@ struct RecordTests {
         try await f.d.stop()
     }
 }
+
+@Suite("Review levels")
+struct ReviewLevelTests {
+    @Test("a rejection at the college level, resubmitted to restart at the rejecting level, shows 未通过已修改 there only")
+    func rejectingStage() async throws {
+        let config = RecordTests.config.replacingOccurrences(of: "stages: [counselor, college, school]",
+                                                             with: "stages: [counselor, college, school]\n            resubmission: rejecting-stage")
+        #expect(config != RecordTests.config)
+        let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: config, seedDemo: true)
+        let student = try await d.login(Demo.student, Demo.studentPassword)
+        let counselor = try await d.login("counselor-se", Demo.password)
+        let college = try await d.login("cs-college", Demo.password)
+        func call(_ m: HTTPMethod, _ p: String, _ b: JSONValue? = nil, _ t: String) async throws -> TestResponse {
+            try await d.request(m, "/api/v1/records/internship" + p, body: b, token: t)
+        }
+        _ = try await call(.post, "", ["student": .string(Demo.student), "values": ["company": "甲", "startDate": "2026-03-01"]], student)
+        _ = try await call(.post, "/\(Demo.student)/submit", nil, student)
+        _ = try await call(.post, "/\(Demo.student)/review", ["action": "approve"], counselor)
+        let rejected = try await call(.post, "/\(Demo.student)/review", ["action": "reject", "reason": "other", "note": "单位名称不全"], college).json
+        #expect(rejected["state"] == "rejected:college")
+        #expect(rejected["levels"]?["counselor"]?["status"] == "approved")
+        #expect(rejected["levels"]?["college"]?["status"] == "rejected")
+        let again = try await call(.post, "/\(Demo.student)/submit", nil, student).json
+        #expect(again["state"] == "pending:college", "restarts at the level that rejected it")
+        #expect(again["levels"]?["counselor"]?["status"] == "approved")
+        #expect(again["levels"]?["college"]?["status"] == "fixed")
+        #expect(again["levels"]?["school"]?["status"] == "pending")
+        // Filters see the per-level status.
+        let fixed = try await d.request(.get, "/api/v1/records/internship?level.college=fixed", token: college).json["records"]?.arrayValue
+        #expect(fixed?.map { $0["id"] } == [.string(Demo.student)])
+        let approved = try await call(.post, "/\(Demo.student)/review", ["action": "approve"], college).json
+        #expect(approved["levels"]?["college"]?["status"] == "approved" && approved["state"] == "pending:school")
+        try await d.stop()
+    }
+}
