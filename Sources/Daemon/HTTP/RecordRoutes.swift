@@ -35,6 +35,19 @@ struct RecordRoutes {
         let everyone = Set(Role.allCases)
         @Sendable func now() -> Double { Date().timeIntervalSince1970 }
 
+        /// What every record route starts with: the caller (with one of `roles`), the engine, the kind, the id.
+        struct Target: Sendable {
+            let caller: Caller
+            let engine: RecordEngine
+            let kind: RecordTables
+            let id: String
+        }
+        @Sendable func target(_ request: Request, _ context: BasicRequestContext, roles: Set<Role>) throws -> Target {
+            let caller = try services.caller(request, roles: roles)
+            let engine = try services.engine()
+            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            return Target(caller: caller, engine: engine, kind: kind, id: context.parameters.get("id") ?? "")
+        }
         @Sendable func units(_ txn: Transaction) throws -> [UInt32: OrgUnit] {
             try directory.unitsByID(txn)
         }
@@ -94,27 +107,22 @@ struct RecordRoutes {
         }
 
         api.post("records/:kind") { request, context -> Response in
-            let caller = try services.caller(request, roles: everyone)
-            let engine = try services.engine()
-            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let t = try target(request, context, roles: everyone)
+            let (caller, engine, kind) = (t.caller, t.engine, t.kind)
             let input = try await services.decode(Create.self, request)
             let r = try env.write { try engine.create($0, kind, caller: caller, student: input.student, values: input.values ?? [:], now: now()) }
             return try written(kind, r)
         }
 
         api.get("records/:kind/:id") { request, context -> Response in
-            let caller = try services.caller(request, roles: everyone)
-            let engine = try services.engine()
-            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
-            let id = try context.parameters.require("id")
+            let t = try target(request, context, roles: everyone)
+            let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             return try env.read { txn in try one(kind, try engine.fetch(txn, kind, id: id, scope: caller.scope), txn) }
         }
 
         api.patch("records/:kind/:id") { request, context -> Response in
-            let caller = try services.caller(request, roles: everyone)
-            let engine = try services.engine()
-            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
-            let id = try context.parameters.require("id")
+            let t = try target(request, context, roles: everyone)
+            let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let body = try await services.body(request)
             if let raw = try? JSONDecoder().decode(JSONObject.self, from: body), let key = raw.keys.first(where: RecordEngine.reviewKeys.contains) {
                 throw EngineError.reviewStateReadOnly(key)
@@ -125,10 +133,8 @@ struct RecordRoutes {
         }
 
         api.post("records/:kind/:id/submit") { request, context -> Response in
-            let caller = try services.caller(request, roles: [.student])
-            let engine = try services.engine()
-            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
-            let id = try context.parameters.require("id")
+            let t = try target(request, context, roles: [.student])
+            let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let r = try env.write { txn -> StoredRecord in
                 let current = try engine.fetch(txn, kind, id: id, scope: caller.scope)
                 let action = current.state.hasPrefix("rejected:") ? "resubmit" : "submit"
@@ -138,10 +144,8 @@ struct RecordRoutes {
         }
 
         api.post("records/:kind/:id/review") { request, context -> Response in
-            let caller = try services.caller(request, roles: everyone)
-            let engine = try services.engine()
-            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
-            let id = try context.parameters.require("id")
+            let t = try target(request, context, roles: everyone)
+            let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let input = try await services.decode(Review.self, request)
             let r = try env.write { txn in
                 try engine.transition(txn, kind, caller: caller, id: id, .init(action: input.action, reason: input.reason ?? "", note: input.note ?? "",
@@ -151,10 +155,8 @@ struct RecordRoutes {
         }
 
         api.get("records/:kind/:id/history") { request, context -> Response in
-            let caller = try services.caller(request, roles: everyone)
-            let engine = try services.engine()
-            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
-            let id = try context.parameters.require("id")
+            let t = try target(request, context, roles: everyone)
+            let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let entries = try env.read { txn in
                 _ = try engine.fetch(txn, kind, id: id, scope: caller.scope)
                 return try kind.entries(txn, of: id)
@@ -163,9 +165,8 @@ struct RecordRoutes {
         }
 
         api.post("records/:kind/batch") { request, context -> Response in
-            let caller = try services.caller(request, roles: [.school])
-            let engine = try services.engine()
-            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let t = try target(request, context, roles: [.school])
+            let (caller, engine, kind) = (t.caller, t.engine, t.kind)
             let batch = try await services.decode(Batch.self, request)
             guard !batch.ids.isEmpty, batch.ids.count <= 20_000 else {
                 throw APIError(.badRequest, code: "bad_request", message: "一次选择 1 至 20000 条记录", field: "ids")
