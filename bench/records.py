@@ -33,6 +33,14 @@ for i in range(1000):
     times.append(t)
 rows.append(("list, 3 filters, page of 20 (1000 requests)", f"p50 {pct(times, 50):.2f} ms, p99 {pct(times, 99):.2f} ms", "p99 <= 5 ms"))
 
+# Statistics: counts by state, per college, for one cohort, from the live counters (200 requests).
+times = []
+for i in range(200):
+    s, body, t = call("GET", f"/api/v1/stats/source-info?by=level.counselor&cohort={2026 + i % 3}&group=college", token=token)
+    assert s == 200 and body["total"] > 0, (s, body)
+    times.append(t)
+rows.append(("statistics: one cohort by level status per college (200 requests)", f"p50 {pct(times, 50):.2f} ms, p99 {pct(times, 99):.2f} ms", "<= 1 ms"))
+
 # Search: 2000 student numbers pasted as one column, 20 requests.
 times = []
 for i in range(20):

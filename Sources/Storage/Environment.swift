@@ -145,6 +145,7 @@ public final class Environment: @unchecked Sendable {
                     do { txn = try begin(readOnly: false) } catch { return .failure(error) }
                     do {
                         let value = try body(txn)
+                        try txn.flushCounts()
                         let rc = mdb_txn_commit(txn.handle)
                         if rc == MDB_MAP_FULL {
                             grow = true

@@ -49,11 +49,14 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
     public let primary: Table<Key, Value>
     /// The indexes kept alongside.
     public let indexes: [SecondaryIndex<Key, Value>]
+    /// Live counters kept alongside.
+    public let counters: [CounterIndex<Value>]
 
-    /// Combines a primary table with its indexes.
-    public init(primary: Table<Key, Value>, indexes: [SecondaryIndex<Key, Value>]) {
+    /// Combines a primary table with its indexes and counters.
+    public init(primary: Table<Key, Value>, indexes: [SecondaryIndex<Key, Value>], counters: [CounterIndex<Value>] = []) {
         self.primary = primary
         self.indexes = indexes
+        self.counters = counters
     }
 
     /// The value for `key`, or nil.
@@ -78,6 +81,7 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
                 try txn.put(index.database, term, keyBytes)
             }
         }
+        for counter in counters { try counter.update(txn, old: old, new: value) }
         try primary.put(txn, key, value)
     }
 
@@ -89,6 +93,7 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
         for index in indexes {
             for term in index.terms(old) { try txn.delete(index.database, term, value: keyBytes) }
         }
+        for counter in counters { try counter.update(txn, old: old, new: nil) }
         return try primary.delete(txn, key)
     }
 }

@@ -10,6 +10,9 @@ public final class Transaction {
     /// Sticky: set when any operation hit `MDB_MAP_FULL`, so the environment grows and retries
     /// even when the caller turned the error into another one.
     var mapFull = false
+    /// Counter changes gathered during the transaction and written once before commit: a batch
+    /// touching 10 000 records moves the same few counters thousands of times.
+    var pendingCounts: [Database: [[UInt8]: Int64]] = [:]
 
     init(handle: OpaquePointer, readOnly: Bool) {
         self.handle = handle
@@ -106,6 +109,23 @@ public final class Transaction {
     }
 
     func noteFailure(_ rc: Int32, _ op: String) -> StorageError { fail(rc, op) }
+
+    /// Adds `delta` to a counter, applied at commit.
+    func addCount(_ db: Database, _ key: [UInt8], _ delta: Int64) {
+        pendingCounts[db, default: [:]][key, default: 0] += delta
+    }
+
+    /// Writes the gathered counter changes; a counter that reaches zero is removed.
+    func flushCounts() throws {
+        for (db, deltas) in pendingCounts {
+            for (key, delta) in deltas where delta != 0 {
+                let current = try withValue(db, key) { try UInt64(decodingValue: $0) } ?? 0
+                let next = Int64(current) + delta
+                if next <= 0 { try delete(db, key) } else { try put(db, key, try UInt64(next).encodeValue()) }
+            }
+        }
+        pendingCounts = [:]
+    }
 }
 
 extension Array where Element == UInt8 {

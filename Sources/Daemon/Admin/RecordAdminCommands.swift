@@ -5,7 +5,7 @@ import Storage
 
 /// `audit verify` and `outbox list`: the records' histories and notifications from the socket.
 enum RecordAdminCommands {
-    static let verbs: Set<String> = ["audit verify", "outbox list", "seed records"]
+    static let verbs: Set<String> = ["audit verify", "outbox list", "seed records", "stats"]
 
     static func make(services: CoreServices) -> [AdminCommandSpec] {
         [
@@ -37,6 +37,32 @@ enum RecordAdminCommands {
                     try RecordSeeder(kind: kind, directory: services.directory).seed(txn, count: count, state: state, progress: request.progress)
                 }
                 return AdminReply(result: ["created": .int(created)], message: "\(created) \(name) record(s) created in state \(state)")
+            },
+            AdminCommandSpec(words: ["stats"], usage: "KIND [--by DIMENSION] [--cohort YEAR] [--group none|college|major|class]",
+                             summary: "live counts of a kind's records (state, a level's status, a code field)", changesState: false,
+                             valueOptions: ["by", "cohort", "group"]) { request in
+                guard let name = request.arguments.first else { throw AdminFailure(code: .usage, message: "usage: stats KIND [--by DIMENSION]") }
+                let kind = try services.kinds().kind(name)
+                let by = request.options["by"] ?? "state"
+                guard by == "total" || kind.dimensions.contains(by) else {
+                    throw AdminFailure(code: .usage, message: "dimensions of \(name): \((["total"] + kind.dimensions).joined(separator: ", "))")
+                }
+                guard let group = StatsQuery.Group(rawValue: request.options["group"] ?? "college") else {
+                    throw AdminFailure(code: .usage, message: "--group is none, college, major or class")
+                }
+                let cohort = try request.options["cohort"].map { c in
+                    guard let y = UInt16(c) else { throw AdminFailure(code: .usage, message: "--cohort is a year") }
+                    return y
+                }
+                let env = services.directory.environment
+                let (r, units) = try env.read { txn in
+                    (try StatsQuery(kind: kind, scope: Scope.everything).run(txn, dimension: by, cohort: cohort, college: nil, group: group),
+                     try services.directory.unitsByID(txn))
+                }
+                let values = r.totals.keys.sorted()
+                var rows = r.groups.sorted { $0.key < $1.key }.map { id, c in [units[id]?.name ?? "-"] + values.map { String(c[$0] ?? 0) } }
+                rows.append(["合计"] + values.map { String(r.totals[$0] ?? 0) })
+                return AdminReply(result: StatsQuery.json(r, kind: kind, dimension: by, units: units), columns: [group.rawValue.uppercased()] + values, rows: rows)
             },
             AdminCommandSpec(words: ["outbox", "list"], usage: "[--limit N]", summary: "notifications waiting to be sent, oldest first",
                              changesState: false, valueOptions: ["limit"]) { request in

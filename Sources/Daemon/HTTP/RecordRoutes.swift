@@ -164,6 +164,26 @@ struct RecordRoutes {
             return try Response.json(["history": .array(entries.map(\.json))])
         }
 
+        // Live statistics from the counters.
+        api.get("stats/:kind") { request, context -> Response in
+            let caller = try services.caller(request, roles: Role.staff)
+            let kind = try services.kinds().kind(try context.parameters.require("kind"))
+            let q = request.uri.queryParameters
+            let by = q["by"].map(String.init) ?? "state"
+            guard by == "total" || kind.dimensions.contains(by) else {
+                throw APIError(.badRequest, code: "unknown_dimension", message: "可统计的维度：\((["total"] + kind.dimensions).joined(separator: "、"))", field: "by")
+            }
+            guard let group = StatsQuery.Group(rawValue: q["group"].map(String.init) ?? "college") else {
+                throw APIError(.badRequest, code: "bad_request", message: "group 为 none、college、major 或 class", field: "group")
+            }
+            let body = try env.read { txn in
+                let r = try StatsQuery(kind: kind, scope: caller.scope).run(txn, dimension: by, cohort: try Self.int(q["cohort"], "cohort"),
+                                                                            college: try Self.int(q["college"], "college"), group: group)
+                return StatsQuery.json(r, kind: kind, dimension: by, units: try units(txn))
+            }
+            return try Response.json(body)
+        }
+
         api.post("records/:kind/batch") { request, context -> Response in
             let t = try target(request, context, roles: [.school])
             let (caller, engine, kind) = (t.caller, t.engine, t.kind)
@@ -204,7 +224,7 @@ struct RecordRoutes {
                     throw APIError(.badRequest, code: "unknown_status", message: "审核状态应为 pending、approved、rejected 或 fixed", field: k)
                 }
                 f.levels.append((i, status))
-            } else if let i = kind.spec.indexedFields.firstIndex(where: { $0.key == k }) {
+            } else if let i = kind.termIndex(k), kind.termFields[i].indexed {
                 f.fields.append((i, String(value)))
             } else {
                 throw APIError(.badRequest, code: "unknown_filter", message: kind.spec.field(k) == nil ? "没有字段 \(k)" : "字段 \(k) 不能用于筛选", field: k)

@@ -99,7 +99,7 @@ struct RecordQuery {
             return out.sorted()
         }
         if let (i, term) = filter.fields.first {
-            let index = kind.byField[kind.spec.indexedFields[i].key]!
+            let index = kind.byField[kind.termFields[i].key]!
             return try index.keys(txn, matching: term)
         }
         if let c = filter.classID { return try unit(kind.byClass, c) }

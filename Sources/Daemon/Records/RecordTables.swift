@@ -13,6 +13,7 @@ import Storage
 /// | `idx/<kind>/level` | (level, status) → record id |
 /// | `idx/<kind>/f/<field>` | field value → record id, for indexed fields |
 /// | `hist/<kind>` | (record id, seq) → ``HistoryEntry`` |
+/// | `stats/<kind>` | (dimension, cohort, college, major, class, value) → count, kept in the write transaction |
 final class RecordTables: Sendable {
     let spec: RecordKindSpec
     let plugin: PluginID
@@ -27,6 +28,12 @@ final class RecordTables: Sendable {
     let byLevel: SecondaryIndex<String, StoredRecord>
     let byField: [String: SecondaryIndex<String, StoredRecord>]
     let history: Table<KeyPair<String, UInt32>, HistoryEntry>
+    /// The fields whose values the envelope keeps as terms: indexed fields and code fields.
+    let termFields: [FieldSpec]
+    /// Live counts: (dimension, cohort, college, major, class, value) → records.
+    let stats: CounterIndex<StoredRecord>
+    /// The statistics dimensions: `state`, `level.<role>`, and `field.<key>` for every code field.
+    let dimensions: [String]
 
     init(environment: Environment, plugin: PluginID, spec: RecordKindSpec) throws {
         self.spec = spec
@@ -42,15 +49,53 @@ final class RecordTables: Sendable {
         byLevel = try SecondaryIndex(environment, name: "idx/\(k)/level") { r in
             r.levels.enumerated().map { KeyPair(UInt8($0.offset), $0.element.rawValue).keyBytes }
         }
+        let termFields = spec.fields.filter { f in
+            if f.indexed { return true }
+            if case .code = f.type { return true }
+            return false
+        }
+        self.termFields = termFields
         var fields: [String: SecondaryIndex<String, StoredRecord>] = [:]
-        for (i, f) in spec.indexedFields.enumerated() {
+        for (i, f) in termFields.enumerated() where f.indexed {
             fields[f.key] = try SecondaryIndex(environment, name: "idx/\(k)/f/\(f.key)") { r in
                 i < r.terms.count && !r.terms[i].isEmpty ? [r.terms[i].keyBytes] : []
             }
         }
         byField = fields
+        let codeFields = termFields.enumerated().filter { if case .code = $0.element.type { return true } else { return false } }
+        let stages: [ReviewStage]
+        if case .review(let p) = spec.process { stages = p.stages } else { stages = [] }
+        let initial = spec.process.workflow?.initial ?? ""
+        dimensions = ["state"] + stages.map { "level.\($0.role.rawValue)" } + codeFields.map { "field.\($0.element.key)" }
+        let levelDimensions = stages.map { "level.\($0.role.rawValue)".keyBytes }
+        let fieldDimensions = codeFields.map { (position: $0.offset, dimension: "field.\($0.element.key)".keyBytes) }
+        let totalDimension = "total".keyBytes, stateDimension = "state".keyBytes
+        stats = try CounterIndex(environment, name: "stats/\(k)") { r in
+            // (dimension, cohort, college, major, class, value): the placement part is built once.
+            var placement: [UInt8] = []
+            placement.reserveCapacity(14)
+            r.cohort.appendKey(to: &placement); r.collegeID.appendKey(to: &placement)
+            r.majorID.appendKey(to: &placement); r.classID.appendKey(to: &placement)
+            func key(_ dimension: [UInt8], _ value: String) -> [UInt8] {
+                var b = dimension
+                b.reserveCapacity(dimension.count + 14 + value.utf8.count + 1)
+                b.append(contentsOf: placement)
+                value.appendKey(to: &b)
+                return b
+            }
+            var out = [key(totalDimension, ""), key(stateDimension, r.state)]
+            out.reserveCapacity(2 + levelDimensions.count + fieldDimensions.count)
+            for (i, d) in levelDimensions.enumerated() where i < r.levels.count {
+                out.append(key(d, r.state == initial ? "unsubmitted" : r.levels[i].name))
+            }
+            for f in fieldDimensions where f.position < r.terms.count && !r.terms[f.position].isEmpty {
+                out.append(key(f.dimension, r.terms[f.position]))
+            }
+            return out
+        }
         records = IndexedTable(primary: try Table(environment, name: "rec/\(k)"),
-                               indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel] + Array(fields.values))
+                               indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel] + Array(fields.values),
+                               counters: [stats])
         history = try Table(environment, name: "hist/\(k)")
     }
 
@@ -67,8 +112,11 @@ final class RecordTables: Sendable {
 
     /// Recomputes the index terms after the official values changed.
     func refreshTerms(_ record: inout StoredRecord, values: JSONObject) {
-        record.terms = spec.indexedFields.map { values[$0.key].flatMap(Self.term) ?? "" }
+        record.terms = termFields.map { values[$0.key].flatMap(Self.term) ?? "" }
     }
+
+    /// The position of a field among the terms, if it has one.
+    func termIndex(_ key: String) -> Int? { termFields.firstIndex { $0.key == key } }
 
     /// The position of a review level by role.
     func levelIndex(_ role: Role) -> Int? { pipeline?.stages.firstIndex { $0.role == role } }

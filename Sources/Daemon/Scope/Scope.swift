@@ -28,6 +28,13 @@ public struct Scope: Sendable, Equatable {
         }
     }
 
+    /// Everything: the admin socket's view.
+    static var everything: Scope {
+        var s = Scope(account: Account(id: "", displayName: "", roles: []))
+        s.all = true
+        return s
+    }
+
     /// Whether the student lies inside.
     public func contains(_ s: StudentEntry) -> Bool {
         all || colleges.contains(s.collegeID) || classes.contains(s.classID) || students.contains(s.number)

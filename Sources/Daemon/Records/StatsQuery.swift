@@ -1,0 +1,59 @@
+import PluginAPI
+import Storage
+
+/// Counts from the live counters: by one dimension (state, a level's status, a code field),
+/// per college, major or class, within the caller's scope. It reads counters, never records, so it
+/// costs the same at 100 000 records as at 100.
+struct StatsQuery {
+    let kind: RecordTables
+    let scope: Scope
+
+    enum Group: String {
+        case none, college, major, `class`
+    }
+
+    struct Result {
+        var totals: [String: UInt64] = [:]
+        var groups: [UInt32: [String: UInt64]] = [:]
+    }
+
+    func run(_ txn: Transaction, dimension: String, cohort: UInt16?, college: UInt32?, group: Group) throws -> Result {
+        var result = Result()
+        let prefix: KeyPrefix = switch (cohort, college) {
+        case (let c?, let col?): KeyPrefix(dimension, c, col)
+        case (let c?, nil): KeyPrefix(dimension, c)
+        default: KeyPrefix(dimension)
+        }
+        try kind.stats.scan(txn, prefix: prefix) { key, count in
+            var r = KeyReader(key)
+            _ = try r.read(String.self)
+            _ = try r.read(UInt16.self)
+            let col = try r.read(UInt32.self), major = try r.read(UInt32.self), cls = try r.read(UInt32.self)
+            let value = try r.read(String.self)
+            if let college, col != college { return true }
+            guard scope.all || scope.colleges.contains(col) || scope.classes.contains(cls) else { return true }
+            result.totals[value, default: 0] += count
+            let unit: UInt32? = switch group {
+            case .none: nil
+            case .college: col
+            case .major: major
+            case .class: cls
+            }
+            if let unit { result.groups[unit, default: [:]][value, default: 0] += count }
+            return true
+        }
+        return result
+    }
+
+    /// The result as JSON, with unit names.
+    static func json(_ r: Result, kind: RecordTables, dimension: String, units: [UInt32: OrgUnit]) -> JSONValue {
+        func counts(_ c: [String: UInt64]) -> JSONValue {
+            .object(JSONObject(c.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int(Int($0.value))) }))
+        }
+        let groups = r.groups.sorted { $0.key < $1.key }.map { id, c -> JSONValue in
+            ["id": .int(Int(id)), "name": .string(units[id]?.name ?? ""), "counts": counts(c), "total": .int(Int(c.values.reduce(0, +)))]
+        }
+        return ["kind": .string(kind.spec.id), "by": .string(dimension), "totals": counts(r.totals),
+                "total": .int(Int(r.totals.values.reduce(0, +))), "groups": .array(groups)]
+    }
+}
