@@ -67,7 +67,11 @@ let package = Package(
         ),
         .target(
             name: "JiuyeTesting",
-            dependencies: ["Daemon", "PluginAPI", "AdminProtocol", "Storage"]
+            dependencies: [
+                "Daemon", "PluginAPI", "AdminProtocol", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "jiuyed",

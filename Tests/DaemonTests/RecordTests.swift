@@ -38,13 +38,17 @@ struct RecordTests {
         let counselor: String
         let college: String
         let school: String
+        /// Receives every notification (the outbox's webhook channel).
+        let inbox: WebhookReceiver
 
         static func start() async throws -> Fixture {
-            let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: RecordTests.config, seedDemo: true)
+            let inbox = try await WebhookReceiver.start()
+            let config = RecordTests.config + "\nnotifications: {channels: [{name: hook, type: webhook, url: \"\(inbox.url)\", secret: s}]}\n"
+            let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: config, seedDemo: true)
             return Fixture(d: d, student: try await d.login(Demo.student, Demo.studentPassword),
                            counselor: try await d.login("counselor-se", Demo.password),
                            college: try await d.login("cs-college", Demo.password),
-                           school: try await d.login("school", Demo.password))
+                           school: try await d.login("school", Demo.password), inbox: inbox)
         }
 
         func call(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil, as token: String) async throws -> TestResponse {
@@ -100,9 +104,11 @@ struct RecordTests {
         #expect(history[2]["reason"] == "missing" && history[2]["note"] == "请补充开始日期证明" && history[2]["level"] == "counselor")
         #expect(history[5]["actor"] == "cs-college" && history[5]["role"] == "college" && history[5]["from"] == "pending:college")
         // The student hears of every outcome: the rejection and three approvals.
-        let outbox = try await f.d.admin("outbox", "list")
-        #expect(outbox.reply?.result.arrayValue?.filter { $0["to"] == .string(Demo.student) }.count == 4)
+        let heard = try await f.inbox.wait(for: 4).compactMap { try? JSONDecoder().decode(JSONValue.self, from: $0.body) }
+        #expect(heard.filter { $0["to"] == .string(Demo.student) }.map { $0["event"] } == ["record.reject", "record.approve", "record.approve", "record.approve"])
+        #expect(heard.first?["text"]?.stringValue?.hasPrefix("您的实习登记未通过审核（missing）") == true)
         try await f.d.stop()
+        await f.inbox.stop()
     }
 
     @Test("refusals: wrong level, wrong role, out of scope, review state through update, self-approval, field rights")
@@ -161,6 +167,7 @@ struct RecordTests {
         #expect(grade.status == 400 && grade.errorCode == "invalid_code")
         #expect(try await f.call(.patch, "/\(Demo.student)", ["values": ["grade": "A"]], as: f.school).status == 200)
         try await f.d.stop()
+        await f.inbox.stop()
     }
 
     @Test("lists filter, sort and page within the scope; page sizes are 20, 50, 100 or 200; search takes up to 2000 values")
@@ -207,6 +214,7 @@ struct RecordTests {
         #expect(refused.status == 400 && refused.errorCode == "too_many_values")
         #expect(try refused.json["error"]?["message"]?.stringValue?.contains("2001") == true)
         try await f.d.stop()
+        await f.inbox.stop()
     }
 
     @Test("batch operations: approve only what lower levels approved, modify a field, change cohort, notify")
@@ -244,12 +252,13 @@ struct RecordTests {
         #expect(moved.map { $0["id"] } == [.string(Demo.student)])
         #expect(try await f.d.request(.get, "/api/v1/students/\(Demo.student)", token: f.school).json["cohort"] == 2027)
 
-        let before = try await f.d.admin("outbox", "list", "--limit", "1000").reply?.result.arrayValue?.count ?? 0
+        let before = try await f.inbox.wait(for: 1000, timeout: 0.5).count
         #expect(try await f.call(.post, "/batch", ["action": "notify", "ids": .array(ids.map(JSONValue.string)), "message": "请尽快完成"], as: f.school).json["succeeded"] == 3)
-        let after = try await f.d.admin("outbox", "list", "--limit", "1000").reply?.result.arrayValue ?? []
+        let after = try await f.inbox.wait(for: before + 3)
         #expect(after.count == before + 3)
-        #expect(after.last?["data"]?["message"] == "请尽快完成")
+        #expect(after.suffix(3).allSatisfy { (try? JSONDecoder().decode(JSONValue.self, from: $0.body))?["text"] == "请尽快完成" })
         try await f.d.stop()
+        await f.inbox.stop()
     }
 
     @Test("jiuyectl audit verify detects a history entry altered or removed in LMDB")
@@ -275,6 +284,7 @@ struct RecordTests {
         let removed = try await f.d.admin("audit", "verify", "internship")
         #expect(removed.error?.message.contains("latest entries missing") == true)
         try await f.d.stop()
+        await f.inbox.stop()
     }
 
     @Test("the YAML kind is in the OpenAPI document and /api/v1/plugins")
@@ -289,6 +299,7 @@ struct RecordTests {
         #expect(internship?["label"] == "实习登记")
         #expect(internship?["kinds"]?.arrayValue?.first?["fields"]?.arrayValue?.count == 6)
         try await f.d.stop()
+        await f.inbox.stop()
     }
 }
 

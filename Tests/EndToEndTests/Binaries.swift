@@ -59,16 +59,19 @@ final class ServedDaemon {
     let config: String
     let log: String
 
-    init(config text: String? = nil, socketInDataDir: Bool = true, demo: Bool = false) throws {
-        directory = FileManager.default.temporaryDirectory.path + "/jiuye-e2e-" + UUID().uuidString.prefix(8)
+    /// Whether the directory goes when this object does (not when a second daemon takes it over).
+    var removesDirectory = true
+
+    init(config text: String? = nil, socketInDataDir: Bool = true, demo: Bool = false, directory existing: String? = nil, port fixedPort: Int? = nil) throws {
+        directory = existing ?? FileManager.default.temporaryDirectory.path + "/jiuye-e2e-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o755])
         config = directory + "/plugins.yaml"
         let source = try String(contentsOfFile: Binaries.repository + "/plugins.yaml", encoding: .utf8)
         try (text ?? source).write(toFile: config, atomically: true, encoding: .utf8)
-        port = Self.freePort()
+        port = fixedPort ?? Self.freePort()
         socket = socketInDataDir ? directory + "/data/admin.sock" : directory + "/admin.sock"
-        log = directory + "/jiuyed.log"
+        log = directory + "/jiuyed-\(UUID().uuidString.prefix(4)).log"
         FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: Binaries.jiuyed)
         process.arguments = ["serve", "--config", config, "--data", directory + "/data",
@@ -84,7 +87,7 @@ final class ServedDaemon {
             process.terminate()
             process.waitUntilExit()
         }
-        try? FileManager.default.removeItem(atPath: directory)
+        if removesDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     static func freePort() -> Int {
@@ -130,6 +133,22 @@ enum E2EError: Error {
 }
 
 extension ServedDaemon {
+    /// GETs with a bearer token.
+    func get(_ path: String, token: String) throws -> (status: Int, body: String) {
+        let r = try run("/usr/bin/curl", ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10", "-H", "Authorization: Bearer \(token)",
+                                          "http://127.0.0.1:\(port)\(path)"])
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    /// POSTs JSON with a bearer token.
+    func post(_ path: String, json: String, token: String) throws -> (status: Int, body: String) {
+        let r = try run("/usr/bin/curl", ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10", "-X", "POST", "-H", "Authorization: Bearer \(token)",
+                                          "-H", "Content-Type: application/json", "-d", json, "http://127.0.0.1:\(port)\(path)"])
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
     /// POSTs JSON and answers the status and body.
     func post(_ path: String, json: String) throws -> (status: Int, body: String) {
         let r = try run("/usr/bin/curl", ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10", "-X", "POST",

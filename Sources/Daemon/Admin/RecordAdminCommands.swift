@@ -5,7 +5,7 @@ import Storage
 
 /// `audit verify` and `outbox list`: the records' histories and notifications from the socket.
 enum RecordAdminCommands {
-    static let verbs: Set<String> = ["audit verify", "outbox list", "seed records", "stats"]
+    static let verbs: Set<String> = ["audit verify", "outbox list", "outbox retry", "outbox purge", "seed records", "stats"]
 
     static func make(services: CoreServices) -> [AdminCommandSpec] {
         [
@@ -64,12 +64,45 @@ enum RecordAdminCommands {
                 rows.append(["合计"] + values.map { String(r.totals[$0] ?? 0) })
                 return AdminReply(result: StatsQuery.json(r, kind: kind, dimension: by, units: units), columns: [group.rawValue.uppercased()] + values, rows: rows)
             },
-            AdminCommandSpec(words: ["outbox", "list"], usage: "[--limit N]", summary: "notifications waiting to be sent, oldest first",
+            AdminCommandSpec(words: ["outbox", "list"], usage: "[--dead] [--limit N]", summary: "notifications waiting to be sent (or dead-lettered), oldest first",
                              changesState: false, valueOptions: ["limit"]) { request in
                 let limit = request.options["limit"].flatMap(Int.init) ?? 50
-                let pending = try services.directory.environment.read { try services.outbox.pending($0, limit: limit) }
-                return AdminReply(result: .array(pending.map(\.1)), columns: ["SEQ", "EVENT", "TO", "RECORD"],
-                                  rows: pending.map { ["\($0.0)", $0.1["event"]?.stringValue ?? "", $0.1["to"]?.stringValue ?? "", $0.1["record"]?.stringValue ?? ""] })
+                let dead = request.flags.contains("dead")
+                let pending = try services.directory.environment.read { try services.outbox.pending($0, limit: Int.max) }
+                    .filter { ($0.1["status"]?.stringValue == "dead") == dead }.prefix(limit)
+                return AdminReply(result: .array(pending.map(\.1)), columns: ["SEQ", "EVENT", "TO", "RECORD", "TRIES", "LAST ERROR"],
+                                  rows: pending.map { seq, m in
+                                      ["\(seq)", m["event"]?.stringValue ?? "", m["to"]?.stringValue ?? "", m["record"]?.stringValue ?? "",
+                                       "\(m["attempts"]?.objectValue?.map { $0.value.intValue ?? 0 }.max() ?? 0)", m["lastError"]?.stringValue ?? ""]
+                                  })
+            },
+            AdminCommandSpec(words: ["outbox", "retry"], usage: "[SEQ…]", summary: "send dead-lettered notifications again (all, or those named)",
+                             changesState: true) { request in
+                let chosen = Set(request.arguments.compactMap(UInt64.init))
+                let n = try services.directory.environment.write { txn -> Int in
+                    var revived = 0
+                    for (seq, message) in try services.outbox.pending(txn, limit: Int.max) where chosen.isEmpty || chosen.contains(seq) {
+                        guard var m = message.objectValue, m["status"]?.stringValue == "dead" else { continue }
+                        m["status"] = nil; m["attempts"] = nil; m["nextAttempt"] = nil
+                        try services.outbox.table.put(txn, seq, Array(try JSONValue.object(m).jsonData()))
+                        revived += 1
+                    }
+                    return revived
+                }
+                return AdminReply(result: ["retried": .int(n)], message: "\(n) notification(s) queued again")
+            },
+            AdminCommandSpec(words: ["outbox", "purge"], usage: "[--all]", summary: "delete dead-lettered notifications (--all: every queued one)",
+                             changesState: true) { request in
+                let all = request.flags.contains("all")
+                let n = try services.directory.environment.write { txn -> Int in
+                    var removed = 0
+                    for (seq, m) in try services.outbox.pending(txn, limit: Int.max) where all || m["status"]?.stringValue == "dead" {
+                        try services.outbox.table.delete(txn, seq)
+                        removed += 1
+                    }
+                    return removed
+                }
+                return AdminReply(result: ["purged": .int(n)], message: "\(n) notification(s) deleted")
             },
         ]
     }

@@ -1,3 +1,4 @@
+import Foundation
 import PluginAPI
 
 /// The daemon's own part of `plugins.yaml` (everything but `plugins:`). Every key has a default.
@@ -14,6 +15,8 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
     public var auth = AuthSettings()
     /// The WeChat gateway.
     public var wechat = WeChatSettings()
+    /// Delivery of the outbox.
+    public var notifications = NotificationSettings()
 
     public init() {}
 
@@ -38,6 +41,22 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         if auth.minPasswordLength < 6 { out.append((a.appending("minPasswordLength"), "must be at least 6")) }
         if auth.argon2MemoryKiB < 8 { out.append((a.appending("argon2MemoryKiB"), "must be at least 8")) }
         if auth.argon2Iterations < 1 { out.append((a.appending("argon2Iterations"), "must be at least 1")) }
+        let n = root.appending("notifications")
+        if notifications.maxAttempts < 1 { out.append((n.appending("maxAttempts"), "must be at least 1")) }
+        if notifications.backoffSeconds <= 0 { out.append((n.appending("backoffSeconds"), "must be above 0")) }
+        for (i, c) in notifications.channels.enumerated() {
+            let p = n.appending("channels").appending(index: i)
+            switch c.type {
+            case "log": break
+            case "webhook":
+                if c.url.flatMap(URL.init(string:))?.scheme?.hasPrefix("http") != true { out.append((p.appending("url"), "a webhook needs an http(s) url")) }
+                if c.secret == nil && c.secretFile == nil { out.append((p, "a webhook needs secret: or secretFile: to sign its calls")) }
+            default: out.append((p.appending("type"), "unknown channel type \"\(c.type)\" (log or webhook)"))
+            }
+        }
+        if Set(notifications.channels.map(\.name)).count != notifications.channels.count {
+            out.append((n.appending("channels"), "two channels share a name"))
+        }
         if wechat.maxSkewSeconds < 1 { out.append((root.appending("wechat").appending("maxSkewSeconds"), "must be at least 1")) }
         if storage.maxReaders < 8 { out.append((root.appending("storage").appending("maxReaders"), "must be at least 8")) }
         return out
@@ -150,4 +169,50 @@ public struct WeChatSettings: Codable, Sendable, Equatable {
     /// Calls whose timestamp is further than this from now are refused.
     public var maxSkewSeconds = 300
     public init() {}
+}
+
+/// Delivery of the outbox: channels, retries, message templates.
+public struct NotificationSettings: Codable, Sendable, Equatable {
+    /// Where messages go. Every message goes to every channel whose `events` match it.
+    public var channels: [ChannelSettings] = [ChannelSettings(name: "log", type: "log")]
+    /// Tries per channel before a message is dead-lettered.
+    public var maxAttempts = 8
+    /// The first retry waits this long; each next one twice as long (capped at an hour).
+    public var backoffSeconds = 2.0
+    /// Chinese message text per event; `{name}` is replaced by the message's data.
+    public var templates: [String: String] = [
+        "record.approve": "您的{kind}已由{by}审核通过，当前状态：{stateLabel}。",
+        "record.reject": "您的{kind}未通过审核（{reason}）：{note}。请修改后重新提交。",
+        "notice": "{message}",
+    ]
+    public init() {}
+}
+
+/// One delivery channel.
+public struct ChannelSettings: Codable, Sendable, Equatable {
+    /// A name for logs and `jiuyectl outbox list`.
+    public var name: String
+    /// `log` or `webhook` (WeChat and SMS gateways are webhooks).
+    public var type: String
+    /// The webhook's URL.
+    public var url: String?
+    /// The webhook's signing secret, or a file holding it.
+    public var secret: String?
+    public var secretFile: String?
+    /// Event patterns this channel takes (`record.*`, `notice`); all when absent or empty.
+    public var events: [String]?
+
+    public init(name: String, type: String, url: String? = nil, secret: String? = nil, events: [String]? = nil) {
+        self.name = name
+        self.type = type
+        self.url = url
+        self.secret = secret
+        self.events = events
+    }
+
+    /// Whether this channel takes `event`.
+    func takes(_ event: String) -> Bool {
+        let events = self.events ?? []
+        return events.isEmpty || events.contains { p in p == event || (p.hasSuffix("*") && event.hasPrefix(String(p.dropLast()))) }
+    }
 }

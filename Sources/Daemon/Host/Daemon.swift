@@ -120,7 +120,7 @@ public final class Daemon: Sendable {
             await readiness.arrive(port: port)
         }
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: admin)],
+            services: [.init(service: app), .init(service: admin), .init(service: OutboxDelivery(services: services, logger: logger))],
             gracefulShutdownSignals: options.handleSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         group.value = serviceGroup

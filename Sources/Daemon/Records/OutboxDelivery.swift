@@ -1,0 +1,170 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import PluginAPI
+import ServiceLifecycle
+import Storage
+
+/// Sends the outbox: every due message to every channel that takes its event, retrying with
+/// exponential backoff, dead-lettering after `maxAttempts`. A message leaves the outbox only once
+/// every channel has it, so a crash between commit and delivery loses nothing: it is sent after
+/// the restart.
+final class OutboxDelivery: Service, Sendable {
+    let services: CoreServices
+    let logger: Logger
+    let interval: Duration
+
+    init(services: CoreServices, logger: Logger, interval: Duration = .milliseconds(200)) {
+        self.services = services
+        self.logger = logger
+        self.interval = interval
+    }
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await deliverDue()
+            try? await gracefulShutdown(orSleep: interval)
+        }
+    }
+
+    /// Sleeps, returning early when the daemon shuts down.
+    private func gracefulShutdown(orSleep interval: Duration) async throws {
+        try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+    }
+
+    /// One round: the due messages, oldest first.
+    func deliverDue(now: Date = Date()) async {
+        let settings = services.host.current.settings.notifications
+        let outbox = services.outbox
+        let env = services.directory.environment
+        let due: [(UInt64, JSONObject)]
+        do {
+            due = try env.read { txn in
+                try outbox.pending(txn, limit: 200).compactMap { seq, message in
+                    guard let m = message.objectValue, m["status"]?.stringValue != "dead",
+                          (m["nextAttempt"].flatMap(Self.number) ?? 0) <= now.timeIntervalSince1970 else { return nil }
+                    return (seq, m)
+                }
+            }
+        } catch {
+            logger.error("outbox: cannot read: \(error)")
+            return
+        }
+        for (seq, message) in due {
+            var m = message
+            let event = m["event"]?.stringValue ?? ""
+            var done = Set(m["done"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            var attempts = m["attempts"]?.objectValue ?? [:]
+            var lastError: String?
+            for channel in settings.channels where channel.takes(event) && !done.contains(channel.name) {
+                do {
+                    try await send(m, seq: seq, through: channel, templates: settings.templates)
+                    done.insert(channel.name)
+                } catch {
+                    attempts[channel.name] = .int((attempts[channel.name]?.intValue ?? 0) + 1)
+                    lastError = "\(channel.name): \(error)"
+                }
+            }
+            let pendingChannels = settings.channels.filter { $0.takes(event) && !done.contains($0.name) }
+            do {
+                try env.write { txn in
+                    guard pendingChannels.isEmpty else {
+                        let tries = pendingChannels.map { attempts[$0.name]?.intValue ?? 0 }.max() ?? 0
+                        m["done"] = .array(done.sorted().map(JSONValue.string))
+                        m["attempts"] = .object(attempts)
+                        m["lastError"] = lastError.map(JSONValue.string) ?? m["lastError"]
+                        if tries >= settings.maxAttempts {
+                            m["status"] = "dead"
+                            logger.warning("outbox: message \(seq) dead-lettered after \(tries) tries: \(lastError ?? "")")
+                        } else {
+                            let wait = min(3600, settings.backoffSeconds * pow(2, Double(max(0, tries - 1))))
+                            m["nextAttempt"] = .double(now.timeIntervalSince1970 + wait)
+                        }
+                        try outbox.table.put(txn, seq, Array(try JSONValue.object(m).jsonData()))
+                        return
+                    }
+                    _ = try outbox.table.delete(txn, seq)
+                }
+            } catch {
+                logger.error("outbox: cannot record delivery of \(seq): \(error)")
+            }
+        }
+    }
+
+    static func number(_ v: JSONValue) -> Double? {
+        switch v {
+        case .int(let i): Double(i)
+        case .double(let d): d
+        default: nil
+        }
+    }
+
+    /// The message's text: its event's template with `{name}` replaced by its data.
+    static func render(_ m: JSONObject, templates: [String: String], kindLabel: String) -> String {
+        let event = m["event"]?.stringValue ?? ""
+        guard var text = templates[event] else { return "" }
+        var data = m["data"]?.objectValue ?? [:]
+        data["kind"] = .string(kindLabel)
+        for (k, v) in data {
+            let value: String = switch v {
+            case .string(let s): s
+            case .int(let i): String(i)
+            default: v.jsonString()
+            }
+            text = text.replacingOccurrences(of: "{\(k)}", with: value)
+        }
+        return text
+    }
+
+    private func send(_ m: JSONObject, seq: UInt64, through channel: ChannelSettings, templates: [String: String]) async throws {
+        let kindLabel = (try? services.kinds().tables[m["kind"]?.stringValue ?? ""]?.spec.label.zh) ?? ""
+        var body: JSONObject = ["id": .int(Int(seq))]
+        for key in ["event", "to", "kind", "record", "created"] { body[key] = m[key] ?? .null }
+        body["text"] = .string(Self.render(m, templates: templates, kindLabel: kindLabel ?? ""))
+        body["data"] = m["data"] ?? [:]
+        switch channel.type {
+        case "log":
+            logger.notice("notification", metadata: ["id": "\(seq)", "to": "\(m["to"]?.stringValue ?? "")", "text": "\(body["text"]?.stringValue ?? "")"])
+        default:
+            try await Webhook(channel: channel).post(.object(body), delivery: seq)
+        }
+    }
+}
+
+/// An HTTP POST of JSON signed with HMAC-SHA256 (`X-Jiuye-Signature`, hex, over the body).
+struct Webhook {
+    let channel: ChannelSettings
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    func secret() throws -> String {
+        if let file = channel.secretFile {
+            return try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return channel.secret ?? ""
+    }
+
+    static func signature(secret: String, body: Data) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func post(_ body: JSONValue, delivery: UInt64) async throws {
+        guard let url = channel.url.flatMap(URL.init(string:)) else { throw Failure(description: "no url") }
+        let data = try body.jsonData()
+        var request = URLRequest(url: url, timeoutInterval: 10)
+        request.httpMethod = "POST"
+        request.httpBody = data
+        request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
+        request.setValue(Self.signature(secret: try secret(), body: data), forHTTPHeaderField: "X-Jiuye-Signature")
+        request.setValue(String(delivery), forHTTPHeaderField: "X-Jiuye-Delivery")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
+            throw Failure(description: "HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+        }
+    }
+}
