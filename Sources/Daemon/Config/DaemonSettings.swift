@@ -17,6 +17,8 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
     public var wechat = WeChatSettings()
     /// Delivery of the outbox.
     public var notifications = NotificationSettings()
+    /// Uploaded materials.
+    public var materials = MaterialSettings()
 
     public init() {}
 
@@ -41,6 +43,9 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         if auth.minPasswordLength < 6 { out.append((a.appending("minPasswordLength"), "must be at least 6")) }
         if auth.argon2MemoryKiB < 8 { out.append((a.appending("argon2MemoryKiB"), "must be at least 8")) }
         if auth.argon2Iterations < 1 { out.append((a.appending("argon2Iterations"), "must be at least 1")) }
+        if materials.maxBytes < 1024 || materials.maxBytes > server.maxBodyBytes {
+            out.append((root.appending("materials").appending("maxBytes"), "must be between 1024 and server.maxBodyBytes (\(server.maxBodyBytes))"))
+        }
         let n = root.appending("notifications")
         if notifications.maxAttempts < 1 { out.append((n.appending("maxAttempts"), "must be at least 1")) }
         if notifications.backoffSeconds <= 0 { out.append((n.appending("backoffSeconds"), "must be above 0")) }
@@ -215,4 +220,11 @@ public struct ChannelSettings: Codable, Sendable, Equatable {
         let events = self.events ?? []
         return events.isEmpty || events.contains { p in p == event || (p.hasSuffix("*") && event.hasPrefix(String(p.dropLast()))) }
     }
+}
+
+/// Uploaded materials.
+public struct MaterialSettings: Codable, Sendable, Equatable {
+    /// The largest file accepted, in bytes (10 MB by default).
+    public var maxBytes = 10 << 20
+    public init() {}
 }

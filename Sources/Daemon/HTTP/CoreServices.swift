@@ -8,6 +8,7 @@ struct CoreServices: Sendable {
     let directory: DirectoryStore
     let accounts: AccountService
     let outbox: Outbox
+    let materials: Materials
     private let kindsCache = LockedBox<(ObjectIdentifier, RecordKinds)?>(nil)
 
     init(host: PluginHost, directory: DirectoryStore, accounts: AccountService) throws {
@@ -15,6 +16,7 @@ struct CoreServices: Sendable {
         self.directory = directory
         self.accounts = accounts
         outbox = try Outbox(environment: directory.environment)
+        materials = Materials(dataDirectory: host.store.dataDirectory, environment: directory.environment)
     }
 
     /// The record kinds of the plugin set being served, databases open.

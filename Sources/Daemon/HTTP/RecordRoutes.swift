@@ -164,6 +164,54 @@ struct RecordRoutes {
             return try Response.json(["history": .array(entries.map(\.json))])
         }
 
+        // Materials: upload (the bytes decide the type), list, download — all through the record's scope.
+        api.post("records/:kind/:id/materials") { request, context -> Response in
+            let t = try target(request, context, roles: everyone)
+            let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
+            let record = try env.read { try engine.fetch($0, kind, id: id, scope: caller.scope) }
+            let isStaff = caller.account.roles.contains(where: \.isStaff)
+            guard isStaff || (record.student == caller.account.id && engine.studentMayEdit(kind, record)) else {
+                throw EngineError.notEditableInState(engine.stateLabel(kind, record.state))
+            }
+            let limit = services.host.current.settings.materials.maxBytes
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw Materials.Failure.tooLarge(limit) }
+            let data: Data
+            do { data = try await services.body(request) } catch let e as APIError where e.code == "payload_too_large" { throw Materials.Failure.tooLarge(limit) }
+            let material = try services.materials.store(data, name: request.uri.queryParameters["name"].map(String.init),
+                                                        by: caller.account.id, limit: limit, now: now())
+            let table = try services.materials.table(kind)
+            try env.write { txn in
+                _ = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                try table.put(txn, KeyPair(id, material.sha256), material)
+            }
+            return try Response.json(try JSONValue(encoding: material))
+        }
+        api.get("records/:kind/:id/materials") { request, context -> Response in
+            let t = try target(request, context, roles: everyone)
+            let table = try services.materials.table(t.kind)
+            let list = try env.read { txn -> [Materials.Material] in
+                _ = try t.engine.fetch(txn, t.kind, id: t.id, scope: t.caller.scope)
+                var out: [Materials.Material] = []
+                try table.scan(txn, prefix: KeyPrefix(t.id)) { _, m in out.append(m); return true }
+                return out
+            }
+            return try Response.json(["materials": try JSONValue(encoding: list)])
+        }
+        api.get("records/:kind/:id/materials/:sha") { request, context -> Response in
+            let t = try target(request, context, roles: everyone)
+            let sha = try context.parameters.require("sha")
+            let table = try services.materials.table(t.kind)
+            let material = try env.read { txn -> Materials.Material in
+                _ = try t.engine.fetch(txn, t.kind, id: t.id, scope: t.caller.scope)
+                guard let m = try table.get(txn, KeyPair(t.id, sha)) else { throw Materials.Failure.notFound }
+                return m
+            }
+            let data = try services.materials.read(material.sha256)
+            let encoded = material.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "material"
+            return Response(status: .ok, headers: [.contentType: material.type, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+
         // Live statistics from the counters.
         api.get("stats/:kind") { request, context -> Response in
             let caller = try services.caller(request, roles: Role.staff)
