@@ -43,8 +43,8 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         if auth.minPasswordLength < 6 { out.append((a.appending("minPasswordLength"), "must be at least 6")) }
         if auth.argon2MemoryKiB < 8 { out.append((a.appending("argon2MemoryKiB"), "must be at least 8")) }
         if auth.argon2Iterations < 1 { out.append((a.appending("argon2Iterations"), "must be at least 1")) }
-        if materials.maxBytes < 1024 || materials.maxBytes > server.maxBodyBytes {
-            out.append((root.appending("materials").appending("maxBytes"), "must be between 1024 and server.maxBodyBytes (\(server.maxBodyBytes))"))
+        if materials.maxBytes < 1024 {
+            out.append((root.appending("materials").appending("maxBytes"), "must be at least 1024"))
         }
         let n = root.appending("notifications")
         if notifications.maxAttempts < 1 { out.append((n.appending("maxAttempts"), "must be at least 1")) }
@@ -224,7 +224,7 @@ public struct ChannelSettings: Codable, Sendable, Equatable {
 
 /// Uploaded materials.
 public struct MaterialSettings: Codable, Sendable, Equatable {
-    /// The largest file accepted, in bytes (10 MB by default).
+    /// The largest file accepted, in bytes (10 MB by default; never more than server.maxBodyBytes).
     public var maxBytes = 10 << 20
     public init() {}
 }

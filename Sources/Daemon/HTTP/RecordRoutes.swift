@@ -173,7 +173,8 @@ struct RecordRoutes {
             guard isStaff || (record.student == caller.account.id && engine.studentMayEdit(kind, record)) else {
                 throw EngineError.notEditableInState(engine.stateLabel(kind, record.state))
             }
-            let limit = services.host.current.settings.materials.maxBytes
+            let settings = services.host.current.settings
+            let limit = min(settings.materials.maxBytes, settings.server.maxBodyBytes)
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw Materials.Failure.tooLarge(limit) }
             let data: Data
             do { data = try await services.body(request) } catch let e as APIError where e.code == "payload_too_large" { throw Materials.Failure.tooLarge(limit) }
