@@ -62,7 +62,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                "CArgon2",
+                "CArgon2", "CXLSXWriter",
             ]
         ),
         .target(

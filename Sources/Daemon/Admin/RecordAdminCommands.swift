@@ -5,7 +5,7 @@ import Storage
 
 /// `audit verify` and `outbox list`: the records' histories and notifications from the socket.
 enum RecordAdminCommands {
-    static let verbs: Set<String> = ["audit verify", "outbox list", "outbox retry", "outbox purge", "seed records", "stats"]
+    static let verbs: Set<String> = ["audit verify", "outbox list", "outbox retry", "outbox purge", "seed records", "stats", "export"]
 
     static func make(services: CoreServices) -> [AdminCommandSpec] {
         [
@@ -37,6 +37,21 @@ enum RecordAdminCommands {
                     try RecordSeeder(kind: kind, directory: services.directory).seed(txn, count: count, state: state, progress: request.progress)
                 }
                 return AdminReply(result: ["created": .int(created)], message: "\(created) \(name) record(s) created in state \(state)")
+            },
+            AdminCommandSpec(words: ["export"], usage: "KIND FILE [--format csv|xlsx] [--preset national|school] [--fields a,b] [--cohort YEAR]",
+                             summary: "export a kind's records to FILE (written by the daemon)", changesState: false,
+                             valueOptions: ["format", "preset", "fields", "cohort"]) { request in
+                guard request.arguments.count == 2 else { throw AdminFailure(code: .usage, message: "usage: export KIND FILE [--format csv|xlsx]") }
+                let kind = try services.kinds().kind(request.arguments[0])
+                let path = request.resolvePath(request.arguments[1])
+                var r = RecordExport.Request()
+                r.format = request.options["format"] ?? (path.hasSuffix(".xlsx") ? "xlsx" : "csv")
+                r.preset = request.options["preset"]
+                r.fields = request.options["fields"].map { $0.split(separator: ",").map(String.init) }
+                r.cohort = request.options["cohort"].flatMap(UInt16.init)
+                let rows = try RecordExport(kind: kind, scope: .everything, environment: services.directory.environment)
+                    .run(r, to: path, progress: request.progress)
+                return AdminReply(result: ["rows": .int(rows), "path": .string(path)], message: "\(rows) rows written to \(path)")
             },
             AdminCommandSpec(words: ["stats"], usage: "KIND [--by DIMENSION] [--cohort YEAR] [--group none|college|major|class]",
                              summary: "live counts of a kind's records (state, a level's status, a code field)", changesState: false,

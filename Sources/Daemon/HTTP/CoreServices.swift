@@ -9,6 +9,7 @@ struct CoreServices: Sendable {
     let accounts: AccountService
     let outbox: Outbox
     let materials: Materials
+    let exports: ExportJobs
     private let kindsCache = LockedBox<(ObjectIdentifier, RecordKinds)?>(nil)
 
     init(host: PluginHost, directory: DirectoryStore, accounts: AccountService) throws {
@@ -17,6 +18,7 @@ struct CoreServices: Sendable {
         self.accounts = accounts
         outbox = try Outbox(environment: directory.environment)
         materials = Materials(dataDirectory: host.store.dataDirectory, environment: directory.environment)
+        exports = ExportJobs(dataDirectory: host.store.dataDirectory)
     }
 
     /// The record kinds of the plugin set being served, databases open.

@@ -213,6 +213,38 @@ struct RecordRoutes {
                             body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
 
+        // Exports run as jobs: start, poll, download.
+        api.post("records/:kind/export") { request, context -> Response in
+            let caller = try services.caller(request, roles: Role.staff)
+            let kind = try services.kinds().kind(try context.parameters.require("kind"))
+            let input = try await services.decode(RecordExport.Request.self, request)
+            let job = try services.exports.start(RecordExport(kind: kind, scope: caller.scope, environment: env), request: input, owner: caller.account.id)
+            return try Response.json(job.json, status: .accepted)
+        }
+        api.get("jobs/:id") { request, context -> Response in
+            let caller = try services.caller(request, roles: Role.staff)
+            guard let job = services.exports.job(try context.parameters.require("id"), owner: caller.account.id) else { throw APIError.notFound }
+            return try Response.json(job.json)
+        }
+        api.get("jobs/:id/download") { request, context -> Response in
+            let caller = try services.caller(request, roles: Role.staff)
+            guard let job = services.exports.job(try context.parameters.require("id"), owner: caller.account.id) else { throw APIError.notFound }
+            guard job.state == "done" else { throw APIError(.conflict, code: "not_ready", message: "导出尚未完成") }
+            let path = job.path
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            let type = job.format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            // Streamed from disk in chunks: memory stays flat however large the file.
+            let body = ResponseBody(contentLength: size) { writer in
+                guard let handle = FileHandle(forReadingAtPath: path) else { return }
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(job.kind).\(job.format)\""], body: body)
+        }
+
         // Live statistics from the counters.
         api.get("stats/:kind") { request, context -> Response in
             let caller = try services.caller(request, roles: Role.staff)

@@ -31,7 +31,7 @@ extension PluginSet {
 /// The work of ``PluginSet/load(path:catalog:reservedAdminVerbs:)``, collecting errors as it goes.
 private struct Loader {
     /// First path segments under /api/v1 that the core answers itself.
-    static let corePaths: Set<String> = ["auth", "wechat", "students", "accounts", "org", "records", "stats", "health", "plugins", "openapi.json"]
+    static let corePaths: Set<String> = ["auth", "wechat", "students", "accounts", "org", "records", "stats", "jobs", "health", "plugins", "openapi.json"]
     let doc: ConfigDocument
     let catalog: PluginCatalog
     var errors: [ConfigError] = []

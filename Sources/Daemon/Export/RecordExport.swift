@@ -1,0 +1,182 @@
+import Foundation
+import PluginAPI
+import Storage
+
+/// Exports a kind's records in the caller's scope: chosen fields or a preset (`national`: the
+/// national-database columns in their order; `school`: every field), selected ids or a filter,
+/// as CSV or XLSX. Records are read a page at a time, each page in its own short read transaction,
+/// and written as they are read.
+struct RecordExport {
+    let kind: RecordTables
+    let scope: Scope
+    let environment: Environment
+
+    /// What to export.
+    struct Request: Codable, Sendable {
+        var format: String = "csv"
+        var preset: String?
+        var fields: [String]?
+        var ids: [String]?
+        var cohort: UInt16?
+        var college: UInt32?
+        var major: UInt32?
+        var classID: UInt32?
+        var state: String?
+    }
+
+    func columns(_ r: Request) throws -> [FieldSpec] {
+        if let keys = r.fields, !keys.isEmpty {
+            return try keys.map { k in
+                guard let f = kind.spec.field(k) else { throw ExportFailure.unknownField(k) }
+                return f
+            }
+        }
+        return r.preset == "national" && !kind.spec.nationalFields.isEmpty ? kind.spec.nationalFields : kind.spec.fields
+    }
+
+    /// Writes the export to `path`. - Returns: the number of rows written.
+    func run(_ r: Request, to path: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+        let cols = try columns(r)
+        var writer: any ExportWriter
+        switch r.format {
+        case "csv": writer = try CSVExportWriter(path: path)
+        case "xlsx": writer = try XLSXExportWriter(path: path, sheetName: kind.spec.label.zh)
+        default: throw ExportFailure.badFormat(r.format)
+        }
+        try writer.write(["学号", "姓名"] + cols.map(\.label.zh))
+        let total = try r.ids?.count ?? environment.read { try kind.records.primary.count($0) }
+        var written = 0
+        func emit(_ v: RecordView) throws {
+            let values = try FlatJSON.parse(v.values)
+            try writer.write([v.student, v.studentName] + cols.map { values[$0.key].map(Self.text) ?? "" })
+            written += 1
+        }
+        if let ids = r.ids {
+            for (n, chunk) in stride(from: 0, to: ids.count, by: 1000).map({ Array(ids[$0..<min($0 + 1000, ids.count)]) }).enumerated() {
+                try environment.read { txn in
+                    for id in chunk {
+                        try txn.withValue(kind.records.primary.database, id.keyBytes) { raw in
+                            let v = try RecordView(raw)
+                            if scope.contains(v) { try emit(v) }
+                        }
+                    }
+                }
+                progress(min((n + 1) * 1000, total), total)
+            }
+        } else {
+            var filter = RecordQuery.Filter()
+            filter.cohort = r.cohort; filter.college = r.college; filter.major = r.major; filter.classID = r.classID; filter.state = r.state
+            var after: String?
+            var seen = 0
+            repeat {
+                let page = try environment.read { txn in
+                    try RecordQuery(kind: kind, scope: scope).list(txn, filter: filter, order: .id, after: after, size: 2000)
+                }
+                for record in page {
+                    try record.encodeValue().withUnsafeBytes { try emit(try RecordView($0)) }
+                }
+                seen += page.count
+                progress(min(seen, total), total)
+                after = page.count == 2000 ? page.last?.id : nil
+            } while after != nil
+        }
+        try writer.finish()
+        return written
+    }
+
+    static func text(_ v: FlatJSON.Value) -> String {
+        switch v {
+        case .string(let s): s
+        case .number(let n): n
+        case .bool(let b): b ? "是" : "否"
+        case .null: ""
+        }
+    }
+}
+
+/// A parser for the flat JSON objects records store (text, numbers, booleans, null): an export
+/// reads 100 000 of them, and the general-purpose decoder would take most of the time budget.
+enum FlatJSON {
+    enum Value: Equatable {
+        case string(String), number(String), bool(Bool), null
+    }
+
+    struct Malformed: Error {}
+
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws -> [String: Value] {
+        var out: [String: Value] = [:]
+        var i = 0
+        let n = bytes.count
+        func skip() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
+        func string() throws -> String {
+            guard i < n, bytes[i] == 0x22 else { throw Malformed() }
+            i += 1
+            var raw: [UInt8] = []
+            var plainStart = i
+            while i < n, bytes[i] != 0x22 {
+                if bytes[i] == 0x5C {
+                    raw.append(contentsOf: bytes[plainStart..<i])
+                    i += 1
+                    guard i < n else { throw Malformed() }
+                    switch bytes[i] {
+                    case UInt8(ascii: "n"): raw.append(0x0A)
+                    case UInt8(ascii: "r"): raw.append(0x0D)
+                    case UInt8(ascii: "t"): raw.append(0x09)
+                    case UInt8(ascii: "b"): raw.append(0x08)
+                    case UInt8(ascii: "f"): raw.append(0x0C)
+                    case UInt8(ascii: "u"):
+                        guard i + 4 < n, let code = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(i + 1)...(i + 4)]), as: UTF8.self), radix: 16) else { throw Malformed() }
+                        i += 4
+                        var scalar = code
+                        // A surrogate pair spells one scalar beyond the basic plane.
+                        if (0xD800...0xDBFF).contains(code), i + 6 < n, bytes[i + 1] == 0x5C, bytes[i + 2] == UInt8(ascii: "u"),
+                           let low = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(i + 3)...(i + 6)]), as: UTF8.self), radix: 16) {
+                            scalar = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                            i += 6
+                        }
+                        raw.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8))
+                    default: raw.append(bytes[i])
+                    }
+                    i += 1
+                    plainStart = i
+                } else {
+                    i += 1
+                }
+            }
+            guard i < n else { throw Malformed() }
+            raw.append(contentsOf: bytes[plainStart..<i])
+            i += 1
+            return String(decoding: raw, as: UTF8.self)
+        }
+        skip()
+        guard i < n, bytes[i] == UInt8(ascii: "{") else { throw Malformed() }
+        i += 1
+        skip()
+        if i < n, bytes[i] == UInt8(ascii: "}") { return out }
+        while i < n {
+            skip()
+            let key = try string()
+            skip()
+            guard i < n, bytes[i] == UInt8(ascii: ":") else { throw Malformed() }
+            i += 1
+            skip()
+            guard i < n else { throw Malformed() }
+            switch bytes[i] {
+            case 0x22: out[key] = .string(try string())
+            case UInt8(ascii: "t"): out[key] = .bool(true); i += 4
+            case UInt8(ascii: "f"): out[key] = .bool(false); i += 5
+            case UInt8(ascii: "n"): out[key] = .null; i += 4
+            default:
+                let start = i
+                while i < n, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "}"), bytes[i] != 0x20 { i += 1 }
+                out[key] = .number(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+            }
+            skip()
+            guard i < n else { throw Malformed() }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { return out }
+            throw Malformed()
+        }
+        throw Malformed()
+    }
+}
