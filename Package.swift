@@ -97,7 +97,13 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "PluginAPITests", dependencies: ["PluginAPI"]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "JiuyeTesting"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "JiuyeTesting", "Plugins", "Storage", "CXLSXWriter"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Daemon", "JiuyeTesting", "Plugins", "Storage", "CXLSXWriter",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["JiuyeTesting", "AdminProtocol", "Storage", "jiuyed", "jiuyectl"]

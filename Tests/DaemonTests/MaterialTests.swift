@@ -3,6 +3,7 @@ import JiuyeTesting
 import PluginAPI
 import Plugins
 import Testing
+import ZIPFoundation
 @testable import Daemon
 
 @Suite("Uploaded materials")
@@ -66,6 +67,37 @@ struct MaterialTests {
         let r = try await d.request(.post, "/api/v1/records/source-info/\(Demo.student)/materials", rawBody: Self.jpeg, token: student)
         #expect(r.status == 413 && r.errorCode == "file_too_large")
         #expect(try r.json["error"]?["message"]?.stringValue?.contains("2048") == true)
+        try await d.stop()
+    }
+
+    @Test("materials export: one file as itself, several as one zip, within the scope")
+    func archives() async throws {
+        let (d, student) = try await start()
+        let classmate = try await d.login(Demo.classmate, Demo.initialPassword(Demo.classmate))
+        let a = "/api/v1/records/source-info/\(Demo.student)/materials"
+        let b = "/api/v1/records/source-info/\(Demo.classmate)/materials"
+        #expect(try await d.request(.post, a + "?name=offer.jpg", rawBody: Self.jpeg, token: student).status == 200)
+        #expect(try await d.request(.post, a + "?name=contract.png", rawBody: Self.png, token: student).status == 200)
+        #expect(try await d.request(.post, b + "?name=letter.png", rawBody: Self.png, token: classmate).status == 200)
+
+        let single = try await d.request(.get, b + "/archive", token: classmate)
+        #expect(single.body == Self.png && single.headers["content-type"] == "image/png")
+        let zipped = try await d.request(.get, a + "/archive", token: student)
+        #expect(zipped.headers["content-type"] == "application/zip")
+        let archive = try Archive(data: zipped.body, accessMode: .read)
+        #expect(Set(archive.map { $0.path.split(separator: "-").last.map(String.init) ?? "" }) == ["offer.jpg", "contract.png"])
+
+        let counselor = try await d.login("counselor-se", Demo.password)
+        let both = try await d.request(.post, "/api/v1/records/source-info/materials/export",
+                                       body: ["ids": [.string(Demo.student), .string(Demo.classmate), .string(Demo.accountant)]], token: counselor)
+        #expect(both.status == 200)
+        let all = try Archive(data: both.body, accessMode: .read)
+        let paths = all.map(\.path)
+        #expect(paths.count == 3)
+        #expect(Set(paths.map { String($0.split(separator: "/").first ?? "") }).count == 2)
+        var extracted = Data()
+        _ = try all.extract(all.first { $0.path.hasSuffix("offer.jpg") }!) { extracted.append($0) }
+        #expect(extracted == Self.jpeg)
         try await d.stop()
     }
 }

@@ -48,6 +48,10 @@ struct RecordRoutes {
             let kind = try engine.kinds.kind(try context.parameters.require("kind"))
             return Target(caller: caller, engine: engine, kind: kind, id: context.parameters.get("id") ?? "")
         }
+        @Sendable func fileResponse(_ path: String, type: String, filename: String, removeAfter: Bool) -> Response {
+            Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(filename)\""],
+                     body: Self.fileResponseBody(path, removeAfter: removeAfter))
+        }
         @Sendable func units(_ txn: Transaction) throws -> [UInt32: OrgUnit] {
             try directory.unitsByID(txn)
         }
@@ -213,6 +217,49 @@ struct RecordRoutes {
                             body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
 
+        // Materials export: one file as itself, several as one zip.
+        struct MaterialsExport: Decodable { var ids: [String] }
+        @Sendable func materialsAnswer(_ items: [(String, Materials.Material)], name: String) throws -> Response {
+            guard !items.isEmpty else { throw Materials.Failure.notFound }
+            if items.count == 1 {
+                let m = items[0].1
+                let encoded = m.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "material"
+                return Response(status: .ok, headers: [.contentType: m.type, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: try services.materials.read(m.sha256))))
+            }
+            let path = services.exports.directory + "/materials-\(UUID().uuidString).zip"
+            try services.materials.zip(items, to: path)
+            return fileResponse(path, type: "application/zip", filename: name, removeAfter: true)
+        }
+        api.get("records/:kind/:id/materials/archive") { request, context -> Response in
+            let t = try target(request, context, roles: everyone)
+            let table = try services.materials.table(t.kind)
+            let items = try env.read { txn -> [(String, Materials.Material)] in
+                let r = try t.engine.fetch(txn, t.kind, id: t.id, scope: t.caller.scope)
+                var out: [(String, Materials.Material)] = []
+                try table.scan(txn, prefix: KeyPrefix(t.id)) { _, m in out.append(("\(r.student)-\(r.studentName)", m)); return true }
+                return out
+            }
+            return try materialsAnswer(items, name: "\(t.id)-materials.zip")
+        }
+        api.post("records/:kind/materials/export") { request, context -> Response in
+            let caller = try services.caller(request, roles: Role.staff)
+            let engine = try services.engine()
+            let kind = try engine.kinds.kind(try context.parameters.require("kind"))
+            let input = try await services.decode(MaterialsExport.self, request)
+            guard !input.ids.isEmpty, input.ids.count <= 2000 else { throw APIError(.badRequest, code: "bad_request", message: "一次选择 1 至 2000 条记录", field: "ids") }
+            let table = try services.materials.table(kind)
+            let items = try env.read { txn -> [(String, Materials.Material)] in
+                var out: [(String, Materials.Material)] = []
+                for id in input.ids {
+                    guard let r = try? engine.fetch(txn, kind, id: id, scope: caller.scope) else { continue }
+                    try table.scan(txn, prefix: KeyPrefix(id)) { _, m in out.append(("\(r.student)-\(r.studentName)", m)); return true }
+                }
+                return out
+            }
+            return try materialsAnswer(items, name: "\(kind.spec.id)-materials.zip")
+        }
+
         // Exports run as jobs: start, poll, download.
         api.post("records/:kind/export") { request, context -> Response in
             let caller = try services.caller(request, roles: Role.staff)
@@ -230,19 +277,8 @@ struct RecordRoutes {
             let caller = try services.caller(request, roles: Role.staff)
             guard let job = services.exports.job(try context.parameters.require("id"), owner: caller.account.id) else { throw APIError.notFound }
             guard job.state == "done" else { throw APIError(.conflict, code: "not_ready", message: "导出尚未完成") }
-            let path = job.path
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
             let type = job.format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            // Streamed from disk in chunks: memory stays flat however large the file.
-            let body = ResponseBody(contentLength: size) { writer in
-                guard let handle = FileHandle(forReadingAtPath: path) else { return }
-                defer { try? handle.close() }
-                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                    try await writer.write(ByteBuffer(bytes: chunk))
-                }
-                try await writer.finish(nil)
-            }
-            return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(job.kind).\(job.format)\""], body: body)
+            return fileResponse(job.path, type: type, filename: "\(job.kind).\(job.format)", removeAfter: false)
         }
 
         // Live statistics from the counters.
@@ -275,6 +311,20 @@ struct RecordRoutes {
             let results = try env.write { txn in try BatchOperation(engine: engine, kind: kind, caller: caller).run(txn, batch, now: now()) }
             let failed = results.filter { $0["ok"] == false }.count
             return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
+        }
+    }
+
+    /// A file streamed from disk in chunks: memory stays flat however large it is.
+    static func fileResponseBody(_ path: String, removeAfter: Bool) -> ResponseBody {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        return ResponseBody(contentLength: size) { writer in
+            defer { if removeAfter { try? FileManager.default.removeItem(atPath: path) } }
+            guard let handle = FileHandle(forReadingAtPath: path) else { return }
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
         }
     }
 

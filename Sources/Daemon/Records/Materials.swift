@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import PluginAPI
 import Storage
+import ZIPFoundation
 
 /// Uploaded proof (offers, contracts, termination letters): JPEG, PNG or PDF, recognised by their
 /// bytes, stored once by content hash under `<data>/blobs/`, listed per record in LMDB. Names
@@ -84,6 +85,18 @@ struct Materials: Sendable {
             try FileManager.default.moveItem(atPath: temporary, toPath: target)
         }
         return Material(sha256: sha, type: type, size: data.count, name: Self.label(name), uploadedBy: account, uploaded: now)
+    }
+
+    /// A zip of materials, each under `<folder>/<hash prefix>-<name>`, written to `path`.
+    func zip(_ items: [(folder: String, material: Material)], to path: String) throws {
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        for (folder, m) in items {
+            let data = try read(m.sha256)
+            let name = "\(Self.label(folder))/\(m.sha256.prefix(8))-\(m.name)"
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
     }
 
     /// The bytes of a stored blob.
