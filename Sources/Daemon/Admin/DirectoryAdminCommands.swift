@@ -5,7 +5,8 @@ import Storage
 
 /// `user …` and `import students`: accounts and the registry from the admin socket.
 enum DirectoryAdminCommands {
-    static let verbs: Set<String> = ["user add", "user list", "user show", "user reset-password", "user unbind-wechat", "user unlock", "import students"]
+    static let verbs: Set<String> = ["user add", "user list", "user show", "user reset-password", "user unbind-wechat", "user unlock",
+                                     "user set-mobile", "import students"]
 
     static func make(directory: DirectoryStore, accounts: AccountService, kinds: @escaping @Sendable () throws -> RecordKinds,
                      hasherSettings: @escaping @Sendable () -> AuthSettings) -> [AdminCommandSpec] {
@@ -106,6 +107,21 @@ enum DirectoryAdminCommands {
                 let id = try one(request, "user unbind-wechat ID")
                 do { try accounts.unbindWeChat(id) } catch { throw mapped(error) }
                 return AdminReply(result: ["unbound": .string(id)], message: "WeChat binding of \(id) cleared")
+            },
+            AdminCommandSpec(words: ["user", "set-mobile"], usage: "ID MOBILE", summary: "bind a mobile number (verified again at the next login)",
+                             changesState: true) { request in
+                guard request.arguments.count == 2 else { throw AdminFailure(code: .usage, message: "usage: user set-mobile ID MOBILE") }
+                let (id, mobile) = (request.arguments[0], request.arguments[1])
+                guard mobile.count == 11, mobile.first == "1", mobile.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                    throw AdminFailure(code: .usage, message: "a mobile number has 11 digits and starts with 1")
+                }
+                try directory.environment.write { txn in
+                    guard var a = try directory.account(txn, id) else { throw AdminFailure(code: .failed, message: "no such account") }
+                    a.mobile = mobile
+                    a.phoneVerified = false
+                    try directory.accounts.put(txn, id, a)
+                }
+                return AdminReply(result: ["id": .string(id), "mobile": .string(PhoneVerification.masked(mobile))], message: "mobile of \(id) set")
             },
             AdminCommandSpec(words: ["user", "unlock"], usage: "ID", summary: "lift a lock after wrong passwords", changesState: true) { request in
                 let id = try one(request, "user unlock ID")

@@ -35,6 +35,8 @@ enum AuthFailure: Error, Equatable {
 /// Login, sessions, passwords, locks and WeChat bindings.
 final class AccountService: Sendable {
     let store: DirectoryStore
+    let outbox: Outbox
+    let phone: PhoneVerification
     /// The settings of the plugin set being served (a reload may change them).
     let settings: @Sendable () -> AuthSettings
     /// A hash verified when the account does not exist, so the answer takes as long either way.
@@ -44,6 +46,39 @@ final class AccountService: Sendable {
     init(store: DirectoryStore, settings: @escaping @Sendable () -> AuthSettings) throws {
         self.store = store
         self.settings = settings
+        outbox = try Outbox(environment: store.environment)
+        phone = try PhoneVerification(environment: store.environment)
+    }
+
+    /// What a correct password leads to.
+    enum LoginOutcome {
+        /// A session.
+        case session(token: String, expires: Date, account: Account)
+        /// First an SMS code (the challenge to answer, the masked number it went to).
+        case verification(challenge: String, mobile: String)
+    }
+
+    /// Whether the account must verify its number before a session.
+    func needsPhoneVerification(_ a: Account) -> Bool {
+        let p = settings().phoneVerification
+        return p.enabled && !a.roles.isDisjoint(with: p.roles) && a.phoneVerified != true
+    }
+
+    /// Answers a challenge: the session when the code is right.
+    func verifyPhone(challenge: String, code: String, now: Date = Date()) throws -> (token: String, expires: Date, account: Account) {
+        let p = settings().phoneVerification
+        let outcome = try store.environment.write { txn -> Result<(token: String, expires: Date, account: Account), PhoneVerification.Failure> in
+            switch try phone.verify(txn, id: challenge, code: code, settings: p, now: now.timeIntervalSince1970) {
+            case .failure(let f): return .failure(f)
+            case .success(let id):
+                guard var account = try store.account(txn, id) else { return .failure(.expired) }
+                account.phoneVerified = true
+                try store.accounts.put(txn, id, account)
+                let s = try openSession(txn, for: id, now: now)
+                return .success((s.token, s.expires, account))
+            }
+        }
+        return try outcome.get()
     }
 
     private func decoy(_ hasher: PasswordHasher) throws -> String {
@@ -112,7 +147,7 @@ final class AccountService: Sendable {
     // MARK: Login
 
     /// Checks a name and password; answers the same way for every kind of failure.
-    func login(username: String, password: String, now: Date = Date()) async throws -> (token: String, expires: Date, account: Account) {
+    func login(username: String, password: String, now: Date = Date()) async throws -> LoginOutcome {
         let s = settings()
         let hasher = Self.hasher(s)
         let found = try store.environment.read { txn -> (Account, StudentEntry?)? in
@@ -138,7 +173,7 @@ final class AccountService: Sendable {
         }
         let firstHash = ok && account.passwordHash == nil ? try await offload { try hasher.hash(password) } : nil
         // The failure count must commit, so the failure is thrown after the transaction.
-        let session = try store.environment.write { txn -> (token: String, expires: Date, account: Account)? in
+        let outcome = try store.environment.write { txn -> Result<LoginOutcome, PhoneVerification.Failure>? in
             var current = try store.account(txn, username) ?? account
             if !ok {
                 current.failedLogins += 1
@@ -153,11 +188,19 @@ final class AccountService: Sendable {
             current.lockedUntil = nil
             if let firstHash, current.passwordHash == nil { current.passwordHash = firstHash }
             try store.accounts.put(txn, current.id, current)
+            if needsPhoneVerification(current) {
+                do {
+                    let c = try phone.challenge(txn, account: current, settings: s.phoneVerification, outbox: outbox, now: now.timeIntervalSince1970)
+                    return .success(.verification(challenge: c.id, mobile: c.masked))
+                } catch let f as PhoneVerification.Failure {
+                    return .failure(f)
+                }
+            }
             let session = try openSession(txn, for: current.id, now: now)
-            return (session.token, session.expires, current)
+            return .success(.session(token: session.token, expires: session.expires, account: current))
         }
-        guard let session else { throw AuthFailure.invalidCredentials }
-        return session
+        guard let outcome else { throw AuthFailure.invalidCredentials }
+        return try outcome.get()
     }
 
     /// Changes the caller's own password; other sessions are revoked.

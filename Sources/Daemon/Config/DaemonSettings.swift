@@ -162,6 +162,22 @@ public struct AuthSettings: Codable, Sendable, Equatable {
     public var argon2MemoryKiB = 65536
     /// argon2id passes.
     public var argon2Iterations = 3
+    /// SMS verification of a bound mobile number at an account's first login.
+    public var phoneVerification = PhoneVerificationSettings()
+    public init() {}
+}
+
+/// `auth.phoneVerification`: a 6-digit code by SMS (through the outbox) before the first session.
+public struct PhoneVerificationSettings: Codable, Sendable, Equatable {
+    public var enabled = false
+    /// The roles that must verify; staff by default, students optionally.
+    public var roles: [Role] = [.counselor, .college, .school]
+    /// How long a code lives.
+    public var codeSeconds = 300
+    /// Wrong codes allowed before the attempt locks.
+    public var maxTries = 5
+    /// Codes sent per number, and per account, in an hour.
+    public var perHour = 5
     public init() {}
 }
 
@@ -189,6 +205,7 @@ public struct NotificationSettings: Codable, Sendable, Equatable {
         "record.approve": "您的{kind}已由{by}审核通过，当前状态：{stateLabel}。",
         "record.reject": "您的{kind}未通过审核（{reason}）：{note}。请修改后重新提交。",
         "notice": "{message}",
+        "sms.code": "您的登录验证码是 {code}，{minutes} 分钟内有效。如非本人操作，请忽略。",
     ]
     public init() {}
 }

@@ -26,6 +26,10 @@ public struct Account: JSONStorable, Sendable, Equatable {
     public var collegeID: UInt32?
     /// Employer: its unified social credit code.
     public var creditCode: String?
+    /// The bound mobile number, for SMS verification.
+    public var mobile: String?
+    /// Whether the mobile number has been verified by a code.
+    public var phoneVerified: Bool?
 
     public init(id: String, displayName: String, roles: Set<Role>) {
         self.id = id
@@ -48,6 +52,7 @@ public struct Account: JSONStorable, Sendable, Equatable {
             "roles": .array(roles.sorted().map { .string($0.rawValue) }),
             "mustChangePassword": .bool(mustChangePassword),
             "wechatBound": .bool(wechatOpenID != nil),
+            "phoneVerified": .bool(phoneVerified == true),
         ]
         if let lockedUntil, lockedUntil > Date() { o["lockedUntil"] = .string(ISO8601DateFormatter().string(from: lockedUntil)) }
         return .object(o)

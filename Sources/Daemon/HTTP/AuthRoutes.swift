@@ -9,6 +9,7 @@ struct AuthRoutes {
     struct Login: Decodable { var username: String; var password: String }
     struct PasswordChange: Decodable { var oldPassword: String; var newPassword: String }
     struct OpenID: Decodable { var openid: String }
+    struct PhoneCode: Decodable { var challenge: String; var code: String }
 
     static func session(_ token: String, _ expires: Date, _ account: Account) -> JSONValue {
         ["token": .string(token), "expiresAt": .string(ISO8601DateFormatter().string(from: expires)), "account": account.summary]
@@ -19,9 +20,19 @@ struct AuthRoutes {
         api.post("auth/login") { request, _ -> Response in
             let login = try await services.decode(Login.self, request)
             do {
-                let s = try await services.accounts.login(username: login.username.trimmingSpaces, password: login.password)
-                return try Response.json(Self.session(s.token, s.expires, s.account))
+                switch try await services.accounts.login(username: login.username.trimmingSpaces, password: login.password) {
+                case .session(let token, let expires, let account):
+                    return try Response.json(Self.session(token, expires, account))
+                case .verification(let challenge, let mobile):
+                    // No session yet: the code sent by SMS must come back first.
+                    return try Response.json(["verificationRequired": true, "challenge": .string(challenge), "mobile": .string(mobile)])
+                }
             } catch let f as AuthFailure { throw f.apiError }
+        }
+        api.post("auth/verify-phone") { request, _ -> Response in
+            let input = try await services.decode(PhoneCode.self, request)
+            let s = try services.accounts.verifyPhone(challenge: input.challenge, code: input.code)
+            return try Response.json(Self.session(s.token, s.expires, s.account))
         }
         api.post("auth/logout") { request, _ -> Response in
             let caller = try services.caller(request, duringPasswordChange: true)
