@@ -103,10 +103,7 @@ final class AccountService: Sendable {
 
     /// A new session for `accountID`: a random 256-bit token, stored only as its hash.
     func openSession(_ txn: Transaction, for accountID: String, now: Date = Date()) throws -> (token: String, expires: Date) {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var rng = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = rng.next() }
-        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        let token = randomHex(bytes: 32)   // 256 bits
         let expires = now.addingTimeInterval(TimeInterval(settings().sessionHours * 3600))
         try store.sessions.put(txn, Self.tokenKey(token), Session(accountID: accountID, created: now, expires: expires))
         // Keys are random: a few sessions from a random bucket (the new key's first byte) are a

@@ -43,7 +43,7 @@ struct GatewaySignature: Sendable {
     /// The signature a gateway sends, hex.
     static func sign(secret: String, timestamp: String, nonce: String, method: String, path: String, body: Data) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: message(timestamp, nonce, method, path, body), using: SymmetricKey(data: Data(secret.utf8)))
-        return Data(mac).map { String(format: "%02x", $0) }.joined()
+        return Data(mac).hex
     }
 
     private static func message(_ timestamp: String, _ nonce: String, _ method: String, _ path: String, _ body: Data) -> Data {

@@ -39,7 +39,7 @@ struct PhoneVerification: Sendable {
         sends = try Table(environment, name: "phone-sends")
     }
 
-    static func hash(_ code: String) -> String { SHA256.hash(data: Data(code.utf8)).map { String(format: "%02x", $0) }.joined() }
+    static func hash(_ code: String) -> String { SHA256.hash(data: Data(code.utf8)).hex }
 
     /// `138****5678`.
     static func masked(_ mobile: String) -> String {
@@ -64,7 +64,7 @@ struct PhoneVerification: Sendable {
         guard try spend(txn, "number:\(mobile)", now: now, perHour: settings.perHour),
               try spend(txn, "account:\(account.id)", now: now, perHour: settings.perHour) else { throw Failure.tooMany }
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000))
-        let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let id = randomHex(bytes: 16)
         try challenges.put(txn, id, Challenge(account: account.id, codeHash: Self.hash(code), expires: now + Double(settings.codeSeconds), tries: 0))
         try outbox.enqueue(txn, event: "sms.code", to: account.id, kind: "", record: "",
                            data: ["mobile": .string(mobile), "code": .string(code), "minutes": .int(max(1, settings.codeSeconds / 60))], now: now)

@@ -50,7 +50,7 @@ final class ExportJobs: Sendable {
     func start(_ export: RecordExport, request: RecordExport.Request, owner: String) throws -> Job {
         _ = try export.columns(request)
         guard ["csv", "xlsx"].contains(request.format) else { throw ExportFailure.badFormat(request.format) }
-        let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let id = randomHex(bytes: 16)
         let job = Job(id: id, owner: owner, kind: export.kind.spec.id, format: request.format, state: "running", done: 0, total: 0, rows: 0,
                       error: nil, path: "\(directory)/\(id).\(request.format)")
         var all = jobs.value

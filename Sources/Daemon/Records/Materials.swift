@@ -74,7 +74,7 @@ struct Materials: Sendable {
         guard !data.isEmpty else { throw Failure.empty }
         guard data.count <= limit else { throw Failure.tooLarge(limit) }
         guard let (type, _) = Self.sniff(data) else { throw Failure.unsupportedType }
-        let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let sha = SHA256.hash(data: data).hex
         let target = path(sha)
         if !FileManager.default.fileExists(atPath: target) {
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true,

@@ -150,7 +150,7 @@ struct Webhook {
     }
 
     static func signature(secret: String, body: Data) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))).map { String(format: "%02x", $0) }.joined()
+        Data(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))).hex
     }
 
     func post(_ body: JSONValue, delivery: UInt64) async throws {
