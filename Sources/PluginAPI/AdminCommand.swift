@@ -14,10 +14,14 @@ public struct AdminCommandRequest: Sendable {
     public var workingDirectory: String?
     /// Reports progress of a long command to the client (shown as a progress bar).
     public var progress: @Sendable (_ done: Int, _ total: Int) -> Void
+    /// Live statistics over everything (the admin socket has no scope).
+    public var statistics: (any StatisticsReader)?
 
     /// Created by the core for each command it runs.
     public init(arguments: [String], options: [String: String], flags: Set<String>, peerUID: UInt32, store: any PluginStore,
-                workingDirectory: String? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
+                workingDirectory: String? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+                statistics: (any StatisticsReader)? = nil) {
+        self.statistics = statistics
         self.arguments = arguments
         self.options = options
         self.flags = flags

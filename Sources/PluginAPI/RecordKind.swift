@@ -41,6 +41,13 @@ public struct RecordKindSpec: Sendable {
     /// Besides the owning student and the staff over them, who else sees a record:
     /// `[.employer]` for agreements, whose employer party sees its own.
     public var parties: Set<Role>
+    /// Fields the core fills from the student registry (学籍), keeping them in step with imports.
+    public var registry: [String: RegistryAttribute]
+    /// Whether the core creates a record for every imported student (生源: one per graduate).
+    public var createOnImport: Bool
+    /// What a submission needs beyond the required fields, depending on other values
+    /// (毕业去向 10 needs the employer's name; 12 needs a proof file …).
+    public var rules: [SubmissionRule]
 
     /// - Parameters:
     ///   - id: the kind's id.
@@ -51,7 +58,8 @@ public struct RecordKindSpec: Sendable {
     ///   - parties: other roles that are a party to a record.
     public init(
         id: String, label: LocalizedText, fields: [FieldSpec], process: RecordProcess,
-        cardinality: Cardinality = .onePerStudent, parties: Set<Role> = []
+        cardinality: Cardinality = .onePerStudent, parties: Set<Role> = [],
+        registry: [String: RegistryAttribute] = [:], createOnImport: Bool = false, rules: [SubmissionRule] = []
     ) {
         self.id = id
         self.label = label
@@ -59,6 +67,9 @@ public struct RecordKindSpec: Sendable {
         self.process = process
         self.cardinality = cardinality
         self.parties = parties
+        self.registry = registry
+        self.createOnImport = createOnImport
+        self.rules = rules
     }
 
     /// The field with `key`, or nil.
@@ -76,5 +87,43 @@ public struct RecordKindSpec: Sendable {
     public var valuesSchema: JSONSchema {
         .object(fields.map { ($0.key, JSONSchema.described($0.type.schema, $0.label.zh)) },
                 required: fields.filter(\.required).map(\.key))
+    }
+}
+
+/// A fact the registry (学籍) holds about a student, which a field may mirror.
+public enum RegistryAttribute: String, Sendable, Hashable, CaseIterable {
+    case studentNumber, name, idNumber, gender, college, major, className, educationLevel, cohort
+    /// From the ID number.
+    case birthDate
+}
+
+/// A condition on submission: when `field` holds one of `codes` (a code also matches its
+/// sub-codes: `50` matches `502`), the `required` fields must be filled and at least `materials`
+/// files attached.
+public struct SubmissionRule: Sendable, Hashable {
+    /// The field whose value decides.
+    public var field: String
+    /// The codes that trigger the rule.
+    public var codes: [String]
+    /// Fields then required.
+    public var required: [String]
+    /// Files then required.
+    public var materials: Int
+
+    /// - Parameters:
+    ///   - field: the deciding field.
+    ///   - codes: the values (and their sub-codes) that trigger it.
+    ///   - required: the fields then required.
+    ///   - materials: how many files must then be attached.
+    public init(when field: String, in codes: [String], require required: [String] = [], materials: Int = 0) {
+        self.field = field
+        self.codes = codes
+        self.required = required
+        self.materials = materials
+    }
+
+    /// Whether `value` triggers the rule.
+    public func applies(to value: String) -> Bool {
+        codes.contains { value == $0 || (value.count > $0.count && value.hasPrefix($0)) }
     }
 }

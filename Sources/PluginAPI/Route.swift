@@ -31,12 +31,15 @@ public struct RouteRequest: Sendable {
     public var store: any PluginStore
     /// A logger carrying the request id.
     public var logger: Logger
+    /// Live statistics within the caller's scope.
+    public var statistics: any StatisticsReader
 
     /// Created by the core for each request.
     public init(
         principal: Principal, parameters: [String: String], query: [String: String], body: Data,
-        requestID: String, store: any PluginStore, logger: Logger
+        requestID: String, store: any PluginStore, logger: Logger, statistics: any StatisticsReader
     ) {
+        self.statistics = statistics
         self.principal = principal
         self.parameters = parameters
         self.query = query

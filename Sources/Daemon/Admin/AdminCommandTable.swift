@@ -6,6 +6,8 @@ import PluginAPI
 struct AdminCommandTable: Sendable {
     let core: [AdminCommandSpec]
     let host: PluginHost
+    /// Statistics over everything, for plugin verbs.
+    var statistics: (any StatisticsReader)? = nil
 
     /// The core's verbs as words joined by a space; plugins may not take them.
     static func reserved(_ core: [AdminCommandSpec]) -> Set<String> { Set(core.map { $0.words.joined(separator: " ") }) }
@@ -35,7 +37,8 @@ struct AdminCommandTable: Sendable {
             // Opened on first use, so core verbs create no database of their own.
             let store = LazyPluginStore { try host.pluginStore(plugin ?? "core") }
             let request = AdminCommandRequest(arguments: parsed.arguments, options: parsed.options, flags: parsed.flags,
-                                              peerUID: peer.uid, store: store, workingDirectory: cwd, progress: progress)
+                                              peerUID: peer.uid, store: store, workingDirectory: cwd, progress: progress,
+                                              statistics: statistics)
             return .success(try await spec.handler(request))
         } catch let failure as AdminFailure {
             return AdminResponse(ok: false, error: failure)

@@ -134,7 +134,7 @@ enum DirectoryAdminCommands {
                 guard let data = FileManager.default.contents(atPath: path) else { throw AdminFailure(code: .failed, message: "cannot read \(path)") }
                 let report: StudentImport.Report
                 do {
-                    report = try StudentImport(store: directory, studentChanged: try kinds().refreshPlacement)
+                    report = try StudentImport.forKinds(try kinds(), store: directory)
                         .run(data, skipInvalid: request.flags.contains("skip-invalid"), progress: request.progress)
                 } catch let f as TableReader.Failure {
                     throw AdminFailure(code: .failed, message: f.description)

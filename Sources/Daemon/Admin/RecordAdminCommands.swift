@@ -24,7 +24,7 @@ enum RecordAdminCommands {
                 return AdminReply(result: result, message: "history intact: \(report.records) records, \(report.entries) entries")
             },
             AdminCommandSpec(words: ["seed", "records"], usage: "KIND [--count N] [--state STATE]",
-                             summary: "create records for students that have none (demo and benchmark data), in one transaction",
+                             summary: "demo and benchmark data: records for students without one, or untouched imported ones moved to --state",
                              changesState: true, valueOptions: ["count", "state"]) { request in
                 guard let name = request.arguments.first else { throw AdminFailure(code: .usage, message: "usage: seed records KIND [--count N] [--state STATE]") }
                 let kind = try services.kinds().kind(name)
@@ -185,23 +185,23 @@ struct RecordSeeder {
         try directory.students.primary.scan(txn) { number, s in
             seen += 1
             if seen % 5000 == 0 { progress(seen, total) }
-            guard try kind.byStudent.count(txn, matching: number) == 0 else { return true }
             let id = kind.spec.cardinality == .onePerStudent ? number : "\(number).1"
-            var r = StoredRecord(id: id, student: s, state: state, levels: kind.pipeline?.stages.count ?? 0, now: now)
+            let existing = try kind.records.get(txn, id)
+            // A record made by the import and never touched may be moved on; any other is left alone.
+            if let e = existing, e.state != kind.workflow?.initial || e.state == state || e.historyCount > 1 { return true }
+            if existing == nil, try kind.byStudent.count(txn, matching: number) > 0 { return true }
+            var r = existing ?? StoredRecord(id: id, student: s, state: state, levels: kind.pipeline?.stages.count ?? 0, now: now)
+            r.state = state
             if let p = pendingLevel { for i in 0..<p { r.levels[i] = .approved; r.reviewers[i] = "seed" } }
             if state == "approved" { for i in r.levels.indices { r.levels[i] = .approved } }
-            let registry: [String: JSONValue] = [
-                "studentNumber": .string(s.number), "name": .string(s.name), "idNumber": .string(s.idNumber), "gender": .string(s.gender),
-                "college": .string(units[s.collegeID] ?? ""), "majorName": .string(units[s.majorID] ?? ""),
-                "className": .string(units[s.classID] ?? ""), "educationLevel": .string(s.educationLevel), "cohort": .int(Int(s.cohort)),
-            ]
-            var values = JSONObject()
-            for f in kind.spec.fields { if let v = registry[f.key] { values[f.key] = v } }
+            var values = try r.valuesObject()
+            for (k, v) in kind.registryValues(s, name: { units[$0] }) { values[k] = v }
             r.values = try StoredRecord.bytes(values)
             r.filled = r.values
             kind.refreshTerms(&r, values: values)
-            _ = try kind.append(txn, to: &r, actor: "seed", role: "admin", action: "seed", level: "", from: "", to: state, reason: "", note: "", now: now)
-            try kind.records.put(txn, id, r)
+            _ = try kind.append(txn, to: &r, actor: "seed", role: "admin", action: "seed", level: "", from: existing?.state ?? "", to: state,
+                                reason: "", note: "", now: now)
+            try kind.records.put(txn, id, r, replacing: existing)
             created += 1
             return created < count
         }

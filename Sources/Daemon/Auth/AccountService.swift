@@ -256,11 +256,25 @@ final class AccountService: Sendable {
     }
 
     private func update(_ id: String, _ change: (inout Account) -> Void) throws {
-        try store.environment.write { txn in
-            guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
-            change(&account)
-            try store.accounts.put(txn, id, account)
+        try store.environment.write { txn in try update(txn, id, change) }
+    }
+
+    /// Changes an account inside the caller's transaction (batch operations).
+    func update(_ txn: Transaction, _ id: String, _ change: (inout Account) -> Void) throws {
+        guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
+        change(&account)
+        try store.accounts.put(txn, id, account)
+    }
+
+    /// A student back on the initial password, inside the caller's transaction.
+    func resetStudentPassword(_ txn: Transaction, _ id: String) throws {
+        guard try store.students.primary.contains(txn, id) else { throw AuthFailure.notFound }
+        let force = settings().forcePasswordChangeAfterReset
+        try update(txn, id) {
+            $0.passwordHash = nil
+            $0.mustChangePassword = force
         }
+        try revokeSessions(txn, of: id)
     }
 
     // MARK: WeChat

@@ -23,7 +23,8 @@ enum DemoInstitution {
 
     /// The registry export of the demo school: 200 students over two cohorts, ten classes.
     static func registryCSV() -> String {
-        var lines = ["学号,姓名,身份证号,性别,院系,专业,班级,学历层次,毕业年份"]
+        // The nine columns every registry export has, then the other registry fields of 生源信息.
+        var lines = ["学号,姓名,身份证号,性别,院系,专业,班级,学历层次,毕业年份,民族,专业代码,学制,入学年月,毕业日期,培养方式,学习形式,师范生类别,困难生类别"]
         var serial = 0
         for (cohortIndex, cohort) in [2026, 2027].enumerated() {
             let entry = cohort - 4
@@ -38,7 +39,9 @@ enum DemoInstitution {
                     let sequence = String(format: "%02d", serial % 100) + (male ? "1" : "2")
                     let first17 = "110108\(entry - 18)\(String(format: "%02d%02d", month, day))\(sequence)"
                     let id = first17 + String(IDNumber.checkCharacter(for: first17)!)
-                    lines.append("\(number),\(name),\(id),\(male ? "男" : "女"),\(college),\(major),\(className),本科生毕业,\(cohort)")
+                    let majorCode = ["080902", "080901", "120203K", "120202", "020401"][t]
+                    lines.append("\(number),\(name),\(id),\(male ? "男" : "女"),\(college),\(major),\(className),本科生毕业,\(cohort),"
+                                 + "\(serial % 9 == 0 ? "03" : "01"),\(majorCode),4,\(entry)-09,\(cohort)-06-30,非定向,1,2,非困难生")
                 }
             }
         }
@@ -48,12 +51,12 @@ enum DemoInstitution {
     /// Seeds the demo school when the directory holds no student and no account.
     /// - Returns: whether it seeded.
     @discardableResult
-    static func seedIfEmpty(directory: DirectoryStore, hasher: PasswordHasher) throws -> Bool {
+    static func seedIfEmpty(directory: DirectoryStore, kinds: RecordKinds, hasher: PasswordHasher) throws -> Bool {
         let empty = try directory.environment.read { txn in
             try directory.students.primary.count(txn) == 0 && directory.accounts.primary.count(txn) == 0
         }
         guard empty else { return false }
-        let report = try StudentImport(store: directory).run(Data(registryCSV().utf8), skipInvalid: false)
+        let report = try StudentImport.forKinds(kinds, store: directory).run(Data(registryCSV().utf8), skipInvalid: false)
         precondition(report.applied, "the demo registry is invalid: \(report.problems)")
         let hash = try hasher.hash(staffPassword)
         try directory.environment.write { txn in

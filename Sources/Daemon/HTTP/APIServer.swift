@@ -89,7 +89,8 @@ struct PluginRouteDispatcher: Sendable {
             (entry, parameters) = (e, p)
         }
 
-        let principal = try authorize(request, roles: entry.spec.roles)
+        let caller: Caller? = entry.spec.roles.isEmpty ? nil : try services.caller(request, roles: entry.spec.roles)
+        let principal = caller?.account.principal ?? Principal(id: "", roles: [], displayName: "匿名")
         let body = try await services.body(request)
 
         var query: [String: String] = [:]
@@ -98,18 +99,15 @@ struct PluginRouteDispatcher: Sendable {
         logger[metadataKey: "plugin"] = "\(entry.plugin)"
         let routeRequest = RouteRequest(
             principal: principal, parameters: parameters, query: query, body: body,
-            requestID: context.id, store: try host.pluginStore(entry.plugin), logger: logger)
+            requestID: context.id, store: try host.pluginStore(entry.plugin), logger: logger,
+            statistics: ScopedStatistics(services: services, scope: caller?.scope ?? Scope(account: Account(id: "", displayName: "", roles: []))))
         let answer = try await entry.spec.handler(routeRequest)
         let status = HTTPResponse.Status(code: answer.status)
         guard let json = answer.body else { return Response(status: status) }
         return try Response.json(json, status: status)
     }
 
-    /// The caller, when the route is open to them: 401 without a valid token, 403 without a role.
-    private func authorize(_ request: Request, roles: Set<Role>) throws -> Principal {
-        guard !roles.isEmpty else { return Principal(id: "", roles: [], displayName: "匿名") }
-        return try services.caller(request, roles: roles).account.principal
-    }
+
 }
 
 /// The version of this build.

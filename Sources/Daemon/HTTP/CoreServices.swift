@@ -32,7 +32,7 @@ struct CoreServices: Sendable {
 
     /// The engine over the current kinds.
     func engine() throws -> RecordEngine {
-        RecordEngine(kinds: try kinds(), directory: directory, outbox: outbox)
+        RecordEngine(kinds: try kinds(), directory: directory, outbox: outbox, materials: materials)
     }
 
     /// The gateway verifier of the current settings, or nil when no secret is configured.

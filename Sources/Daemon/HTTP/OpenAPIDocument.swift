@@ -75,8 +75,8 @@ enum OpenAPIDocument {
              .object([("action", .text), ("reason", .text), ("note", .text), ("copyFill", .boolean), ("values", .map(.any))], required: ["action"]),
              .reference("Record"), ["kind", "id"]),
             ("get", "/api/v1/records/{kind}/{id}/history", "审核记录", everyone, nil, .object([("history", .array(.any))]), ["kind", "id"]),
-            ("post", "/api/v1/records/{kind}/batch", "批量操作：approve、modify、change-cohort、notify，逐条返回结果", [.school],
-             .object([("action", .string(values: ["approve", "modify", "change-cohort", "notify"])), ("ids", .array(.text)),
+            ("post", "/api/v1/records/{kind}/batch", "批量操作：approve、modify、change-cohort、notify、reset-password、unbind-wechat、unlock，逐条返回结果", [.school],
+             .object([("action", .string(values: ["approve", "modify", "change-cohort", "notify", "reset-password", "unbind-wechat", "unlock"])), ("ids", .array(.text)),
                       ("field", .text), ("value", .any), ("cohort", .integer), ("message", .text)], required: ["action", "ids"]),
              .object([("results", .array(.any)), ("succeeded", .integer), ("failed", .integer)]), ["kind"]),
         ]

@@ -308,7 +308,9 @@ struct RecordRoutes {
             guard !batch.ids.isEmpty, batch.ids.count <= 20_000 else {
                 throw APIError(.badRequest, code: "bad_request", message: "一次选择 1 至 20000 条记录", field: "ids")
             }
-            let results = try env.write { txn in try BatchOperation(engine: engine, kind: kind, caller: caller).run(txn, batch, now: now()) }
+            let results = try env.write { txn in
+                try BatchOperation(engine: engine, kind: kind, caller: caller, accounts: services.accounts).run(txn, batch, now: now())
+            }
             let failed = results.filter { $0["ok"] == false }.count
             return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
         }
@@ -371,6 +373,7 @@ struct BatchOperation {
     let engine: RecordEngine
     let kind: RecordTables
     let caller: Caller
+    let accounts: AccountService
 
     func run(_ txn: Transaction, _ batch: RecordRoutes.Batch, now: Double) throws -> [JSONValue] {
         var results: [JSONValue] = []
@@ -378,7 +381,7 @@ struct BatchOperation {
         // Checks that concern the whole batch come first: a bad field fails it whole.
         var modification: JSONObject?
         switch batch.action {
-        case "approve", "notify":
+        case "approve", "notify", "reset-password", "unbind-wechat", "unlock":
             break
         case "modify":
             guard let field = batch.field, let value = batch.value else { throw EngineError.badRequest("请指定字段和值", field: "field") }
@@ -405,13 +408,21 @@ struct BatchOperation {
                     student.cohort = UInt16(batch.cohort!)
                     try engine.directory.students.put(txn, student.number, student)
                     try engine.kinds.refreshPlacement(txn, student: student)
+                case "reset-password", "unbind-wechat", "unlock":
+                    // 重置密码 / 重置绑定微信 / 解锁账号 for the students of the selected records.
+                    let r = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                    switch batch.action {
+                    case "reset-password": try accounts.resetStudentPassword(txn, r.student)
+                    case "unbind-wechat": try accounts.update(txn, r.student) { $0.wechatOpenID = nil }
+                    default: try accounts.update(txn, r.student) { $0.lockedUntil = nil; $0.failedLogins = 0 }
+                    }
                 default:
                     let r = try engine.fetch(txn, kind, id: id, scope: caller.scope)
                     try engine.outbox.enqueue(txn, event: "notice", to: r.student, kind: kind.spec.id, record: id,
                                               data: ["message": .string(batch.message ?? ""), "by": .string(caller.account.displayName)], now: now)
                 }
                 results.append(["id": .string(id), "ok": true])
-            } catch let e as EngineError {
+            } catch let e as any APIErrorConvertible {
                 let api = e.apiError
                 results.append(["id": .string(id), "ok": false, "error": ["code": .string(api.code), "message": .string(api.message)]])
             }

@@ -86,7 +86,7 @@ struct StudentRoutes {
             let report: StudentImport.Report
             do {
                 let kinds = try services.kinds()
-                report = try StudentImport(store: directory, studentChanged: kinds.refreshPlacement).run(data, skipInvalid: skip)
+                report = try StudentImport.forKinds(kinds, store: directory).run(data, skipInvalid: skip)
             } catch let f as TableReader.Failure {
                 throw APIError(.badRequest, code: "unreadable_file", message: f.description)
             }

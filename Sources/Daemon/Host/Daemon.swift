@@ -84,7 +84,7 @@ public final class Daemon: Sendable {
         let host = self.host
         accounts = try AccountService(store: directory) { host.current.settings.auth }
         services = try CoreServices(host: host, directory: directory, accounts: accounts)
-        if options.seedDemo, try DemoInstitution.seedIfEmpty(directory: directory, hasher: AccountService.hasher(set.settings.auth)) {
+        if options.seedDemo, try DemoInstitution.seedIfEmpty(directory: directory, kinds: services.kinds(), hasher: AccountService.hasher(set.settings.auth)) {
             logger.notice("seeded the demo institution 示例大学 (see README for its logins)")
         }
     }
@@ -106,7 +106,7 @@ public final class Daemon: Sendable {
         let core = CoreAdminCommands.make(host: host, info: info) { tableBox.value }
             + DirectoryAdminCommands.make(directory: directory, accounts: accounts, kinds: services.kinds) { host.current.settings.auth }
             + RecordAdminCommands.make(services: services)
-        let table = AdminCommandTable(core: core, host: host)
+        let table = AdminCommandTable(core: core, host: host, statistics: ScopedStatistics(services: services, scope: .everything))
         tableBox.value = table
         let admin = try AdminServer(path: socketPath, settings: set.settings.admin, commands: table, logger: logger) {
             await readiness.arrive(port: nil)

@@ -31,6 +31,17 @@ struct StudentImport {
         var problems: [Problem] = []
     }
 
+    /// An import that keeps the record kinds in step: placement, registry fields, one record per
+    /// graduate where a kind wants it, extra registry columns.
+    static func forKinds(_ kinds: RecordKinds, store: DirectoryStore) -> StudentImport {
+        var i = StudentImport(store: store)
+        i.studentChanged = { txn, student, created, name in try kinds.sync(txn, student: student, created: created, name: name) }
+        i.extraFields = kinds.importFields
+        i.codeTables = kinds.codeTables
+        i.extrasImported = { txn, number, values in try kinds.importExtras(txn, student: number, values: values) }
+        return i
+    }
+
     /// The columns read, with the headers each may go by.
     static let columns: [(key: String, headers: [String])] = [
         ("number", ["学号"]), ("name", ["姓名"]), ("idNumber", ["身份证号", "身份证件号", "证件号码"]),
@@ -43,7 +54,14 @@ struct StudentImport {
     let store: DirectoryStore
     /// Called for each student whose entry changed, in the import's transaction: the records
     /// that hang off the student follow them (placement in the tree, cohort, name).
-    var studentChanged: (Transaction, StudentEntry) throws -> Void = { _, _ in }
+    var studentChanged: (Transaction, StudentEntry, _ created: Bool, _ name: (UInt32) -> String?) throws -> Void = { _, _, _, _ in }
+    /// Registry fields of record kinds beyond the nine columns (民族, 考生号, 入学年月 …), found by
+    /// their labels as headers, checked like the rest, and handed over with each student.
+    var extraFields: [FieldSpec] = []
+    /// Code tables for checking them.
+    var codeTables: [String: CodeTable] = CodeTable.builtin
+    /// Receives each imported student's extra values (by field key), in the import's transaction.
+    var extrasImported: (Transaction, String, JSONObject) throws -> Void = { _, _, _ in }
 
     /// Checks and, when allowed, applies a file.
     /// - Parameters:
@@ -65,8 +83,10 @@ struct StudentImport {
             }
         }
         let level = CodeTable.educationLevel
+        // Extra columns: a header equal to a field's label.
+        let extras: [(index: Int, field: FieldSpec)] = extraFields.compactMap { f in headers.firstIndex(of: f.label.zh).map { ($0, f) } }
         var firstRowOf: [String: Int] = [:]
-        var good: [(StudentEntry, college: String, major: String, class: String)] = []
+        var good: [(StudentEntry, college: String, major: String, class: String, extras: JSONObject)] = []
         good.reserveCapacity(rows.count)
 
         for (n, row) in rows.dropFirst().enumerated() {
@@ -116,11 +136,25 @@ struct StudentImport {
                 cohort = UInt16(digits).flatMap { (2000...2100).contains($0) ? $0 : nil }
                 if cohort == nil { problem("cohort", "应为 2000 至 2100 之间的年份") }
             }
+            var extraValues = JSONObject()
+            for (i, f) in extras {
+                let text = i < row.cells.count ? row.cells[i].trimmingSpaces : ""
+                guard !text.isEmpty else { continue }
+                let raw: JSONValue = switch f.type {
+                case .number: Double(text.hasSuffix(".0") ? String(text.dropLast(2)) : text).map { $0 == $0.rounded() ? .int(Int($0)) : .double($0) } ?? .string(text)
+                case .boolean: ["是": true, "否": false, "true": true, "false": false, "1": true, "0": false][text].map(JSONValue.bool) ?? .string(text)
+                default: .string(text)
+                }
+                switch f.validate(raw, tables: codeTables) {
+                case .success(let v): extraValues[f.key] = v
+                case .failure(let p): rowProblems.append(Problem(row: row.number, column: Self.letter(i), header: headers[i], reason: String(p.message.split(separator: "：", maxSplits: 1).last ?? "")))
+                }
+            }
             if rowProblems.isEmpty, let number, let name, let id, let gender, let college, let major, let className,
                let levelCode, let cohort {
                 good.append((StudentEntry(number: number, name: name, idNumber: id.value, gender: gender, collegeID: 0,
                                           majorID: 0, classID: 0, educationLevel: levelCode, cohort: cohort),
-                             college, major, className))
+                             college, major, className, extraValues))
             } else {
                 report.problems.append(contentsOf: rowProblems)
                 report.skipped += 1
@@ -134,11 +168,13 @@ struct StudentImport {
 
         try store.environment.write { txn in
             var unitIDs: [String: UInt32] = [:]
+            var unitNames: [UInt32: String] = [:]
             func unit(_ kind: OrgUnit.Kind, _ name: String, _ parent: UInt32?) throws -> UInt32 {
                 let key = "\(parent ?? 0)/\(name)"
                 if let id = unitIDs[key] { return id }
                 let id = try store.unit(txn, kind: kind, name: name, parent: parent)
                 unitIDs[key] = id
+                unitNames[id] = name
                 return id
             }
             var created = 0, updated = 0, unchanged = 0
@@ -149,14 +185,20 @@ struct StudentImport {
                 entry.majorID = try unit(.major, item.major, entry.collegeID)
                 entry.classID = try unit(.class, item.class, entry.majorID)
                 if let old = try store.students.get(txn, entry.number) {
-                    if old == entry { unchanged += 1; continue }
+                    if old == entry {
+                        unchanged += 1
+                        if !item.extras.isEmpty { try extrasImported(txn, entry.number, item.extras) }
+                        continue
+                    }
                     updated += 1
                     try store.students.put(txn, entry.number, entry)
-                    try studentChanged(txn, entry)
+                    try studentChanged(txn, entry, false) { unitNames[$0] }
                 } else {
                     created += 1
                     try store.students.put(txn, entry.number, entry)
+                    try studentChanged(txn, entry, true) { unitNames[$0] }
                 }
+                if !item.extras.isEmpty { try extrasImported(txn, entry.number, item.extras) }
             }
             report.created = created
             report.updated = updated

@@ -10,6 +10,8 @@ struct RecordEngine {
     let kinds: RecordKinds
     let directory: DirectoryStore
     let outbox: Outbox
+    /// Attached files, for rules that ask for proof.
+    var materials: Materials? = nil
 
     /// Keys a client may never set through an update: review state moves only by transitions.
     static let reviewKeys: Set<String> = ["state", "levels", "level", "status", "reviewers", "history"]
@@ -136,7 +138,7 @@ struct RecordEngine {
             // No self-approval: not one's own record, and not a second level of the same round.
             if record.student == caller.account.id || record.reviewers.contains(caller.account.id) { throw EngineError.selfApproval }
         }
-        if role == .student, ["submit", "resubmit"].contains(input.action) { try requireFilled(kind, record) }
+        if role == .student, ["submit", "resubmit"].contains(input.action) { try requireFilled(kind, record, txn) }
 
         if input.copyFill || !input.values.isEmpty {
             guard role.isStaff else { throw EngineError.roleNotAllowed("修改") }
@@ -194,11 +196,26 @@ struct RecordEngine {
 
     /// Every required field must be filled before a submission: the student's own fields in their
     /// form, the others in the official values.
-    func requireFilled(_ kind: RecordTables, _ record: StoredRecord) throws {
+    func requireFilled(_ kind: RecordTables, _ record: StoredRecord, _ txn: Transaction) throws {
         let filled = try record.filledObject(), values = try record.valuesObject()
-        for f in kind.spec.fields where f.required {
+        func value(_ f: FieldSpec) -> JSONValue? {
             let v = f.editableBy == .student ? (filled[f.key] ?? values[f.key]) : values[f.key]
-            if v == nil || v == .null { throw EngineError.required(field: f.key, label: f.label.zh) }
+            return v == .null ? nil : v
+        }
+        for f in kind.spec.fields where f.required && value(f) == nil {
+            throw EngineError.required(field: f.key, label: f.label.zh)
+        }
+        // Rules that depend on other values (毕业去向 decides which fields and proof are needed).
+        for rule in kind.spec.rules {
+            guard let decider = kind.spec.field(rule.field), let v = value(decider).flatMap(RecordTables.term), rule.applies(to: v) else { continue }
+            for key in rule.required {
+                if let f = kind.spec.field(key), value(f) == nil { throw EngineError.required(field: key, label: f.label.zh) }
+            }
+            if rule.materials > 0, let materials {
+                var count = 0
+                try materials.table(kind).scan(txn, prefix: KeyPrefix(record.id)) { _, _ in count += 1; return count < rule.materials }
+                if count < rule.materials { throw EngineError.materialsRequired(rule.materials) }
+            }
         }
     }
 

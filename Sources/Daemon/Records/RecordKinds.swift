@@ -20,17 +20,67 @@ final class RecordKinds: Sendable {
         return t
     }
 
+    /// The registry fields an import may carry as extra columns: fields of kinds created on import
+    /// that students cannot edit, matched by label.
+    var importFields: [FieldSpec] {
+        tables.values.filter(\.spec.createOnImport).flatMap { k in
+            k.spec.fields.filter { $0.editableBy != .student && k.spec.registry[$0.key] == nil }
+        }
+    }
+
+    /// Writes an import's extra registry values into the student's records of kinds created on import.
+    func importExtras(_ txn: Transaction, student: String, values extra: JSONObject) throws {
+        for kind in tables.values where kind.spec.createOnImport {
+            for id in try kind.byStudent.keys(txn, matching: student) {
+                guard var r = try kind.records.get(txn, id) else { continue }
+                let original = r
+                var values = try r.valuesObject()
+                for (k, v) in extra where kind.spec.field(k) != nil { values[k] = v }
+                r.values = try StoredRecord.bytes(values)
+                kind.refreshTerms(&r, values: values)
+                if r != original { try kind.records.put(txn, id, r, replacing: original) }
+            }
+        }
+    }
+
     /// Moves every record of a student to their new place in the tree (after an import or 换届).
     func refreshPlacement(_ txn: Transaction, student: StudentEntry) throws {
+        try sync(txn, student: student, created: false) { _ in nil }
+    }
+
+    /// Keeps the records of a student in step with the registry: their place in the tree, the
+    /// registry fields kinds mirror, and, for kinds that want one per graduate, a new record.
+    /// - Parameter name: unit names by id, when the caller has them (an import does); nil leaves
+    ///   the registry's college, major and class fields as they are.
+    func sync(_ txn: Transaction, student: StudentEntry, created: Bool, name: (UInt32) -> String?) throws {
         for kind in tables.values {
-            for id in try kind.byStudent.keys(txn, matching: student.number) {
+            let ids = try kind.byStudent.keys(txn, matching: student.number)
+            if ids.isEmpty {
+                guard kind.spec.createOnImport, created else { continue }
+                let now = Date().timeIntervalSince1970
+                var r = StoredRecord(id: student.number, student: student, state: kind.workflow?.initial ?? "",
+                                     levels: kind.pipeline?.stages.count ?? 0, now: now)
+                let values = kind.registryValues(student, name: name)
+                r.values = try StoredRecord.bytes(values)
+                kind.refreshTerms(&r, values: values)
+                _ = try kind.append(txn, to: &r, actor: "registry", role: "admin", action: "import", level: "", from: "", to: r.state,
+                                    reason: "", note: "", now: now)
+                try kind.records.put(txn, r.id, r, replacing: nil)
+                continue
+            }
+            for id in ids {
                 guard var r = try kind.records.get(txn, id) else { continue }
-                let moved = r.collegeID != student.collegeID || r.majorID != student.majorID || r.classID != student.classID
-                    || r.cohort != student.cohort || r.studentName != student.name
-                guard moved else { continue }
+                let original = r
                 r.collegeID = student.collegeID; r.majorID = student.majorID; r.classID = student.classID
                 r.cohort = student.cohort; r.studentName = student.name
-                try kind.records.put(txn, id, r)
+                if !kind.spec.registry.isEmpty {
+                    var values = try r.valuesObject()
+                    for (k, v) in kind.registryValues(student, name: name) { values[k] = v }
+                    r.values = try StoredRecord.bytes(values)
+                    kind.refreshTerms(&r, values: values)
+                }
+                guard r != original else { continue }
+                try kind.records.put(txn, id, r, replacing: original)
             }
         }
     }
@@ -52,6 +102,7 @@ enum EngineError: Error, Equatable {
     case selfApproval
     case exists(String)
     case badRequest(String, field: String?)
+    case materialsRequired(Int)
 
     var apiError: APIError {
         switch self {
@@ -70,6 +121,7 @@ enum EngineError: Error, Equatable {
         case .selfApproval: APIError(.forbidden, code: "self_approval", message: "不能审核本人提交或已审核过的记录")
         case .exists(let id): APIError(.conflict, code: "exists", message: "记录 \(id) 已存在")
         case .badRequest(let m, let f): APIError(.badRequest, code: "bad_request", message: m, field: f)
+        case .materialsRequired(let n): APIError(.badRequest, code: "materials_required", message: "请上传证明材料（至少 \(n) 个文件）", field: "materials")
         }
     }
 }

@@ -115,6 +115,27 @@ final class RecordTables: Sendable {
         record.terms = termFields.map { values[$0.key].flatMap(Self.term) ?? "" }
     }
 
+    /// The registry fields of a student as this kind names them.
+    func registryValues(_ s: StudentEntry, name: (UInt32) -> String?) -> JSONObject {
+        var out = JSONObject()
+        for (key, attribute) in spec.registry.sorted(by: { $0.key < $1.key }) {
+            let v: JSONValue? = switch attribute {
+            case .studentNumber: .string(s.number)
+            case .name: .string(s.name)
+            case .idNumber: .string(s.idNumber)
+            case .gender: .string(s.gender)
+            case .college: name(s.collegeID).map(JSONValue.string)
+            case .major: name(s.majorID).map(JSONValue.string)
+            case .className: name(s.classID).map(JSONValue.string)
+            case .educationLevel: .string(s.educationLevel)
+            case .cohort: .int(Int(s.cohort))
+            case .birthDate: (try? IDNumber(s.idNumber)).map { .string($0.birthDate) }
+            }
+            if let v { out[key] = v }
+        }
+        return out
+    }
+
     /// The position of a field among the terms, if it has one.
     func termIndex(_ key: String) -> Int? { termFields.firstIndex { $0.key == key } }
 

@@ -36,6 +36,35 @@ public struct EmploymentInfoPlugin: Plugin {
                 FieldSpec("abroadMajorEn", LocalizedText("留学专业外文名称", en: "major (foreign)"), .text(maxLength: 128), national: 19, group: abroad),
                 FieldSpec("proofFile", LocalizedText("证明材料", en: "proof"), .file, group: proof),
             ],
-            process: .review(.standard), cardinality: .onePerStudent))
+            process: .review(.standard), cardinality: .onePerStudent, rules: Self.rules))
+
+        context.route(.get, "placement", roles: Role.staff, summary: LocalizedText("去向落实率", en: "placement rate"),
+                      output: PlacementReport.self) { request in
+            try PlacementRate.report(request.statistics, cohort: request.query["cohort"].flatMap(Int.init),
+                                     group: StatisticsGroup(rawValue: request.query["group"] ?? "college") ?? .college)
+        }
+        context.adminCommand(AdminCommandSpec(words: ["stats", "placement"], usage: "[--cohort YEAR] [--group none|college|major]",
+                                              summary: "去向落实率 per college or major (2024 definition)", changesState: false,
+                                              valueOptions: ["cohort", "group"]) { request in
+            guard let statistics = request.statistics else { throw PluginError.conflict("statistics unavailable") }
+            let report = try PlacementRate.report(statistics, cohort: request.options["cohort"].flatMap(Int.init),
+                                                  group: StatisticsGroup(rawValue: request.options["group"] ?? "college") ?? .college)
+            let rows = report.rows.map { r in
+                [r.name, "\(r.graduates)", "\(r.employed)", "\(r.entrepreneurs)", "\(r.freelancers)", "\(r.furtherStudy)", String(format: "%.2f%%", r.rate * 100)]
+            }
+            return AdminReply(result: try JSONValue(encoding: report),
+                              columns: ["单位", "毕业生", "单位就业", "自主创业", "自由职业", "升学", "去向落实率"], rows: rows)
+        })
     }
+
+    /// What a submission needs for each destination (DOMAIN.md §2; 教学厅函〔2021〕19号).
+    static let rules: [SubmissionRule] = [
+        SubmissionRule(when: "destination", in: ["10", "11", "12", "27"],
+                       require: ["employerName", "employerCreditCode", "employerNature", "industry", "employerRegionCode", "jobCategory"]),
+        SubmissionRule(when: "destination", in: ["46", "50", "51"], require: ["employerName", "employerRegionCode"]),
+        SubmissionRule(when: "destination", in: ["80"], require: ["studySchool", "studyMajor"]),
+        SubmissionRule(when: "destination", in: ["85"], require: ["abroadCountry", "abroadSchoolZh"]),
+        // 其他录用形式就业 needs an employer's certificate; 自由职业 the student's signed statement.
+        SubmissionRule(when: "destination", in: ["12", "76"], materials: 1),
+    ]
 }

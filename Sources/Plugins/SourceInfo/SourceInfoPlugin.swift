@@ -10,9 +10,15 @@ public struct SourceInfoPlugin: Plugin {
 
     public func register(into context: RegistrationContext) throws {
         context.codeTable(Self.studyMode)
+        // One record per graduate, made by the student import; the registry fields follow the registry.
         context.recordKind(RecordKindSpec(
             id: "source-info", label: Self.label, fields: Self.fields,
-            process: .review(.standard), cardinality: .onePerStudent))
+            process: .review(.standard), cardinality: .onePerStudent,
+            registry: [
+                "studentNumber": .studentNumber, "name": .name, "gender": .gender, "idNumber": .idNumber, "birthDate": .birthDate,
+                "college": .college, "majorName": .major, "className": .className, "educationLevel": .educationLevel, "cohort": .cohort,
+            ],
+            createOnImport: true))
     }
 
     /// 学习形式.
