@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "PluginAPITests", dependencies: ["PluginAPI"]),
-        .testTarget(name: "PluginsTests", dependencies: ["Plugins", "JiuyeTesting"]),
+        .testTarget(name: "PluginsTests", dependencies: ["Plugins", "JiuyeTesting", "Daemon"]),
         .testTarget(
             name: "DaemonTests",
             dependencies: [

@@ -56,6 +56,9 @@ public final class Environment: @unchecked Sendable {
     private let writerLock = Mutex()
     private let databasesLock = Mutex()
     private var databases: [String: Database] = [:]
+    /// The thread inside `write`, so opening a database from within one fails instead of deadlocking.
+    private var writerThread: pthread_t?
+    private let writerThreadLock = Mutex()
     private var closed = false
     /// Stale reader slots cleared when the environment was opened.
     public let staleReadersCleared: Int
@@ -110,6 +113,9 @@ public final class Environment: @unchecked Sendable {
     public func database(_ name: String, options: DatabaseOptions = .plain) throws -> Database {
         try databasesLock.withLock {
             if let db = databases[name] { return db }
+            if let writer = writerThreadLock.withLock({ writerThread }), pthread_equal(writer, pthread_self()) != 0 {
+                throw StorageError.databaseOpenedInWrite(name)
+            }
             var flags = UInt32(MDB_CREATE)
             if options.duplicateSort { flags |= UInt32(MDB_DUPSORT) }
             let db = try write { txn -> Database in
@@ -138,6 +144,8 @@ public final class Environment: @unchecked Sendable {
     /// transaction until it returns.
     public func write<R>(_ body: (Transaction) throws -> R) throws -> R {
         try writerLock.withLock {
+            writerThreadLock.withLock { writerThread = pthread_self() }
+            defer { writerThreadLock.withLock { writerThread = nil } }
             while true {
                 var grow = false
                 let result: Result<R, Error> = resizeLock.withShared {

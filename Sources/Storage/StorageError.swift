@@ -16,6 +16,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidKey(String)
     /// The map cannot grow past the configured ceiling.
     case mapCeilingReached(bytes: Int)
+    /// A database was opened from inside a write transaction: open databases first.
+    case databaseOpenedInWrite(String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "invalid key: \(what)"
         case .mapCeilingReached(let bytes):
             return "the LMDB map reached its ceiling of \(bytes) bytes"
+        case .databaseOpenedInWrite(let name):
+            return "database \(name) opened inside a write transaction; open it before"
         }
     }
 

@@ -91,3 +91,17 @@ struct EnvironmentTests {
         }
     }
 }
+
+@Suite("Environment misuse")
+struct EnvironmentMisuseTests {
+    @Test("opening a database inside a write transaction fails instead of deadlocking")
+    func openInsideWrite() throws {
+        try withEnvironment { env, _ in
+            #expect(throws: StorageError.databaseOpenedInWrite("late")) {
+                try env.write { _ in _ = try env.database("late") }
+            }
+            let late = try env.database("late")
+            #expect(late.name == "late", "outside a transaction it opens")
+        }
+    }
+}

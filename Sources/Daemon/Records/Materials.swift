@@ -10,7 +10,7 @@ import ZIPFoundation
 ///
 /// | database | key → value |
 /// |---|---|
-/// | `materials/<kind>` | (record id, sha256) → ``Material`` |
+/// The lists live in `materials/<kind>`, kept with the kind's other databases (``RecordTables``).
 struct Materials: Sendable {
     let directory: String
     let environment: Environment
@@ -47,9 +47,8 @@ struct Materials: Sendable {
         self.environment = environment
     }
 
-    func table(_ kind: RecordTables) throws -> Table<KeyPair<String, String>, Material> {
-        try Table(environment, name: "materials/\(kind.spec.id)")
-    }
+    /// A kind's material list (opened with the kind, never inside a transaction).
+    func table(_ kind: RecordTables) throws -> Table<KeyPair<String, String>, Material> { kind.materials }
 
     /// The type a file's first bytes say it is.
     static func sniff(_ data: Data) -> (type: String, ext: String)? {

@@ -13,6 +13,7 @@ import Storage
 /// | `idx/<kind>/level` | (level, status) → record id |
 /// | `idx/<kind>/f/<field>` | field value → record id, for indexed fields |
 /// | `hist/<kind>` | (record id, seq) → ``HistoryEntry`` |
+/// | `materials/<kind>` | (record id, sha256) → ``Materials/Material`` |
 /// | `stats/<kind>` | (dimension, cohort, college, major, class, value) → count, kept in the write transaction |
 final class RecordTables: Sendable {
     let spec: RecordKindSpec
@@ -28,6 +29,8 @@ final class RecordTables: Sendable {
     let byLevel: SecondaryIndex<String, StoredRecord>
     let byField: [String: SecondaryIndex<String, StoredRecord>]
     let history: Table<KeyPair<String, UInt32>, HistoryEntry>
+    /// Attached files: (record id, sha256) → material.
+    let materials: Table<KeyPair<String, String>, Materials.Material>
     /// The fields whose values the envelope keeps as terms: indexed fields and code fields.
     let termFields: [FieldSpec]
     /// Live counts: (dimension, cohort, college, major, class, value) → records.
@@ -97,6 +100,7 @@ final class RecordTables: Sendable {
                                indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel] + Array(fields.values),
                                counters: [stats])
         history = try Table(environment, name: "hist/\(k)")
+        materials = try Table(environment, name: "materials/\(k)")
     }
 
     /// The index term of a value: its text (numbers and booleans as written in JSON).
