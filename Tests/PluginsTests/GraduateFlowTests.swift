@@ -173,4 +173,25 @@ struct GraduateFlowTests {
         #expect(try await a.call(.patch, "/records/source-info/\(Self.student)", ["values": ["wechatID": "huangmin"]], a.student).status == 200)
         try await a.d.stop()
     }
+
+    @Test("school batch account actions on selected 生源 records: unlock, reset password, clear WeChat")
+    func batchAccountActions() async throws {
+        let a = try await Actors.start()
+        for _ in 0..<5 {
+            _ = try await a.d.request(.post, "/api/v1/auth/login", body: ["username": .string(Self.student), "password": "wrong-1"])
+        }
+        let locked = try await a.d.request(.post, "/api/v1/auth/login", body: ["username": .string(Self.student), "password": .string(Self.studentPassword)])
+        #expect(locked.status == 401)
+        let unlock = try await a.call(.post, "/records/source-info/batch", ["action": "unlock", "ids": [.string(Self.student)]], a.school).json
+        #expect(unlock["succeeded"] == 1)
+        let t = try await a.d.login(Self.student, Self.studentPassword)
+        #expect(try await a.call(.post, "/auth/password", ["oldPassword": .string(Self.studentPassword), "newPassword": "another-pass-1"], t).status == 204)
+        let reset = try await a.call(.post, "/records/source-info/batch", ["action": "reset-password", "ids": [.string(Self.student), "nosuch"]], a.school).json
+        #expect(reset["succeeded"] == 1 && reset["failed"] == 1)
+        let again = try await a.d.request(.post, "/api/v1/auth/login", body: ["username": .string(Self.student), "password": .string(Self.studentPassword)])
+        #expect(again.status == 200)
+        #expect(try again.json["account"]?["mustChangePassword"] == true)
+        #expect(try await a.call(.post, "/records/source-info/batch", ["action": "unbind-wechat", "ids": [.string(Self.student)]], a.school).json["succeeded"] == 1)
+        try await a.d.stop()
+    }
 }
