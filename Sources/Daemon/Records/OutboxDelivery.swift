@@ -53,6 +53,9 @@ final class OutboxDelivery: Service, Sendable {
             logger.error("outbox: cannot read: \(error)")
             return
         }
+        // Send first, then record every outcome of the round in one transaction (one fsync, not one
+        // per message: a batch of 10 000 notices must not keep the writer busy).
+        var outcomes: [(seq: UInt64, message: JSONObject?)] = []
         for (seq, message) in due {
             var m = message
             let event = m["event"]?.stringValue ?? ""
@@ -69,28 +72,36 @@ final class OutboxDelivery: Service, Sendable {
                 }
             }
             let pendingChannels = settings.channels.filter { $0.takes(event) && !done.contains($0.name) }
-            do {
-                try env.write { txn in
-                    guard pendingChannels.isEmpty else {
-                        let tries = pendingChannels.map { attempts[$0.name]?.intValue ?? 0 }.max() ?? 0
-                        m["done"] = .array(done.sorted().map(JSONValue.string))
-                        m["attempts"] = .object(attempts)
-                        m["lastError"] = lastError.map(JSONValue.string) ?? m["lastError"]
-                        if tries >= settings.maxAttempts {
-                            m["status"] = "dead"
-                            logger.warning("outbox: message \(seq) dead-lettered after \(tries) tries: \(lastError ?? "")")
-                        } else {
-                            let wait = min(3600, settings.backoffSeconds * pow(2, Double(max(0, tries - 1))))
-                            m["nextAttempt"] = .double(now.timeIntervalSince1970 + wait)
-                        }
-                        try outbox.table.put(txn, seq, Array(try JSONValue.object(m).jsonData()))
-                        return
-                    }
-                    _ = try outbox.table.delete(txn, seq)
-                }
-            } catch {
-                logger.error("outbox: cannot record delivery of \(seq): \(error)")
+            guard !pendingChannels.isEmpty else {
+                outcomes.append((seq, nil))
+                continue
             }
+            let tries = pendingChannels.map { attempts[$0.name]?.intValue ?? 0 }.max() ?? 0
+            m["done"] = .array(done.sorted().map(JSONValue.string))
+            m["attempts"] = .object(attempts)
+            m["lastError"] = lastError.map(JSONValue.string) ?? m["lastError"]
+            if tries >= settings.maxAttempts {
+                m["status"] = "dead"
+                logger.warning("outbox: message \(seq) dead-lettered after \(tries) tries: \(lastError ?? "")")
+            } else {
+                let wait = min(3600, settings.backoffSeconds * pow(2, Double(max(0, tries - 1))))
+                m["nextAttempt"] = .double(now.timeIntervalSince1970 + wait)
+            }
+            outcomes.append((seq, m))
+        }
+        guard !outcomes.isEmpty else { return }
+        do {
+            try env.write { txn in
+                for (seq, message) in outcomes {
+                    if let message {
+                        try outbox.table.put(txn, seq, Array(try JSONValue.object(message).jsonData()))
+                    } else {
+                        _ = try outbox.table.delete(txn, seq)
+                    }
+                }
+            }
+        } catch {
+            logger.error("outbox: cannot record deliveries: \(error)")
         }
     }
 
