@@ -14,10 +14,7 @@ enum Demo {
     static let accountant = "202231001"
 
     /// A demo student's initial password: the last six characters of their ID number.
-    static func initialPassword(_ number: String) -> String {
-        let row = DemoInstitution.registryCSV().split(separator: "\n").first { $0.hasPrefix(number + ",") }!
-        return String(row.split(separator: ",")[2].suffix(6))
-    }
+    static func initialPassword(_ number: String) -> String { DemoInstitution.initialPassword(of: number)! }
 
     static func start(_ extra: String = "") async throws -> TestDaemon {
         try await TestDaemon.start(builtins: BuiltinPlugins.all, config: "plugins: {source-info: {}}\n" + extra, seedDemo: true)

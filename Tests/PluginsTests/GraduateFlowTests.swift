@@ -11,10 +11,7 @@ struct GraduateFlowTests {
     static let student = "202211001", studentPassword = "020118"
     static let password = "Demo@2026"
     /// A demo student's initial password: the last six characters of their ID number.
-    static func initialPassword(_ number: String) -> String {
-        let row = DemoInstitution.registryCSV().split(separator: "\n").first { $0.hasPrefix(number + ",") }!
-        return String(row.split(separator: ",")[2].suffix(6))
-    }
+    static func initialPassword(_ number: String) -> String { DemoInstitution.initialPassword(of: number)! }
     static let pdf = Data(Array("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".utf8))
 
     struct Actors {

@@ -48,6 +48,11 @@ enum DemoInstitution {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A demo student's initial password: the last six characters of their ID number.
+    static func initialPassword(of number: String) -> String? {
+        registryCSV().split(separator: "\n").first { $0.hasPrefix(number + ",") }.map { String($0.split(separator: ",")[2].suffix(6)) }
+    }
+
     /// Seeds the demo school when the directory holds no student and no account.
     /// - Returns: whether it seeded.
     @discardableResult

@@ -49,7 +49,7 @@ struct RecordRoutes {
             return Target(caller: caller, engine: engine, kind: kind, id: context.parameters.get("id") ?? "")
         }
         @Sendable func fileResponse(_ path: String, type: String, filename: String, removeAfter: Bool) -> Response {
-            Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(filename)\""],
+            Response(status: .ok, headers: [.contentType: type, .contentDisposition: Self.attachment(filename)],
                      body: Self.fileResponseBody(path, removeAfter: removeAfter))
         }
         @Sendable func units(_ txn: Transaction) throws -> [UInt32: OrgUnit] {
@@ -212,8 +212,7 @@ struct RecordRoutes {
                 return m
             }
             let data = try services.materials.read(material.sha256)
-            let encoded = material.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "material"
-            return Response(status: .ok, headers: [.contentType: material.type, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)"],
+            return Response(status: .ok, headers: [.contentType: material.type, .contentDisposition: Self.attachment(material.name)],
                             body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
 
@@ -223,8 +222,7 @@ struct RecordRoutes {
             guard !items.isEmpty else { throw Materials.Failure.notFound }
             if items.count == 1 {
                 let m = items[0].1
-                let encoded = m.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "material"
-                return Response(status: .ok, headers: [.contentType: m.type, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)"],
+                return Response(status: .ok, headers: [.contentType: m.type, .contentDisposition: Self.attachment(m.name)],
                                 body: .init(byteBuffer: ByteBuffer(bytes: try services.materials.read(m.sha256))))
             }
             let path = services.exports.directory + "/materials-\(UUID().uuidString).zip"
@@ -314,6 +312,11 @@ struct RecordRoutes {
             let failed = results.filter { $0["ok"] == false }.count
             return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
         }
+    }
+
+    /// `Content-Disposition` for a download named `name` (RFC 6266 with UTF-8, for Chinese names).
+    static func attachment(_ name: String) -> String {
+        "attachment; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "download")"
     }
 
     /// A file streamed from disk in chunks: memory stays flat however large it is.

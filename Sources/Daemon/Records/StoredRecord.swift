@@ -91,20 +91,14 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
     }
 
     init(decodingValue bytes: UnsafeRawBufferPointer) throws {
-        var r = ByteReader(bytes)
-        guard try r.u8() == Self.formatVersion else { throw StorageError.corrupt("unknown record format") }
-        id = try r.string(); student = try r.string(); studentName = try r.string()
-        collegeID = try r.u32(); majorID = try r.u32(); classID = try r.u32(); cohort = try r.u16()
-        state = try r.string()
-        let n = Int(try r.u8())
-        levels = try (0..<n).map { _ in LevelStatus(rawValue: try r.u8()) ?? .pending }
-        reviewers = try (0..<n).map { _ in try r.string() }
-        rejectedMask = try r.u32()
-        created = try r.f64(); updated = try r.f64()
-        historyCount = try r.u32(); historyHead = try r.blob()
-        let t = Int(try r.u16())
-        terms = try (0..<t).map { _ in try r.string() }
-        values = try r.blob(); filled = try r.blob()
+        // One reader of the format: the in-place view, asked for every part.
+        let v = try RecordView(bytes, full: true)
+        id = v.idText; student = v.student; studentName = v.studentName
+        collegeID = v.collegeID; majorID = v.majorID; classID = v.classID; cohort = v.cohort
+        state = v.state; levels = v.levels; reviewers = v.reviewers; rejectedMask = v.rejectedMask
+        created = v.created; updated = v.updated
+        historyCount = v.historyCount; historyHead = v.historyHead; terms = v.terms
+        values = Array(v.values); filled = Array(v.filled)
     }
 
     init(id: String, student: StudentEntry, state: String, levels: Int, now: Double) {
@@ -150,7 +144,16 @@ struct RecordView {
     var values: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     var filled: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
 
-    init(_ raw: UnsafeRawBufferPointer) throws {
+    // Read only when asked for (`full`): a list or a search skips them.
+    var reviewers: [String] = []
+    var rejectedMask: UInt32 = 0
+    var created: Double = 0
+    var historyCount: UInt32 = 0
+    var historyHead: [UInt8] = []
+    var terms: [String] = []
+
+    /// Reads a stored record in place; with `full`, every part (what ``StoredRecord`` needs).
+    init(_ raw: UnsafeRawBufferPointer, full: Bool = false) throws {
         self.raw = raw
         var r = ByteReader(raw)
         guard try r.u8() == StoredRecord.formatVersion else { throw StorageError.corrupt("unknown record format") }
@@ -159,12 +162,23 @@ struct RecordView {
         state = try r.string()
         let n = Int(try r.u8())
         levels = try (0..<n).map { _ in LevelStatus(rawValue: try r.u8()) ?? .pending }
-        for _ in 0..<n { _ = try r.take(Int(try r.u32())) }          // reviewers
-        _ = try r.u32(); _ = try r.f64()                                // rejected mask, created
+        if full {
+            reviewers = try (0..<n).map { _ in try r.string() }
+        } else {
+            for _ in 0..<n { _ = try r.take(Int(try r.u32())) }
+        }
+        rejectedMask = try r.u32()
+        created = try r.f64()
         updated = try r.f64()
-        _ = try r.u32(); _ = try r.take(Int(try r.u32()))             // history count and head
+        historyCount = try r.u32()
+        let head = try r.take(Int(try r.u32()))
         let t = Int(try r.u16())
-        for _ in 0..<t { _ = try r.take(Int(try r.u32())) }          // index terms
+        if full {
+            historyHead = Array(head)
+            terms = try (0..<t).map { _ in try r.string() }
+        } else {
+            for _ in 0..<t { _ = try r.take(Int(try r.u32())) }
+        }
         values = try r.take(Int(try r.u32()))
         filled = try r.take(Int(try r.u32()))
     }
