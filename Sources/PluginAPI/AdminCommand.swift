@@ -16,12 +16,15 @@ public struct AdminCommandRequest: Sendable {
     public var progress: @Sendable (_ done: Int, _ total: Int) -> Void
     /// Live statistics over everything (the admin socket has no scope).
     public var statistics: (any StatisticsReader)?
+    /// Reads CSV and XLSX files the way the core's imports do.
+    public var tables: (any TableFileReader)?
 
     /// Created by the core for each command it runs.
     public init(arguments: [String], options: [String: String], flags: Set<String>, peerUID: UInt32, store: any PluginStore,
                 workingDirectory: String? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
-                statistics: (any StatisticsReader)? = nil) {
+                statistics: (any StatisticsReader)? = nil, tables: (any TableFileReader)? = nil) {
         self.statistics = statistics
+        self.tables = tables
         self.arguments = arguments
         self.options = options
         self.flags = flags

@@ -85,6 +85,20 @@ public enum FieldEditor: String, Sendable, Hashable, Codable, CaseIterable {
     case staff
     /// Nobody through the API: registry data (学籍信息) set by import, shown greyed out.
     case nobody
+    /// The student, the record's other party (the employer of an agreement) and staff: terms
+    /// either side of an agreement may propose.
+    case parties
+
+    /// Whether `role` may set the field: staff anything but registry data, a student their own
+    /// and the parties' fields, the other party only the parties' fields.
+    public func allows(_ role: Role) -> Bool {
+        switch (self, role) {
+        case (.nobody, _): false
+        case (_, .counselor), (_, .college), (_, .school): true
+        case (.student, .student), (.parties, .student), (.parties, .employer): true
+        default: false
+        }
+    }
 }
 
 /// One field of a record kind.

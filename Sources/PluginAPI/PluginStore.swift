@@ -22,6 +22,11 @@ public protocol PluginTransaction: AnyObject {
     func delete(_ collection: String, _ key: String) throws -> Bool
     /// Visits keys of `collection` starting with `prefix`, in order, until `body` returns false.
     func scan(_ collection: String, prefix: String, _ body: (String, Data) throws -> Bool) throws
+    /// Records of declared kinds, acting as the caller of the route (the core, in a hook).
+    var records: any RecordAccess { get }
+    /// Records acting as the core itself: for requests the plugin has authenticated by other
+    /// means (a provider's signed callback). Use only after that check.
+    var systemRecords: any RecordAccess { get }
     /// Emits one of this plugin's declared events; the hooks of other plugins run now, in this
     /// transaction, so their writes commit or abort with this one.
     func emit(_ event: PluginEvent) throws

@@ -38,9 +38,13 @@ public struct RecordKindSpec: Sendable {
     public var process: RecordProcess
     /// How many per student.
     public var cardinality: Cardinality
-    /// Besides the owning student and the staff over them, who else sees a record:
-    /// `[.employer]` for agreements, whose employer party sees its own.
-    public var parties: Set<Role>
+    /// Besides the owning student and the staff over them, who else sees a record: for
+    /// agreements the employer named in `employerCreditCode`. The core keeps the party in the
+    /// record, scopes by it and notifies it of every transition.
+    public var party: RecordParty?
+    /// Who may create records: staff and the student by default. A party creates a record by
+    /// naming the student (number and name) and taking a first transition, e.g. an invitation.
+    public var creators: Set<Role>
     /// Fields the core fills from the student registry (学籍), keeping them in step with imports.
     public var registry: [String: RegistryAttribute]
     /// Whether the core creates a record for every imported student (生源: one per graduate).
@@ -55,10 +59,15 @@ public struct RecordKindSpec: Sendable {
     ///   - fields: the fields in form order.
     ///   - process: review, another workflow, or none.
     ///   - cardinality: records per student.
-    ///   - parties: other roles that are a party to a record.
+    ///   - party: the other party to a record, if any.
+    ///   - creators: the roles that may create records.
+    ///   - registry: fields mirrored from the registry.
+    ///   - createOnImport: whether an import creates one record per graduate.
+    ///   - rules: conditions on submission.
     public init(
         id: String, label: LocalizedText, fields: [FieldSpec], process: RecordProcess,
-        cardinality: Cardinality = .onePerStudent, parties: Set<Role> = [],
+        cardinality: Cardinality = .onePerStudent, party: RecordParty? = nil,
+        creators: Set<Role> = Role.staff.union([.student]),
         registry: [String: RegistryAttribute] = [:], createOnImport: Bool = false, rules: [SubmissionRule] = []
     ) {
         self.id = id
@@ -66,7 +75,8 @@ public struct RecordKindSpec: Sendable {
         self.fields = fields
         self.process = process
         self.cardinality = cardinality
-        self.parties = parties
+        self.party = party
+        self.creators = creators
         self.registry = registry
         self.createOnImport = createOnImport
         self.rules = rules
@@ -87,6 +97,21 @@ public struct RecordKindSpec: Sendable {
     public var valuesSchema: JSONSchema {
         .object(fields.map { ($0.key, JSONSchema.described($0.type.schema, $0.label.zh)) },
                 required: fields.filter(\.required).map(\.key))
+    }
+}
+
+/// The other party to a kind's records: a role and the field that names who it is.
+public struct RecordParty: Sendable, Hashable {
+    /// The party's role, e.g. ``Role/employer``.
+    public var role: Role
+    /// The field holding the party's account id (an employer's credit code), set by the core to
+    /// the caller's own when the party creates the record.
+    public var field: String
+
+    /// A party of `role` named by `field`.
+    public init(_ role: Role, field: String) {
+        self.role = role
+        self.field = field
     }
 }
 
@@ -121,6 +146,15 @@ public struct SubmissionRule: Sendable, Hashable {
         self.required = required
         self.materials = materials
     }
+
+    /// A rule that always applies: every submission needs `required` and `materials` files
+    /// (a termination needs its letter).
+    public static func always(require required: [String] = [], materials: Int) -> SubmissionRule {
+        SubmissionRule(when: "", in: [], require: required, materials: materials)
+    }
+
+    /// Whether the rule applies whatever the values.
+    public var isUnconditional: Bool { field.isEmpty }
 
     /// Whether `value` triggers the rule.
     public func applies(to value: String) -> Bool {

@@ -23,6 +23,9 @@ public struct ReviewPipeline: Sendable, Hashable {
     public var resubmission: Resubmission
     /// The reasons a reviewer chooses from when rejecting (a note may add detail).
     public var rejectReasons: [CodeEntry]
+    /// Who submits: the student, and for kinds with a party possibly the party too (an employer
+    /// applying for a termination).
+    public var submitters: Set<Role>
 
     /// The reasons offered when none are configured.
     public static let defaultRejectReasons = [
@@ -32,8 +35,9 @@ public struct ReviewPipeline: Sendable, Hashable {
 
     /// A pipeline of `stages`, lowest first, with the reasons a rejection may give.
     public init(stages: [ReviewStage], resubmission: Resubmission = .firstStage,
-                rejectReasons: [CodeEntry] = ReviewPipeline.defaultRejectReasons) {
+                rejectReasons: [CodeEntry] = ReviewPipeline.defaultRejectReasons, submitters: Set<Role> = [.student]) {
         self.stages = stages
+        self.submitters = submitters
         self.resubmission = resubmission
         self.rejectReasons = rejectReasons
     }
@@ -41,6 +45,9 @@ public struct ReviewPipeline: Sendable, Hashable {
     /// counselor → college → school.
     public static let standard = ReviewPipeline(stages: [.init(.counselor), .init(.college), .init(.school)])
 
+    /// The workflow runs these transitions, emitting `submitted`, `resubmitted`, `rejected` and
+    /// (at the last level) `approved` for the plugin's hooks.
+    ///
     /// State ids: `draft`, `pending:<role>`, `rejected:<role>`, `approved`.
     public static func pendingState(_ role: Role) -> String { "pending:\(role.rawValue)" }
     /// The state of a record rejected at `role`'s level and awaiting the student's fix.
@@ -51,20 +58,20 @@ public struct ReviewPipeline: Sendable, Hashable {
         var states = [WorkflowState("draft", LocalizedText("已保存未提交", en: "saved, not submitted"))]
         var transitions: [WorkflowTransition] = []
         let first = stages.first.map { Self.pendingState($0.role) } ?? "approved"
-        transitions.append(.init(from: ["draft"], action: "submit", to: first, roles: [.student],
-                                 label: LocalizedText("提交", en: "submit")))
+        transitions.append(.init(from: ["draft"], action: "submit", to: first, roles: submitters,
+                                 label: LocalizedText("提交", en: "submit"), requiresComplete: true, emits: "submitted"))
         for (i, stage) in stages.enumerated() {
             let pending = Self.pendingState(stage.role), rejected = Self.rejectedState(stage.role)
             let next = i + 1 < stages.count ? Self.pendingState(stages[i + 1].role) : "approved"
             states.append(WorkflowState(pending, LocalizedText("待\(stage.role.label.zh)审核", en: "awaiting \(stage.role.label.en) review")))
             states.append(WorkflowState(rejected, LocalizedText("\(stage.role.label.zh)审核未通过待修改", en: "rejected by \(stage.role.label.en), awaiting fix")))
             transitions.append(.init(from: [pending], action: "approve", to: next, roles: [stage.role],
-                                     label: LocalizedText("通过", en: "approve")))
+                                     label: LocalizedText("通过", en: "approve"), emits: next == "approved" ? "approved" : nil))
             transitions.append(.init(from: [pending], action: "reject", to: rejected, roles: [stage.role],
-                                     label: LocalizedText("不通过", en: "reject"), requiresReason: true))
+                                     label: LocalizedText("不通过", en: "reject"), requiresReason: true, emits: "rejected"))
             let restart = resubmission == .firstStage ? first : pending
-            transitions.append(.init(from: [rejected], action: "resubmit", to: restart, roles: [.student],
-                                     label: LocalizedText("修改后重新提交", en: "resubmit")))
+            transitions.append(.init(from: [rejected], action: "resubmit", to: restart, roles: submitters,
+                                     label: LocalizedText("修改后重新提交", en: "resubmit"), requiresComplete: true, emits: "resubmitted"))
         }
         states.append(WorkflowState("approved", LocalizedText("审核通过", en: "approved"), final: true))
         return Workflow(initial: "draft", states: states, transitions: transitions)

@@ -33,13 +33,21 @@ public struct RouteRequest: Sendable {
     public var logger: Logger
     /// Live statistics within the caller's scope.
     public var statistics: any StatisticsReader
+    /// Reads CSV and XLSX files the way the core's imports do.
+    public var tables: any TableFileReader
+    /// Whether the body carries a valid `X-Jiuye-Signature` (hex HMAC-SHA256 over the body) for
+    /// `secret`: the scheme of jiuye's own webhooks, used for callbacks from outside systems.
+    public var isSigned: @Sendable (_ secret: String) -> Bool
 
     /// Created by the core for each request.
     public init(
         principal: Principal, parameters: [String: String], query: [String: String], body: Data,
-        requestID: String, store: any PluginStore, logger: Logger, statistics: any StatisticsReader
+        requestID: String, store: any PluginStore, logger: Logger, statistics: any StatisticsReader,
+        tables: any TableFileReader, isSigned: @escaping @Sendable (String) -> Bool = { _ in false }
     ) {
         self.statistics = statistics
+        self.tables = tables
+        self.isSigned = isSigned
         self.principal = principal
         self.parameters = parameters
         self.query = query
@@ -96,6 +104,16 @@ public struct RouteResponse: Sendable {
     public init(status: Int = 200, body: JSONValue?) {
         self.status = status
         self.body = body
+    }
+
+    /// A body other than JSON (a printable page), with its media type; wins over `body`.
+    public var raw: (contentType: String, bytes: Data)?
+
+    /// An answer with a body of another media type, e.g. `text/html; charset=utf-8`.
+    public init(status: Int = 200, contentType: String, bytes: Data) {
+        self.status = status
+        self.body = nil
+        self.raw = (contentType, bytes)
     }
 
     /// 200 with `value` encoded as JSON.
@@ -174,4 +192,24 @@ public struct PluginError: Error, Sendable, Equatable {
     public static func conflict(_ message: String) -> PluginError {
         PluginError(status: 409, code: "conflict", message: message)
     }
+}
+
+/// A row of a CSV or XLSX file, numbered as a spreadsheet shows it (row 1 is the header).
+public struct TableRow: Sendable, Hashable {
+    /// The row number in the file.
+    public var number: Int
+    /// The cells as text.
+    public var cells: [String]
+    /// A row; built by the core.
+    public init(number: Int, cells: [String]) {
+        self.number = number
+        self.cells = cells
+    }
+}
+
+/// The core's reader of uploaded tables, so every import accepts the same files.
+public protocol TableFileReader: Sendable {
+    /// The rows of a CSV (UTF-8, comma or tab) or of the first sheet of an XLSX, told apart by
+    /// their bytes; errors are in Chinese and name what is wrong.
+    func rows(_ data: Data) throws -> [TableRow]
 }

@@ -30,11 +30,23 @@ public struct WorkflowTransition: Sendable, Hashable {
     public var label: LocalizedText
     /// Whether the actor must give a reason (rejections, declines).
     public var requiresReason: Bool
+    /// Whether every required field (and every submission rule) must be met after the
+    /// transition's own values are applied: moves that hand a record to someone else.
+    public var requiresComplete: Bool
+    /// Values the record must hold before the move, e.g. 签约方式 网签 to start online signing.
+    public var conditions: [FieldCondition]
+    /// The event the core emits, as `<plugin id>.<emits>`, inside the transaction: hooks may act
+    /// on it or refuse it by throwing.
+    public var emits: String?
+    /// Messages the core queues in the outbox for outside systems, e.g. `esign.start` for the
+    /// e-signing provider, with the record's values.
+    public var outbox: [String]
 
     /// A transition; see the properties for each parameter.
     public init(
         from: [String], action: String, to: String, roles: Set<Role>, label: LocalizedText,
-        requiresReason: Bool = false
+        requiresReason: Bool = false, requiresComplete: Bool = false, conditions: [FieldCondition] = [],
+        emits: String? = nil, outbox: [String] = []
     ) {
         self.from = from
         self.action = action
@@ -42,6 +54,24 @@ public struct WorkflowTransition: Sendable, Hashable {
         self.roles = roles
         self.label = label
         self.requiresReason = requiresReason
+        self.requiresComplete = requiresComplete
+        self.conditions = conditions
+        self.emits = emits
+        self.outbox = outbox
+    }
+}
+
+/// A value a record must hold: `field` is one of `codes`.
+public struct FieldCondition: Sendable, Hashable {
+    /// The field.
+    public var field: String
+    /// The values that satisfy it.
+    public var codes: [String]
+
+    /// `field` must hold one of `codes`.
+    public init(_ field: String, in codes: [String]) {
+        self.field = field
+        self.codes = codes
     }
 }
 
@@ -90,6 +120,12 @@ public struct Workflow: Sendable, Hashable {
         return out
     }
 
+    /// The events its transitions emit (local names, each once).
+    public var events: [String] {
+        var seen = Set<String>()
+        return transitions.compactMap(\.emits).filter { seen.insert($0).inserted }
+    }
+
     /// A description for listings.
     public var json: JSONValue {
         [
@@ -100,6 +136,8 @@ public struct Workflow: Sendable, Hashable {
                     "from": .array(t.from.map { .string($0) }), "action": .string(t.action), "to": .string(t.to),
                     "roles": .array(t.roles.sorted().map { .string($0.rawValue) }),
                     "label": .string(t.label.zh), "requiresReason": .bool(t.requiresReason),
+                    "requiresComplete": .bool(t.requiresComplete),
+                    "emits": t.emits.map(JSONValue.string) ?? .null,
                 ]
             }),
         ]

@@ -27,7 +27,7 @@ struct BuiltinPluginsTests {
         #expect(kinds["source-info"]??["stages"] == ["counselor", "college", "school"])
         #expect(kinds["termination"]??["stages"] == ["school"])
         #expect(kinds["agreements"]??["process"] == "workflow")
-        #expect(kinds["agreements"]??["parties"] == ["employer"])
+        #expect(kinds["agreements"]??["party"]?["role"] == "employer" && kinds["agreements"]??["party"]?["field"] == "employerCreditCode")
         #expect(kinds["resume-library"]??["process"] == "none")
     }
 
@@ -45,7 +45,7 @@ struct BuiltinPluginsTests {
         #expect(kind.field("ethnicity")?.type == .code(table: "ethnicity"))
     }
 
-    @Test("the agreement workflow is sound and only the termination path is closed to people")
+    @Test("the agreement workflow is sound; only the plugins' own moves (number used, terminated) are closed to people")
     func agreementWorkflow() throws {
         let kind = try #require(declarations(AgreementsPlugin(configuration: .init())).kinds.first)
         let workflow = try #require(kind.process.workflow)
@@ -54,7 +54,9 @@ struct BuiltinPluginsTests {
         #expect(workflow.transition(from: "invited", action: "decline")?.requiresReason == true)
         #expect(workflow.transition(from: "signing", action: "approve")?.to == "sealing")
         #expect(workflow.transition(from: "sealed", action: "confirm")?.to == "completed")
-        #expect(workflow.transitions.filter { $0.roles.isEmpty }.map(\.action) == ["terminate"])
+        #expect(workflow.transitions.filter { $0.roles.isEmpty }.map(\.action) == ["use", "terminate"])
+        #expect(workflow.transition(from: "blank", action: "start")?.conditions == [FieldCondition("signingType", in: ["online"])])
+        #expect(workflow.transition(from: "signing", action: "approve")?.outbox == ["esign.start"])
     }
 
     @Test("the resume weights are validated")
@@ -66,38 +68,5 @@ struct BuiltinPluginsTests {
         c = ResumeLibraryConfiguration()
         c.threshold = 101
         #expect(c.validate().first?.path == ["threshold"])
-    }
-
-    @Test("termination learns of completed agreements inside the agreement's transaction")
-    func terminationHook() async throws {
-        let daemon = try await TestDaemon.start(
-            plugins: [CompletingAgreements.self], builtins: [SourceInfoPlugin.self, TerminationPlugin.self],
-            config: "plugins: {source-info: {}, agreements: {}, termination: {}}")
-        try await daemon.addAccount("school-1", roles: [.school])
-        let token = try await daemon.login("school-1")
-        #expect(try await daemon.request(.post, "/api/v1/agreements/complete/A-1", token: token).status == 200)
-        let terminable = try daemon.store(of: "termination").read { try $0.all(JSONValue.self, "terminable") }
-        try await daemon.stop()
-        #expect(terminable.map(\.key) == ["A-1"])
-        #expect(terminable.first?.value["student"] == "2026001")
-    }
-}
-
-/// Stands in for the agreements plugin's completion step (the real one arrives with its issue):
-/// same id, same event.
-struct CompletingAgreements: Plugin {
-    static let id: PluginID = "agreements"
-    static let version: PluginVersion = "0.0.1"
-    static let label = LocalizedText("三方协议(测试)")
-    static let dependencies: [PluginID] = ["source-info"]
-    init(configuration: EmptyConfiguration) {}
-    func register(into context: RegistrationContext) throws {
-        context.emits("completed", summary: "协议已完成")
-        context.route(.post, "complete/:id", roles: [.school], summary: "完成", output: JSONValue.self) { request in
-            try request.store.write { txn in
-                try txn.emit(PluginEvent(name: "agreements.completed", recordID: request.parameters["id"], payload: ["student": "2026001"]))
-            }
-            return ["ok": true]
-        }
     }
 }

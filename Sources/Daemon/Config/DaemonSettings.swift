@@ -144,6 +144,8 @@ struct ReviewSettings: Codable, Sendable {
     var resubmission: ReviewPipeline.Resubmission?
     /// The reasons a rejection chooses from.
     var reasons: [ReasonSettings]?
+    /// Who submits (default the student).
+    var submitters: [Role]?
 }
 
 /// Passwords, lockout and sessions.

@@ -26,6 +26,8 @@ final class DirectoryStore: Sendable {
     let sessionsByAccount: SecondaryIndex<RawKey, Session>
     /// Gateway nonces seen recently, against replays: nonce → unix time.
     let gatewayNonces: Table<String, UInt64>
+    /// Employers' account requests by credit code.
+    let registrations: Table<String, EmployerRegistration>
     let meta: Table<String, UInt32>
     /// Units are only ever added: the cache stays good while the id counter has not moved.
     private let unitCache = LockedBox<(UInt32, [UInt32: OrgUnit])?>(nil)
@@ -43,6 +45,7 @@ final class DirectoryStore: Sendable {
         sessionsByAccount = try SecondaryIndex(environment, name: "idx/sessions/account") { $0.accountID }
         sessions = IndexedTable(primary: try Table(environment, name: "sessions"), indexes: [sessionsByAccount])
         gatewayNonces = try Table(environment, name: "gateway-nonces")
+        registrations = try Table(environment, name: "employer-registrations")
         meta = try environment.metaTable()
     }
 

@@ -40,6 +40,7 @@ enum APIServer {
         AuthRoutes(services: services).register(on: api)
         StudentRoutes(services: services).register(on: api)
         RecordRoutes(services: services).register(on: api)
+        EmployerRoutes(services: services).register(on: api)
         let dispatcher = PluginRouteDispatcher(services: services)
         for method in PluginAPI.HTTPMethod.allCases {
             api.on("**", method: HTTPRequest.Method(rawValue: method.rawValue)!) { request, context in
@@ -75,6 +76,9 @@ struct PluginRouteDispatcher: Sendable {
     let services: CoreServices
     var host: PluginHost { services.host }
 
+    /// The caller of a route open to anyone: no roles, no scope.
+    static let anonymous = Account(id: "", displayName: "匿名", roles: [])
+
     func handle(_ request: Request, context: some RequestContext, method: PluginAPI.HTTPMethod) async throws -> Response {
         let set = host.current
         let segments = request.uri.path.split(separator: "/").dropFirst(2)
@@ -99,10 +103,18 @@ struct PluginRouteDispatcher: Sendable {
         logger[metadataKey: "plugin"] = "\(entry.plugin)"
         let routeRequest = RouteRequest(
             principal: principal, parameters: parameters, query: query, body: body,
-            requestID: context.id, store: try host.pluginStore(entry.plugin), logger: logger,
-            statistics: ScopedStatistics(services: services, scope: caller?.scope ?? Scope(account: Account(id: "", displayName: "", roles: []))))
+            // Records act as the caller; an anonymous route sees none until it proves itself.
+            requestID: context.id, store: try host.pluginStore(entry.plugin, caller: caller ?? Caller(account: Self.anonymous, token: "")), logger: logger,
+            statistics: ScopedStatistics(services: services, scope: caller?.scope ?? Scope(account: Self.anonymous)),
+            tables: CoreTableFileReader(),
+            isSigned: { [signature = request.headers["X-Jiuye-Signature".headerName]] secret in
+                Webhook.verify(secret: secret, body: body, signature: signature)
+            })
         let answer = try await entry.spec.handler(routeRequest)
         let status = HTTPResponse.Status(code: answer.status)
+        if let raw = answer.raw {
+            return Response(status: status, headers: [.contentType: raw.contentType], body: .init(byteBuffer: ByteBuffer(bytes: raw.bytes)))
+        }
         guard let json = answer.body else { return Response(status: status) }
         return try Response.json(json, status: status)
     }

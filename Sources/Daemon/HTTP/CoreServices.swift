@@ -19,6 +19,8 @@ struct CoreServices: Sendable {
         outbox = try Outbox(environment: directory.environment)
         materials = Materials(dataDirectory: host.store.dataDirectory, environment: directory.environment)
         exports = ExportJobs(dataDirectory: host.store.dataDirectory)
+        let services = self
+        host.recordAccess.install { txn, caller in EngineRecordAccess(engine: try services.engine(), txn: txn, caller: caller) }
     }
 
     /// The record kinds of the plugin set being served, databases open.
@@ -32,7 +34,7 @@ struct CoreServices: Sendable {
 
     /// The engine over the current kinds.
     func engine() throws -> RecordEngine {
-        RecordEngine(kinds: try kinds(), directory: directory, outbox: outbox, materials: materials)
+        RecordEngine(kinds: try kinds(), directory: directory, outbox: outbox, materials: materials, events: host.currentBox.value.events)
     }
 
     /// The gateway verifier of the current settings, or nil when no secret is configured.
@@ -41,11 +43,33 @@ struct CoreServices: Sendable {
     }
 }
 
-/// A caller with a live session.
+/// Who acts on records: an account with a live session, or the core itself.
 struct Caller: Sendable {
     let account: Account
     let token: String
-    var scope: Scope { Scope(account: account) }
+    let scope: Scope
+    /// The core itself (event hooks, verified callbacks, the admin socket): every record, any transition.
+    let isSystem: Bool
+
+    init(account: Account, token: String) {
+        self.account = account
+        self.token = token
+        scope = Scope(account: account)
+        isSystem = false
+    }
+
+    private init(system name: String) {
+        account = Account(id: "system", displayName: name, roles: [])
+        token = ""
+        scope = .everything
+        isSystem = true
+    }
+
+    /// The core acting, shown in histories as `name`.
+    static func system(_ name: String = "系统") -> Caller { Caller(system: name) }
+
+    /// The account id naming the caller as a record's party (an employer's credit code).
+    var partyID: String? { account.roles.contains(.employer) ? (account.creditCode ?? account.id) : nil }
 }
 
 extension CoreServices {

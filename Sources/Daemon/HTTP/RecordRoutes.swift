@@ -9,7 +9,8 @@ import Storage
 struct RecordRoutes {
     let services: CoreServices
 
-    struct Create: Decodable { var student: String; var values: JSONObject? }
+    /// A new record; a party (employer) also gives the student's name, and a first `action`.
+    struct Create: Decodable { var student: String; var studentName: String?; var values: JSONObject?; var action: String? }
     struct Update: Decodable { var values: JSONObject }
     struct Review: Decodable {
         var action: String
@@ -114,7 +115,10 @@ struct RecordRoutes {
             let t = try target(request, context, roles: everyone)
             let (caller, engine, kind) = (t.caller, t.engine, t.kind)
             let input = try await services.decode(Create.self, request)
-            let r = try env.write { try engine.create($0, kind, caller: caller, student: input.student, values: input.values ?? [:], now: now()) }
+            let r = try env.write {
+                try engine.create($0, kind, caller: caller, student: input.student, studentName: input.studentName,
+                                  values: input.values ?? [:], action: input.action, now: now())
+            }
             return try written(kind, r)
         }
 
@@ -136,8 +140,9 @@ struct RecordRoutes {
             return try written(kind, r)
         }
 
+        // Submitting is the `submit` (or, after a rejection, `resubmit`) transition: its roles decide who may.
         api.post("records/:kind/:id/submit") { request, context -> Response in
-            let t = try target(request, context, roles: [.student])
+            let t = try target(request, context, roles: everyone)
             let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let r = try env.write { txn -> StoredRecord in
                 let current = try engine.fetch(txn, kind, id: id, scope: caller.scope)
@@ -174,7 +179,9 @@ struct RecordRoutes {
             let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let record = try env.read { try engine.fetch($0, kind, id: id, scope: caller.scope) }
             let isStaff = caller.account.roles.contains(where: \.isStaff)
-            guard isStaff || (record.student == caller.account.id && engine.studentMayEdit(kind, record)) else {
+            // The owning student, or the record's party, while the record is theirs to edit.
+            let isOwner = record.student == caller.account.id || (caller.partyID != nil && record.party == caller.partyID)
+            guard isStaff || (isOwner && engine.studentMayEdit(kind, record)) else {
                 throw EngineError.notEditableInState(engine.stateLabel(kind, record.state))
             }
             let settings = services.host.current.settings

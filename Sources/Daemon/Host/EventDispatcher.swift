@@ -9,11 +9,18 @@ final class EventDispatcher: Sendable {
     /// What each plugin declared it emits.
     private let declared: [PluginID: Set<String>]
 
-    init(environment: Environment, set: PluginSet) {
+    /// Record access for hooks (acting as the core).
+    let records: RecordAccessProvider
+
+    init(environment: Environment, set: PluginSet, records: RecordAccessProvider) {
         self.environment = environment
+        self.records = records
         hooks = set.hooks
         declared = Dictionary(uniqueKeysWithValues: set.plugins.map { ($0.id, Set($0.emittedEvents.map(\.name))) })
     }
+
+    /// Whether any hook waits for `event`: emitters skip building a payload nobody reads.
+    func listens(to event: String) -> Bool { hooks[event] != nil }
 
     func dispatch(_ event: PluginEvent, from plugin: PluginID, txn: Transaction) throws {
         guard declared[plugin]?.contains(event.name) == true else {

@@ -11,7 +11,8 @@ struct LoadedPlugin: Sendable {
     let kinds: [RecordKindSpec]
     let routes: [RouteSpec]
     let adminCommands: [AdminCommandSpec]
-    let emittedEvents: [EventSpec]
+    /// Events declared with `emits`.
+    let declaredEvents: [EventSpec]
     let hooks: [EventHook]
     let migrations: [PluginMigration]
     let codeTables: [CodeTable]
@@ -33,7 +34,7 @@ struct LoadedPlugin: Sendable {
         kinds = context.kinds
         routes = context.routes
         adminCommands = context.adminCommands
-        emittedEvents = context.emittedEvents
+        declaredEvents = context.emittedEvents
         hooks = context.hooks
         migrations = context.migrations.sorted { $0.version < $1.version }
         self.codeTables = context.addedCodeTables
@@ -41,8 +42,20 @@ struct LoadedPlugin: Sendable {
 
     private init(copy p: LoadedPlugin, kinds: [RecordKindSpec]) {
         id = p.id; version = p.version; label = p.label; dependencies = p.dependencies; instance = p.instance
-        self.kinds = kinds; routes = p.routes; adminCommands = p.adminCommands; emittedEvents = p.emittedEvents
+        self.kinds = kinds; routes = p.routes; adminCommands = p.adminCommands; declaredEvents = p.declaredEvents
         hooks = p.hooks; migrations = p.migrations; codeTables = p.codeTables
+    }
+
+    /// Everything it emits: declared events and those of its kinds' transitions (after overrides).
+    var emittedEvents: [EventSpec] {
+        var out = declaredEvents
+        var names = Set(out.map(\.name))
+        for kind in kinds {
+            for e in kind.process.workflow?.events ?? [] where names.insert("\(id.rawValue).\(e)").inserted {
+                out.append(EventSpec(name: "\(id.rawValue).\(e)", summary: LocalizedText("\(kind.label.zh): \(e)", en: "\(kind.id): \(e)")))
+            }
+        }
+        return out
     }
 
     /// The same plugin with its kinds replaced (after `plugins.yaml` overrides).

@@ -33,6 +33,8 @@ public actor PluginHost {
     public nonisolated let catalog: PluginCatalog
     /// The configuration file `plugin reload` re-reads.
     public nonisolated let configPath: String
+    /// Record access for plugin transactions, filled in by the HTTP core.
+    nonisolated let recordAccess: RecordAccessProvider
     nonisolated let logger: Logger
     nonisolated let reservedAdminVerbs: Set<String>
     private var started = false
@@ -45,7 +47,9 @@ public actor PluginHost {
     ///   - reservedAdminVerbs: the core's verbs, for reload validation.
     public init(initial: PluginSet, store: CoreStore, catalog: PluginCatalog, configPath: String,
                 reservedAdminVerbs: Set<String>, logger: Logger) {
-        currentBox = LockedBox((initial, EventDispatcher(environment: store.environment, set: initial)))
+        let recordAccess = RecordAccessProvider()
+        self.recordAccess = recordAccess
+        currentBox = LockedBox((initial, EventDispatcher(environment: store.environment, set: initial, records: recordAccess)))
         self.store = store
         self.catalog = catalog
         self.configPath = configPath
@@ -53,9 +57,14 @@ public actor PluginHost {
         self.logger = logger
     }
 
-    /// A plugin's store.
+    /// A plugin's store; its record access acts as the core (the admin socket's view).
     public nonisolated func pluginStore(_ id: PluginID) throws -> any PluginStore {
         try LMDBPluginStore(plugin: id, environment: store.environment, events: currentBox.value.events)
+    }
+
+    /// A plugin's store whose record access acts as `caller`.
+    nonisolated func pluginStore(_ id: PluginID, caller: Caller) throws -> any PluginStore {
+        try LMDBPluginStore(plugin: id, environment: store.environment, events: currentBox.value.events, caller: caller)
     }
 
     /// Runs migrations and bootstraps every plugin in order. On failure the plugins already
@@ -70,7 +79,7 @@ public actor PluginHost {
     @discardableResult
     public func reload() async throws -> PluginSet {
         let next = try PluginSet.load(path: configPath, catalog: catalog, reservedAdminVerbs: reservedAdminVerbs)
-        let serving = (set: next, events: EventDispatcher(environment: store.environment, set: next))
+        let serving = (set: next, events: EventDispatcher(environment: store.environment, set: next, records: recordAccess))
         try await bootstrap(serving)
         let old = currentBox.value.set
         currentBox.value = serving

@@ -31,7 +31,8 @@ extension PluginSet {
             "id": .string(kind.id),
             "label": .string(kind.label.zh),
             "cardinality": .string(kind.cardinality.rawValue),
-            "parties": .array(kind.parties.sorted().map { .string($0.rawValue) }),
+            "party": kind.party.map { ["role": .string($0.role.rawValue), "field": .string($0.field)] } ?? .null,
+            "creators": .array(kind.creators.sorted().map { .string($0.rawValue) }),
             "fields": .array(kind.fields.map(\.json)),
         ]
         switch kind.process {

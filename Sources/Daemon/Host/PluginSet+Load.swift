@@ -286,7 +286,8 @@ private struct Loader {
             }
             var process = RecordProcess.none
             if let r = k.review {
-                var pipeline = ReviewPipeline(stages: r.stages.map(ReviewStage.init), resubmission: r.resubmission ?? .firstStage)
+                var pipeline = ReviewPipeline(stages: r.stages.map(ReviewStage.init), resubmission: r.resubmission ?? .firstStage,
+                                              submitters: r.submitters.map(Set.init) ?? [.student])
                 if let reasons = r.reasons, !reasons.isEmpty { pipeline.rejectReasons = reasons.map { CodeEntry($0.code, $0.name) } }
                 for p in pipeline.problems() {
                     problems.append(doc.error(p, at: kindsNode.flatMap { ConfigDocument.find([name, "review"], in: $0) }, path: base.appending(name).appending("review")))
@@ -337,6 +338,7 @@ private struct Loader {
             }
             pipeline.stages = review.stages.map(ReviewStage.init)
             if let r = review.resubmission { pipeline.resubmission = r }
+            if let s = review.submitters { pipeline.submitters = Set(s) }
             if let reasons = review.reasons, !reasons.isEmpty { pipeline.rejectReasons = reasons.map { CodeEntry($0.code, $0.name) } }
             for p in pipeline.problems() where review.stages.allSatisfy(\.isStaff) {
                 problems.append(doc.error(p, at: reviewNode.flatMap { ConfigDocument.find(["stages"], in: $0) }, path: reviewPath.appending("stages")))

@@ -164,6 +164,12 @@ struct Webhook {
         Data(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))).hex
     }
 
+    /// Checks a signature made the same way (callbacks from outside systems), in constant time.
+    static func verify(secret: String, body: Data, signature: String?) -> Bool {
+        guard !secret.isEmpty, let signature, let given = Data(hex: signature) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: body, using: SymmetricKey(data: Data(secret.utf8)))
+    }
+
     func post(_ body: JSONValue, delivery: UInt64) async throws {
         guard let url = channel.url.flatMap(URL.init(string:)) else { throw Failure(description: "no url") }
         let data = try body.jsonData()

@@ -12,6 +12,8 @@ struct RecordEngine {
     let outbox: Outbox
     /// Attached files, for rules that ask for proof.
     var materials: Materials? = nil
+    /// The plugins' hooks, run for the events transitions emit.
+    var events: EventDispatcher? = nil
 
     /// Keys a client may never set through an update: review state moves only by transitions.
     static let reviewKeys: Set<String> = ["state", "levels", "level", "status", "reviewers", "history"]
@@ -26,10 +28,24 @@ struct RecordEngine {
 
     // MARK: Creating and updating
 
-    /// A new record for `student`. Staff may set any field (registry fields included, as an import
-    /// would); a student creates their own and fills their form.
-    func create(_ txn: Transaction, _ kind: RecordTables, caller: Caller, student number: String, values input: JSONObject, now: Double) throws -> StoredRecord {
-        guard let student = try directory.students.get(txn, number), caller.scope.contains(student) else { throw EngineError.notFound }
+    /// A new record for `student`, with `action` taken as its first transition in the same
+    /// transaction. Staff may set any field (registry fields included, as an import would); a
+    /// student creates their own; a party (an employer) names the student by number and name —
+    /// it cannot see students otherwise — and becomes the record's party.
+    func create(_ txn: Transaction, _ kind: RecordTables, caller: Caller, student number: String, studentName: String? = nil,
+                values input: JSONObject, action: String? = nil, now: Double) throws -> StoredRecord {
+        let asParty = !caller.isSystem && kind.spec.party.map { caller.account.roles.contains($0.role) } == true
+            && !caller.account.roles.contains(where: \.isStaff)
+        guard caller.isSystem || !caller.account.roles.isDisjoint(with: kind.spec.creators) else { throw EngineError.roleNotAllowed("新建") }
+        guard let student = try directory.students.get(txn, number) else { throw EngineError.notFound }
+        var input = input
+        if asParty, let party = kind.spec.party {
+            // The same answer for a wrong name as for no such student: numbers cannot be probed.
+            guard let name = studentName?.trimmingSpaces, name == student.name else { throw EngineError.notFound }
+            input[party.field] = .string(caller.partyID ?? caller.account.id)
+        } else if !caller.scope.contains(student) {
+            throw EngineError.notFound
+        }
         let id: String
         switch kind.spec.cardinality {
         case .onePerStudent:
@@ -39,19 +55,28 @@ struct RecordEngine {
             id = "\(number).\(try kind.byStudent.count(txn, matching: number) + 1)"
         }
         var record = StoredRecord(id: id, student: student, state: kind.workflow?.initial ?? "", levels: kind.pipeline?.stages.count ?? 0, now: now)
-        let isStaff = caller.account.roles.contains(where: \.isStaff)
-        let clean = try checked(input, kind, allowed: { f in isStaff || f.editableBy == .student })
+        let role = actingRole(caller, among: kind.spec.creators)
+        // A student's own form stays apart from the official values where staff review it (一键复制);
+        // terms between the parties are the values themselves.
+        let intoForm = role == .student && kind.pipeline != nil
+        let clean = try checked(input, kind, allowed: { f in role == nil || f.editableBy.allows(role!) || (asParty && f.key == kind.spec.party?.field) })
         var values = JSONObject(), filled = JSONObject()
         for (k, v) in clean {
-            if isStaff { values[k] = v } else { filled[k] = v }
+            if intoForm && kind.spec.field(k)?.editableBy == .student { filled[k] = v } else { values[k] = v }
         }
         record.values = try StoredRecord.bytes(values)
         record.filled = try StoredRecord.bytes(filled)
         kind.refreshTerms(&record, values: values)
-        _ = try kind.append(txn, to: &record, actor: caller.account.id, role: primaryRole(caller), action: "create", level: "",
+        _ = try kind.append(txn, to: &record, actor: caller.account.id, role: role?.rawValue ?? "system", action: "create", level: "",
                             from: "", to: record.state, reason: "", note: "", now: now)
         try kind.records.put(txn, id, record)
-        return record
+        guard let action else { return record }
+        return try transition(txn, kind, caller: caller, id: id, TransitionInput(action: action), now: now)
+    }
+
+    /// The role the caller acts in among `roles` (the highest they hold), nil for the core itself.
+    func actingRole(_ caller: Caller, among roles: Set<Role>) -> Role? {
+        caller.isSystem ? nil : caller.account.roles.intersection(roles).sorted().last ?? caller.account.roles.sorted().last
     }
 
     /// Changes fields. The owning student writes their form (only while it is theirs to edit);
@@ -60,18 +85,23 @@ struct RecordEngine {
         var record = try fetch(txn, kind, id: id, scope: caller.scope)
         let original = record
         let isOwner = caller.account.roles.contains(.student) && record.student == caller.account.id
-        let isStaff = caller.account.roles.contains(where: \.isStaff)
+        let isStaff = caller.isSystem || caller.account.roles.contains(where: \.isStaff)
         guard isOwner || isStaff else { throw EngineError.roleNotAllowed("修改") }
         if isOwner && !isStaff {
             guard studentMayEdit(kind, record) else { throw EngineError.notEditableInState(stateLabel(kind, record.state)) }
-            var filled = try record.filledObject()
-            for (k, v) in try checked(input, kind, allowed: { $0.editableBy == .student }) { filled[k] = v }
+            var filled = try record.filledObject(), values = try record.valuesObject()
+            for (k, v) in try checked(input, kind, allowed: { $0.editableBy.allows(.student) }) {
+                if kind.spec.field(k)?.editableBy == .student { filled[k] = v } else { values[k] = v }
+            }
             record.filled = try StoredRecord.bytes(filled)
+            record.values = try StoredRecord.bytes(values)
+            kind.refreshTerms(&record, values: values)
         } else {
             let final = kind.workflow?.states.first { $0.id == record.state }?.isFinal ?? false
-            if final && !caller.account.roles.contains(.school) { throw EngineError.notEditableInState(stateLabel(kind, record.state)) }
+            if final && !caller.account.roles.contains(.school) && !caller.isSystem { throw EngineError.notEditableInState(stateLabel(kind, record.state)) }
             var values = try record.valuesObject()
-            for (k, v) in try checked(input, kind, allowed: { $0.editableBy != .nobody }) { values[k] = v }
+            // The core itself (a plugin's hook) also sets computed fields nobody edits.
+            for (k, v) in try checked(input, kind, allowed: { caller.isSystem || $0.editableBy != .nobody }) { values[k] = v }
             record.values = try StoredRecord.bytes(values)
             kind.refreshTerms(&record, values: values)
         }
@@ -113,7 +143,10 @@ struct RecordEngine {
         var values: JSONObject = [:]
     }
 
-    /// Takes one transition of the kind's workflow, or refuses with the reason.
+    /// Takes one transition of the kind's workflow, or refuses with the reason. The transition's
+    /// values are applied first (with the actor's edit rights), then its conditions and, where it
+    /// hands the record on, the required fields are checked. Notifies the student and the party
+    /// (not the actor), queues the transition's outbox messages and emits its event.
     @discardableResult
     func transition(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String, _ input: TransitionInput, now: Double) throws -> StoredRecord {
         guard let workflow = kind.workflow else { throw EngineError.invalidTransition(state: "", action: input.action) }
@@ -122,9 +155,16 @@ struct RecordEngine {
         guard let t = workflow.transition(from: record.state, action: input.action) else {
             throw EngineError.invalidTransition(state: stateLabel(kind, record.state), action: input.action)
         }
-        let acting = caller.account.roles.intersection(t.roles)
-        guard let role = acting.sorted().last else { throw EngineError.roleNotAllowed(t.label.zh) }
-        if role == .student && record.student != caller.account.id { throw EngineError.notFound }
+        // nil: the core itself, which may take any transition (those no role may take included).
+        let role: Role?
+        if caller.isSystem {
+            role = nil
+        } else {
+            guard let r = caller.account.roles.intersection(t.roles).sorted().last else { throw EngineError.roleNotAllowed(t.label.zh) }
+            role = r
+            if r == .student && record.student != caller.account.id { throw EngineError.notFound }
+            if let party = kind.spec.party, r == party.role && record.party != caller.partyID { throw EngineError.notFound }
+        }
         let reason = input.reason.trimmingSpaces
         if t.requiresReason {
             guard !reason.isEmpty else { throw EngineError.reasonRequired }
@@ -134,36 +174,80 @@ struct RecordEngine {
         }
         let level = kind.pipeline.flatMap { _ in record.state.hasPrefix("pending:") ? Role(rawValue: String(record.state.dropFirst(8))) : nil }
         let levelIndex = level.flatMap(kind.levelIndex)
-        if input.action == "approve" {
+        if input.action == "approve" && role != nil {
             // No self-approval: not one's own record, and not a second level of the same round.
             if record.student == caller.account.id || record.reviewers.contains(caller.account.id) { throw EngineError.selfApproval }
         }
-        if role == .student, ["submit", "resubmit"].contains(input.action) { try requireFilled(kind, record, txn) }
 
         if input.copyFill || !input.values.isEmpty {
-            guard role.isStaff else { throw EngineError.roleNotAllowed("修改") }
+            // Reviewed kinds keep the student's form apart: only staff write their official values.
+            if kind.pipeline != nil, let role, !role.isStaff { throw EngineError.roleNotAllowed("修改") }
+            if input.copyFill, let role, !role.isStaff { throw EngineError.roleNotAllowed("修改") }
             var values = try record.valuesObject()
             if input.copyFill {
                 for (k, v) in try record.filledObject() where kind.spec.field(k)?.editableBy == .student { values[k] = v }
             }
-            for (k, v) in try checked(input.values, kind, allowed: { $0.editableBy != .nobody }) { values[k] = v }
+            for (k, v) in try checked(input.values, kind, allowed: { f in role.map(f.editableBy.allows) ?? (f.editableBy != .nobody) }) { values[k] = v }
+            // A party cannot hand its record to another party.
+            if let party = kind.spec.party, role == party.role, let me = caller.partyID { values[party.field] = .string(me) }
             record.values = try StoredRecord.bytes(values)
             kind.refreshTerms(&record, values: values)
         }
+        if !t.conditions.isEmpty {
+            let values = try record.valuesObject()
+            for c in t.conditions where !(values[c.field].flatMap(RecordTables.term).map(c.codes.contains) ?? false) {
+                let label = kind.spec.field(c.field)?.label.zh ?? c.field
+                let names = c.codes.map { code in kind.spec.field(c.field).flatMap { kinds.codeName($0, code) } ?? code }
+                throw EngineError.conditionNotMet(field: c.field, label: label, allowed: names.joined(separator: "、"))
+            }
+        }
+        if t.requiresComplete { try requireFilled(kind, record, txn) }
 
         let from = record.state
         record.state = t.to
         if let pipeline = kind.pipeline { applyLevels(&record, pipeline: pipeline, action: input.action, at: levelIndex, from: from, actor: caller.account.id) }
         record.updated = now
-        _ = try kind.append(txn, to: &record, actor: caller.account.id, role: role.rawValue, action: input.action, level: level?.rawValue ?? "",
+        let roleName = role?.rawValue ?? "system"
+        _ = try kind.append(txn, to: &record, actor: caller.account.id, role: roleName, action: input.action, level: level?.rawValue ?? "",
                             from: from, to: t.to, reason: reason, note: input.note, now: now)
         try kind.records.put(txn, id, record, replacing: original)
-        if role != .student {
-            try outbox.enqueue(txn, event: "record.\(input.action)", to: record.student, kind: kind.spec.id, record: id,
-                               data: ["state": .string(t.to), "stateLabel": .string(stateLabel(kind, t.to)), "reason": .string(reason),
-                                      "note": .string(input.note), "by": .string(caller.account.displayName)], now: now)
+        try notify(txn, kind, record, t, actor: caller, reason: reason, note: input.note, now: now)
+        if let name = t.emits, let events, events.listens(to: "\(kind.plugin.rawValue).\(name)") {
+            try events.dispatch(PluginEvent(name: "\(kind.plugin.rawValue).\(name)", recordID: id,
+                                            payload: try eventPayload(kind, record, action: input.action, from: from, by: caller, role: roleName)),
+                                from: kind.plugin, txn: txn)
+            // Hooks may have written to the record (a number, a computed field): answer with what is stored.
+            record = try kind.records.get(txn, id) ?? record
         }
         return record
+    }
+
+    /// Tells who a transition concerns — the student and the party, not the actor — and queues the
+    /// transition's messages for outside systems.
+    private func notify(_ txn: Transaction, _ kind: RecordTables, _ record: StoredRecord, _ t: WorkflowTransition, actor: Caller,
+                        reason: String, note: String, now: Double) throws {
+        let data: JSONObject = ["state": .string(t.to), "stateLabel": .string(stateLabel(kind, t.to)), "reason": .string(reason),
+                                "note": .string(note), "by": .string(actor.account.displayName)]
+        for recipient in [record.student, record.party] where !recipient.isEmpty && recipient != actor.account.id && recipient != actor.partyID {
+            try outbox.enqueue(txn, event: "record.\(t.action)", to: recipient, kind: kind.spec.id, record: record.id, data: data, now: now)
+        }
+        guard !t.outbox.isEmpty else { return }
+        var message = data
+        message["student"] = .string(record.student)
+        message["studentName"] = .string(record.studentName)
+        message["party"] = .string(record.party)
+        message["values"] = .object(try record.valuesObject())
+        for event in t.outbox {
+            // Addressed to the system the event's prefix names: `esign.start` goes to `esign`.
+            try outbox.enqueue(txn, event: event, to: String(event.split(separator: ".").first ?? ""), kind: kind.spec.id, record: record.id, data: message, now: now)
+        }
+    }
+
+    /// What hooks receive about a transition.
+    private func eventPayload(_ kind: RecordTables, _ r: StoredRecord, action: String, from: String, by caller: Caller, role: String) throws -> JSONValue {
+        ["kind": .string(kind.spec.id), "student": .string(r.student), "party": .string(r.party), "action": .string(action),
+         "by": .string(caller.account.id), "role": .string(role),
+         "from": .string(from), "to": .string(r.state), "values": .object(try r.valuesObject())]
     }
 
     /// The per-level statuses after a pipeline transition (DOMAIN.md §1).
@@ -207,7 +291,9 @@ struct RecordEngine {
         }
         // Rules that depend on other values (毕业去向 decides which fields and proof are needed).
         for rule in kind.spec.rules {
-            guard let decider = kind.spec.field(rule.field), let v = value(decider).flatMap(RecordTables.term), rule.applies(to: v) else { continue }
+            if !rule.isUnconditional {
+                guard let decider = kind.spec.field(rule.field), let v = value(decider).flatMap(RecordTables.term), rule.applies(to: v) else { continue }
+            }
             for key in rule.required {
                 if let f = kind.spec.field(key), value(f) == nil { throw EngineError.required(field: key, label: f.label.zh) }
             }

@@ -20,6 +20,12 @@ final class RecordKinds: Sendable {
         return t
     }
 
+    /// The name of `code` in the code table of `field`, if it is a code field.
+    func codeName(_ field: FieldSpec, _ code: String) -> String? {
+        guard case .code(let table) = field.type else { return nil }
+        return codeTables[table]?.entry(code)?.name
+    }
+
     /// The registry fields an import may carry as extra columns: fields of kinds created on import
     /// that students cannot edit, matched by label.
     var importFields: [FieldSpec] {
@@ -103,6 +109,7 @@ enum EngineError: Error, Equatable {
     case exists(String)
     case badRequest(String, field: String?)
     case materialsRequired(Int)
+    case conditionNotMet(field: String, label: String, allowed: String)
 
     var apiError: APIError {
         switch self {
@@ -122,6 +129,8 @@ enum EngineError: Error, Equatable {
         case .exists(let id): APIError(.conflict, code: "exists", message: "记录 \(id) 已存在")
         case .badRequest(let m, let f): APIError(.badRequest, code: "bad_request", message: m, field: f)
         case .materialsRequired(let n): APIError(.badRequest, code: "materials_required", message: "请上传证明材料（至少 \(n) 个文件）", field: "materials")
+        case .conditionNotMet(let f, let label, let allowed):
+            APIError(.conflict, code: "condition_not_met", message: "\(label)须为 \(allowed) 才能执行此操作", field: f)
         }
     }
 }

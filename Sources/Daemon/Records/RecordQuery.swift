@@ -105,11 +105,13 @@ struct RecordQuery {
         if let c = filter.classID { return try unit(kind.byClass, c) }
         if let m = filter.major { return try unit(kind.byMajor, m) }
         if let c = filter.college { return try unit(kind.byCollege, c) }
+        if let state = filter.state { return try kind.byState.keys(txn, matching: state) }
         if scope.all { return nil }
         var ids = Set<String>()
         for c in scope.colleges { ids.formUnion(try unit(kind.byCollege, c)) }
         for c in scope.classes { ids.formUnion(try unit(kind.byClass, c)) }
         for s in scope.students { ids.formUnion(try kind.byStudent.keys(txn, matching: s)) }
+        for e in scope.employers { ids.formUnion(try kind.byParty.keys(txn, matching: e)) }
         return ids.sorted()
     }
 

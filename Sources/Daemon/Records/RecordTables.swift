@@ -10,6 +10,7 @@ import Storage
 /// | `idx/<kind>/college`, `…/major`, `…/class` | (unit, cohort) → record id |
 /// | `idx/<kind>/student` | 学号 → record id |
 /// | `idx/<kind>/state` | state → record id |
+/// | `idx/<kind>/party` | party (employer credit code) → record id, for kinds with a party |
 /// | `idx/<kind>/level` | (level, status) → record id |
 /// | `idx/<kind>/f/<field>` | field value → record id, for indexed fields |
 /// | `hist/<kind>` | (record id, seq) → ``HistoryEntry`` |
@@ -27,6 +28,7 @@ final class RecordTables: Sendable {
     let byStudent: SecondaryIndex<String, StoredRecord>
     let byState: SecondaryIndex<String, StoredRecord>
     let byLevel: SecondaryIndex<String, StoredRecord>
+    let byParty: SecondaryIndex<String, StoredRecord>
     let byField: [String: SecondaryIndex<String, StoredRecord>]
     let history: Table<KeyPair<String, UInt32>, HistoryEntry>
     /// Attached files: (record id, sha256) → material.
@@ -52,6 +54,7 @@ final class RecordTables: Sendable {
         byLevel = try SecondaryIndex(environment, name: "idx/\(k)/level") { r in
             r.levels.enumerated().map { KeyPair(UInt8($0.offset), $0.element.rawValue).keyBytes }
         }
+        byParty = try SecondaryIndex(environment, name: "idx/\(k)/party") { r in r.party.isEmpty ? [] : [r.party.keyBytes] }
         let termFields = spec.fields.filter { f in
             if f.indexed { return true }
             if case .code = f.type { return true }
@@ -97,7 +100,7 @@ final class RecordTables: Sendable {
             return out
         }
         records = IndexedTable(primary: try Table(environment, name: "rec/\(k)"),
-                               indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel] + Array(fields.values),
+                               indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel, byParty] + Array(fields.values),
                                counters: [stats])
         history = try Table(environment, name: "hist/\(k)")
         materials = try Table(environment, name: "materials/\(k)")
@@ -114,9 +117,10 @@ final class RecordTables: Sendable {
         }
     }
 
-    /// Recomputes the index terms after the official values changed.
+    /// Recomputes the index terms, and the party, after the official values changed.
     func refreshTerms(_ record: inout StoredRecord, values: JSONObject) {
         record.terms = termFields.map { values[$0.key].flatMap(Self.term) ?? "" }
+        if let field = spec.party?.field { record.party = values[field].flatMap(Self.term) ?? "" }
     }
 
     /// The registry fields of a student as this kind names them.

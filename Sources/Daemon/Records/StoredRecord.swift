@@ -38,7 +38,8 @@ enum LevelStatus: UInt8, Sendable, CaseIterable {
 /// A record as stored: a binary header the engine reads and writes on every transition, and the
 /// values as JSON blobs it passes through untouched unless a field changes.
 struct StoredRecord: StorageValue, Sendable, Equatable {
-    static let formatVersion: UInt8 = 1
+    /// 2 added the party; version 1 records read with none.
+    static let formatVersion: UInt8 = 2
 
     /// `<学号>` for kinds with one record per student, `<学号>.<n>` otherwise.
     var id: String
@@ -53,6 +54,8 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
     var cohort: UInt16
     /// The workflow state, e.g. `pending:college`.
     var state: String
+    /// The other party's account id (an employer's credit code), "" for none: it scopes the record.
+    var party: String
     /// The status at each review level (review kinds only).
     var levels: [LevelStatus]
     /// Who approved each level in the current round ("" where nobody yet): no self-approval.
@@ -78,6 +81,7 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
         w.string(id); w.string(student); w.string(studentName)
         w.u32(collegeID); w.u32(majorID); w.u32(classID); w.u16(cohort)
         w.string(state)
+        w.string(party)
         w.u8(UInt8(levels.count))
         for l in levels { w.u8(l.rawValue) }
         for r in reviewers { w.string(r) }
@@ -95,7 +99,7 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
         let v = try RecordView(bytes, full: true)
         id = v.idText; student = v.student; studentName = v.studentName
         collegeID = v.collegeID; majorID = v.majorID; classID = v.classID; cohort = v.cohort
-        state = v.state; levels = v.levels; reviewers = v.reviewers; rejectedMask = v.rejectedMask
+        state = v.state; party = v.party; levels = v.levels; reviewers = v.reviewers; rejectedMask = v.rejectedMask
         created = v.created; updated = v.updated
         historyCount = v.historyCount; historyHead = v.historyHead; terms = v.terms
         values = Array(v.values); filled = Array(v.filled)
@@ -107,6 +111,7 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
         studentName = student.name
         collegeID = student.collegeID; majorID = student.majorID; classID = student.classID; cohort = student.cohort
         self.state = state
+        party = ""
         self.levels = Array(repeating: .pending, count: levels)
         reviewers = Array(repeating: "", count: levels)
         rejectedMask = 0
@@ -139,6 +144,7 @@ struct RecordView {
     var collegeID: UInt32 = 0, majorID: UInt32 = 0, classID: UInt32 = 0
     var cohort: UInt16 = 0
     var state: String = ""
+    var party: String = ""
     var levels: [LevelStatus] = []
     var updated: Double = 0
     var values: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -156,10 +162,12 @@ struct RecordView {
     init(_ raw: UnsafeRawBufferPointer, full: Bool = false) throws {
         self.raw = raw
         var r = ByteReader(raw)
-        guard try r.u8() == StoredRecord.formatVersion else { throw StorageError.corrupt("unknown record format") }
+        let version = try r.u8()
+        guard version == 1 || version == StoredRecord.formatVersion else { throw StorageError.corrupt("unknown record format \(version)") }
         idText = try r.string(); student = try r.string(); studentName = try r.string()
         collegeID = try r.u32(); majorID = try r.u32(); classID = try r.u32(); cohort = try r.u16()
         state = try r.string()
+        if version >= 2 { party = try r.string() }
         let n = Int(try r.u8())
         levels = try (0..<n).map { _ in LevelStatus(rawValue: try r.u8()) ?? .pending }
         if full {

@@ -43,11 +43,13 @@ public struct Scope: Sendable, Equatable {
     /// Whether a record lies inside: the same rule, applied to where its student sits.
     func contains(_ r: StoredRecord) -> Bool {
         all || colleges.contains(r.collegeID) || classes.contains(r.classID) || students.contains(r.student)
+            || (!r.party.isEmpty && employers.contains(r.party))
     }
 
     /// The same rule for a record read in place.
     func contains(_ v: RecordView) -> Bool {
         all || colleges.contains(v.collegeID) || classes.contains(v.classID) || students.contains(v.student)
+            || (!v.party.isEmpty && employers.contains(v.party))
     }
 
     /// Whether the scope reaches any student at all.

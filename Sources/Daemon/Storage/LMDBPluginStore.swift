@@ -9,12 +9,15 @@ struct LMDBPluginStore: PluginStore {
     let database: Database
     /// Runs hooks for events this plugin emits (inside the same transaction).
     let events: EventDispatcher
+    /// Who acts on records through it: the route's caller, or nil for the core (hooks, admin socket).
+    let caller: Caller?
 
-    init(plugin: PluginID, environment: Environment, events: EventDispatcher) throws {
+    init(plugin: PluginID, environment: Environment, events: EventDispatcher, caller: Caller? = nil) throws {
         self.plugin = plugin
         self.environment = environment
         self.database = try environment.database("plugin/\(plugin.rawValue)")
         self.events = events
+        self.caller = caller
     }
 
     func read<R>(_ body: (any PluginTransaction) throws -> R) throws -> R {
@@ -64,6 +67,9 @@ final class LMDBPluginTransaction: PluginTransaction {
             try body(String(decoding: k[head.count...], as: UTF8.self), Data(v))
         }
     }
+
+    var records: any RecordAccess { store.events.records.access(txn, caller: store.caller) }
+    var systemRecords: any RecordAccess { store.events.records.access(txn, caller: nil) }
 
     func emit(_ event: PluginEvent) throws {
         try store.events.dispatch(event, from: store.plugin, txn: txn)

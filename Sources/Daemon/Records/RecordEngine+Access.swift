@@ -1,0 +1,86 @@
+import Foundation
+import PluginAPI
+import Storage
+
+/// The record engine as plugins reach it: one transaction, one actor, the engine's own rules.
+struct EngineRecordAccess: RecordAccess {
+    let engine: RecordEngine
+    let txn: Transaction
+    let caller: Caller
+
+    private var now: Double { Date().timeIntervalSince1970 }
+
+    /// The engine's refusals as the plugin API's errors, so a plugin can catch and report them.
+    private func mapped<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as EngineError {
+            let api = e.apiError
+            throw PluginError(status: Int(api.status.code), code: api.code, message: api.message, field: api.field)
+        }
+    }
+
+    func record(_ kind: String, _ id: String) throws -> RecordSnapshot? {
+        try mapped {
+            let k = try engine.kinds.kind(kind)
+            guard let r = try k.records.get(txn, id), caller.scope.contains(r) else { return nil }
+            return try snapshot(k, r)
+        }
+    }
+
+    func records(_ kind: String, student: String) throws -> [RecordSnapshot] {
+        try mapped {
+            let k = try engine.kinds.kind(kind)
+            return try k.byStudent.keys(txn, matching: student)
+                .compactMap { try k.records.get(txn, $0) }
+                .filter(caller.scope.contains)
+                .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+                .map { try snapshot(k, $0) }
+        }
+    }
+
+    func records(_ kind: String, state: String, limit: Int) throws -> [RecordSnapshot] {
+        try mapped {
+            let k = try engine.kinds.kind(kind)
+            var filter = RecordQuery.Filter()
+            filter.state = state
+            return try RecordQuery(kind: k, scope: caller.scope).list(txn, filter: filter, order: .id, after: nil, size: limit).map { try snapshot(k, $0) }
+        }
+    }
+
+    func create(_ kind: String, student: String, values: JSONObject, action: String?) throws -> RecordSnapshot {
+        try mapped {
+            let k = try engine.kinds.kind(kind)
+            return try snapshot(k, try engine.create(txn, k, caller: caller, student: student, values: values, action: action, now: now))
+        }
+    }
+
+    func update(_ kind: String, _ id: String, values: JSONObject) throws -> RecordSnapshot {
+        try mapped {
+            let k = try engine.kinds.kind(kind)
+            return try snapshot(k, try engine.update(txn, k, caller: caller, id: id, values: values, now: now))
+        }
+    }
+
+    func transition(_ kind: String, _ id: String, action: String, reason: String, note: String, values: JSONObject) throws -> RecordSnapshot {
+        try mapped {
+            let k = try engine.kinds.kind(kind)
+            let input = RecordEngine.TransitionInput(action: action, reason: reason, note: note, values: values)
+            return try snapshot(k, try engine.transition(txn, k, caller: caller, id: id, input, now: now))
+        }
+    }
+
+    func history(_ kind: String, _ id: String) throws -> [RecordHistoryEntry]? {
+        try mapped {
+            let k = try engine.kinds.kind(kind)
+            guard let r = try k.records.get(txn, id), caller.scope.contains(r) else { return nil }
+            return try k.entries(txn, of: id).map {
+                RecordHistoryEntry(seq: $0.seq, time: $0.time, actor: $0.actor, role: $0.role, action: $0.action,
+                                   from: $0.from, to: $0.to, reason: $0.reason, note: $0.note)
+            }
+        }
+    }
+
+    private func snapshot(_ k: RecordTables, _ r: StoredRecord) throws -> RecordSnapshot {
+        RecordSnapshot(id: r.id, kind: k.spec.id, student: r.student, studentName: r.studentName, party: r.party, state: r.state,
+                       values: try r.valuesObject(), created: r.created, updated: r.updated)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import PluginAPI
+
+/// The pool of agreement numbers (协议书编号): imported from CSV or XLSX, issued one per
+/// student as a blank agreement.
+///
+/// Collections: `free` (number → import time) and `issued` (number → student and record).
+struct AgreementNumbers: Sendable {
+    let pattern: String
+
+    struct Issued: Codable {
+        var student: String
+        var record: String
+    }
+
+    func register(into context: RegistrationContext) {
+        let numbers = self
+        context.route(RouteSpec(
+            method: .post, path: "numbers/import", roles: [.school],
+            summary: LocalizedText("导入协议书编号（CSV 或 XLSX，列“协议书编号”）", en: "import agreement numbers"),
+            input: nil, output: .object([("imported", .integer)], required: ["imported"])
+        ) { request in
+            let rows = try request.tables.rows(request.body)
+            let n = try request.store.write { try numbers.importRows(rows, $0) }
+            return RouteResponse(status: 200, body: ["imported": .int(n)])
+        })
+        context.route(RouteSpec(
+            method: .get, path: "numbers", roles: [.school],
+            summary: LocalizedText("协议书编号库存", en: "agreement numbers in stock"),
+            input: nil, output: .object([("free", .integer), ("issued", .integer)], required: ["free", "issued"])
+        ) { request in
+            let (free, issued) = try request.store.read { try numbers.counts($0) }
+            return RouteResponse(status: 200, body: ["free": .int(free), "issued": .int(issued)])
+        })
+        context.route(RouteSpec(
+            method: .post, path: "numbers/assign", roles: [.school],
+            summary: LocalizedText("为学生分配协议书编号（生成空白协议书）", en: "issue numbers to students"),
+            input: .object([("students", .array(.text)), ("signingType", .text)], required: ["students"]),
+            output: .object([("results", .array(.object([("student", .text), ("ok", .boolean)], required: ["student", "ok"])))], required: ["results"])
+        ) { request in
+            struct Input: Decodable { var students: [String]; var signingType: String? }
+            let input = try request.decode(Input.self)
+            guard input.students.count <= 2000 else { throw PluginError.badRequest("一次最多分配 2000 名学生，本次 \(input.students.count) 名", field: "students") }
+            let results = try request.store.write { txn in
+                try input.students.map { student -> JSONValue in
+                    do {
+                        let r = try numbers.issue(to: student, signingType: input.signingType ?? "online", txn.records, txn)
+                        return ["student": .string(student), "ok": true, "record": .string(r.id), "agreementNumber": .string(r.text("agreementNumber"))]
+                    } catch let e as PluginError {
+                        return ["student": .string(student), "ok": false, "error": .string(e.message)]
+                    }
+                }
+            }
+            return RouteResponse(status: 200, body: ["results": .array(results)])
+        })
+        context.adminCommand(AdminCommandSpec(
+            words: ["agreements", "import-numbers"], usage: "FILE", summary: "导入协议书编号（CSV 或 XLSX，列“协议书编号”）", changesState: true
+        ) { request in
+            guard let path = request.arguments.first, let tables = request.tables else { throw PluginError.badRequest("usage: agreements import-numbers FILE") }
+            let data = try Data(contentsOf: URL(fileURLWithPath: request.resolvePath(path)))
+            let n = try request.store.write { try numbers.importRows(try tables.rows(data), $0) }
+            return AdminReply(result: ["imported": .int(n)], message: "导入 \(n) 个协议书编号")
+        })
+        context.adminCommand(AdminCommandSpec(
+            words: ["agreements", "numbers"], usage: "", summary: "协议书编号库存", changesState: false
+        ) { request in
+            let (free, issued) = try request.store.read { try numbers.counts($0) }
+            return AdminReply(result: ["free": .int(free), "issued": .int(issued)], columns: ["未分配", "已分配"], rows: [[String(free), String(issued)]])
+        })
+    }
+
+    /// Stores every number of the file, or none: each bad row is named with its number.
+    func importRows(_ rows: [TableRow], _ txn: any PluginTransaction) throws -> Int {
+        guard let header = rows.first else { throw PluginError.badRequest("文件为空") }
+        guard let column = header.cells.firstIndex(where: { ["协议书编号", "agreementNumber"].contains($0.trimmingCharacters(in: .whitespaces)) }) else {
+            throw PluginError.badRequest("第 \(header.number) 行：缺少列“协议书编号”", field: "协议书编号")
+        }
+        let regex = try Regex(pattern)
+        var problems: [String] = []
+        var seen: [String: Int] = [:]
+        var numbers: [String] = []
+        for row in rows.dropFirst() {
+            let number = column < row.cells.count ? row.cells[column].trimmingCharacters(in: .whitespaces) : ""
+            if number.isEmpty { continue }
+            if (try? regex.wholeMatch(in: number)) == nil {
+                problems.append("第 \(row.number) 行：协议书编号 \(number) 不符合格式")
+            } else if let first = seen[number] {
+                problems.append("第 \(row.number) 行：协议书编号 \(number) 与第 \(first) 行重复")
+            } else if try txn.getData("free", number) != nil || txn.getData("issued", number) != nil {
+                problems.append("第 \(row.number) 行：协议书编号 \(number) 已存在")
+            } else {
+                seen[number] = row.number
+                numbers.append(number)
+            }
+        }
+        guard problems.isEmpty else {
+            let shown = problems.prefix(50).joined(separator: "；")
+            throw PluginError.badRequest(problems.count > 50 ? "\(shown)；等共 \(problems.count) 处" : shown, field: "协议书编号")
+        }
+        let now = Date().timeIntervalSince1970
+        for n in numbers { try txn.put("free", n, now) }
+        return numbers.count
+    }
+
+    func counts(_ txn: any PluginTransaction) throws -> (free: Int, issued: Int) {
+        var free = 0, issued = 0
+        try txn.scan("free", prefix: "") { _, _ in free += 1; return true }
+        try txn.scan("issued", prefix: "") { _, _ in issued += 1; return true }
+        return (free, issued)
+    }
+
+    /// The next free number, taken from the pool for `record` of `student`.
+    func take(for student: String, record: String, _ txn: any PluginTransaction) throws -> String {
+        guard let number = try nextFree(txn) else { throw PluginError.conflict("协议书编号已用完，请先导入") }
+        try txn.delete("free", number)
+        try txn.put("issued", number, Issued(student: student, record: record))
+        return number
+    }
+
+    /// The number the next issue takes, if any is left.
+    func nextFree(_ txn: any PluginTransaction) throws -> String? {
+        var next: String?
+        try txn.scan("free", prefix: "") { key, _ in next = key; return false }
+        return next
+    }
+
+    /// Moves an issued number to another record of the same student.
+    func move(_ number: String, student: String, to record: String, _ txn: any PluginTransaction) throws {
+        try txn.put("issued", number, Issued(student: student, record: record))
+    }
+
+    /// A blank agreement with the next number for `student`, unless they hold one already or an
+    /// agreement binds them.
+    func issue(to student: String, signingType: String, _ records: any RecordAccess, _ txn: any PluginTransaction) throws -> RecordSnapshot {
+        let held = try records.records(AgreementsPlugin.kind, student: student)
+        if held.contains(where: { $0.state == "blank" }) { throw PluginError.conflict("该学生已有空白协议书") }
+        if held.contains(where: { AgreementsPlugin.currentStates.contains($0.state) }) { throw PluginError.conflict("该学生已有进行中或已完成的三方协议") }
+        // Checked before anything is written: a refusal leaves no trace in the batch's transaction.
+        guard try nextFree(txn) != nil else { throw PluginError.conflict("协议书编号已用完，请先导入") }
+        var blank = try records.create(AgreementsPlugin.kind, student: student, values: ["signingType": .string(signingType)], action: nil)
+        let number = try take(for: student, record: blank.id, txn)
+        blank = try records.update(AgreementsPlugin.kind, blank.id, values: ["agreementNumber": .string(number)])
+        return blank
+    }
+}
