@@ -337,3 +337,35 @@ struct ReviewLevelTests {
         try await d.stop()
     }
 }
+
+@Suite("Record format")
+struct RecordFormatTests {
+    /// A record as version 1 wrote it: no party after the state.
+    static func versionOne() -> [UInt8] {
+        var w = ByteWriter()
+        w.u8(1)
+        w.string("202211001"); w.string("202211001"); w.string("黄敏")
+        w.u32(1); w.u32(2); w.u32(3); w.u16(2026)
+        w.string("pending:counselor")
+        w.u8(1); w.u8(LevelStatus.pending.rawValue); w.string("")
+        w.u32(0)
+        w.f64(1); w.f64(2)
+        w.u32(1); w.blob([9, 9])
+        w.u16(0)
+        w.blob(Array(#"{"a":1}"#.utf8)); w.blob(Array("{}".utf8))
+        return w.bytes
+    }
+
+    @Test("version 1 records still read, with no party; version 2 keeps the party")
+    func versions() throws {
+        let old = try Self.versionOne().withUnsafeBytes { try StoredRecord(decodingValue: $0) }
+        #expect(old.party == "" && old.state == "pending:counselor" && old.historyHead == [9, 9] && old.values == Array(#"{"a":1}"#.utf8))
+        var r = old
+        r.party = "91110108MA01ABCD1E"
+        let bytes = try r.encodeValue()
+        #expect(bytes.first == StoredRecord.formatVersion)
+        let back = try bytes.withUnsafeBytes { try StoredRecord(decodingValue: $0) }
+        #expect(back == r)
+        #expect(try bytes.withUnsafeBytes { try RecordView($0).party } == "91110108MA01ABCD1E")
+    }
+}
