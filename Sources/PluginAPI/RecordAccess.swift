@@ -90,6 +90,10 @@ public protocol RecordAccess {
     func records(_ kind: String, student: String) throws -> [RecordSnapshot]
     /// Records of `kind` in `state`, in id order, at most `limit` (within the actor's scope).
     func records(_ kind: String, state: String, limit: Int) throws -> [RecordSnapshot]
+    /// A page of `kind`'s records in id order after `after`, filtered as the list route filters
+    /// (`cohort`, `college`, `major`, `class`, `state`, `level.<role>`, indexed fields), within
+    /// the actor's scope. A bad filter throws a 400 naming it.
+    func list(_ kind: String, filters: [String: String], after: String?, limit: Int) throws -> [RecordSnapshot]
     /// Creates a record for `student` and, with `action`, takes that first transition.
     func create(_ kind: String, student: String, values: JSONObject, action: String?) throws -> RecordSnapshot
     /// Sets official values, with the actor's edit rights.

@@ -52,6 +52,15 @@ public struct RecordKindSpec: Sendable {
     /// What a submission needs beyond the required fields, depending on other values
     /// (毕业去向 10 needs the employer's name; 12 needs a proof file …).
     public var rules: [SubmissionRule]
+    /// Computes fields nobody edits from the others (a resume's completeness), every time the
+    /// values change, before they are stored and indexed. Must be pure and fast.
+    public var derive: (@Sendable (inout JSONObject) -> Void)?
+    /// A condition for staff to see a record at all (a resume at least 70 % complete): outside
+    /// it a record is a 404 for staff on every route, as if out of scope. Owner and party always see it.
+    public var staffVisibility: StaffVisibility?
+    /// Who may delete records through `DELETE /api/v1/records/{kind}/{id}`: the owning student
+    /// (`.student`) and staff roles named here; nobody by default, since reviewed records are kept.
+    public var deletableBy: Set<Role>
 
     /// - Parameters:
     ///   - id: the kind's id.
@@ -64,12 +73,19 @@ public struct RecordKindSpec: Sendable {
     ///   - registry: fields mirrored from the registry.
     ///   - createOnImport: whether an import creates one record per graduate.
     ///   - rules: conditions on submission.
+    ///   - derive: computes fields from the others.
+    ///   - staffVisibility: when staff may see a record.
+    ///   - deletableBy: who may delete records.
     public init(
         id: String, label: LocalizedText, fields: [FieldSpec], process: RecordProcess,
         cardinality: Cardinality = .onePerStudent, party: RecordParty? = nil,
         creators: Set<Role> = Role.staff.union([.student]),
-        registry: [String: RegistryAttribute] = [:], createOnImport: Bool = false, rules: [SubmissionRule] = []
+        registry: [String: RegistryAttribute] = [:], createOnImport: Bool = false, rules: [SubmissionRule] = [],
+        derive: (@Sendable (inout JSONObject) -> Void)? = nil, staffVisibility: StaffVisibility? = nil, deletableBy: Set<Role> = []
     ) {
+        self.derive = derive
+        self.staffVisibility = staffVisibility
+        self.deletableBy = deletableBy
         self.id = id
         self.label = label
         self.fields = fields
@@ -97,6 +113,20 @@ public struct RecordKindSpec: Sendable {
     public var valuesSchema: JSONSchema {
         .object(fields.map { ($0.key, JSONSchema.described($0.type.schema, $0.label.zh)) },
                 required: fields.filter(\.required).map(\.key))
+    }
+}
+
+/// Staff see a record only when a numeric field is at least a minimum.
+public struct StaffVisibility: Sendable, Hashable {
+    /// The field, e.g. `completeness`.
+    public var field: String
+    /// The minimum, e.g. 70.
+    public var atLeast: Double
+
+    /// Staff see records whose `field` is at least `atLeast`.
+    public init(_ field: String, atLeast: Double) {
+        self.field = field
+        self.atLeast = atLeast
     }
 }
 

@@ -45,4 +45,7 @@ public protocol StatisticsReader: Sendable {
     /// Counts of `kind`'s records by `dimension`: `total`, `state`, `level.<role>` or
     /// `field.<key>` for a code field.
     func counts(kind: String, dimension: String, cohort: Int?, group: StatisticsGroup) throws -> StatisticsTable
+    /// Counts of students in the registry by education level: `dimension` is `total` (every
+    /// student) or `wechat` (students whose account is bound to WeChat, 已认证).
+    func studentCounts(dimension: String, cohort: Int?, group: StatisticsGroup) throws -> StatisticsTable
 }

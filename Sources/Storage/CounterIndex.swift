@@ -20,6 +20,18 @@ public struct CounterIndex<Value: StorageValue>: Sendable {
         for t in after where !before.contains(t) { txn.addCount(table.database, t, 1) }
     }
 
+    /// Counts `value` once more: for rebuilding counters over data written before they existed.
+    public func add(_ txn: Transaction, _ value: Value) {
+        for t in terms(value) { txn.addCount(table.database, t, 1) }
+    }
+
+    /// Whether no counter exists yet.
+    public func isEmpty(_ txn: Transaction) throws -> Bool {
+        var empty = true
+        try txn.scan(table.database, KeyRange(from: nil, to: nil)) { _, _ in empty = false; return false }
+        return empty
+    }
+
     /// Visits (counter key, count) for keys starting with `prefix`. In a write transaction, counts
     /// changed by it are not visible until it commits.
     public func scan(_ txn: Transaction, prefix: KeyPrefix, _ body: (UnsafeRawBufferPointer, UInt64) throws -> Bool) throws {

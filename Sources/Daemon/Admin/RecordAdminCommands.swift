@@ -196,9 +196,8 @@ struct RecordSeeder {
             if state == "approved" { for i in r.levels.indices { r.levels[i] = .approved } }
             var values = try r.valuesObject()
             for (k, v) in kind.registryValues(s, name: { units[$0] }) { values[k] = v }
-            r.values = try StoredRecord.bytes(values)
+            try kind.setValues(&r, values)
             r.filled = r.values
-            kind.refreshTerms(&r, values: values)
             _ = try kind.append(txn, to: &r, actor: "seed", role: "admin", action: "seed", level: "", from: existing?.state ?? "", to: state,
                                 reason: "", note: "", now: now)
             try kind.records.put(txn, id, r, replacing: existing)

@@ -262,8 +262,10 @@ final class AccountService: Sendable {
     /// Changes an account inside the caller's transaction (batch operations).
     func update(_ txn: Transaction, _ id: String, _ change: (inout Account) -> Void) throws {
         guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
+        let wasBound = account.wechatOpenID != nil
         change(&account)
         try store.accounts.put(txn, id, account)
+        if wasBound != (account.wechatOpenID != nil) { try store.setWeChatBound(txn, id, account.wechatOpenID != nil) }
     }
 
     /// A student back on the initial password, inside the caller's transaction.
@@ -287,6 +289,7 @@ final class AccountService: Sendable {
             guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
             account.wechatOpenID = openID
             try store.accounts.put(txn, id, account)
+            try store.setWeChatBound(txn, id, true)
         }
     }
 

@@ -17,6 +17,8 @@ final class DirectoryStore: Sendable {
     let units: Table<UInt32, OrgUnit>
     let unitNames: Table<KeyPair<UInt32, String>, UInt32>
     let students: IndexedTable<String, StudentEntry>
+    /// Live counts of students: (`total`|`wechat`, cohort, college, major, class, education level) → students.
+    let studentStats: CounterIndex<StudentEntry>
     let byCollege: SecondaryIndex<String, StudentEntry>
     let byClass: SecondaryIndex<String, StudentEntry>
     let byName: SecondaryIndex<String, StudentEntry>
@@ -39,7 +41,14 @@ final class DirectoryStore: Sendable {
         byCollege = try SecondaryIndex(environment, name: "idx/students/college-cohort") { KeyPair($0.collegeID, $0.cohort) }
         byClass = try SecondaryIndex(environment, name: "idx/students/class-cohort") { KeyPair($0.classID, $0.cohort) }
         byName = try SecondaryIndex(environment, name: "idx/students/name") { $0.name }
-        students = IndexedTable(primary: try Table(environment, name: "students"), indexes: [byCollege, byClass, byName])
+        let total = "total".keyBytes, wechat = "wechat".keyBytes
+        studentStats = try CounterIndex(environment, name: "stats/students") { s in
+            var tail: [UInt8] = []
+            s.cohort.appendKey(to: &tail); s.collegeID.appendKey(to: &tail); s.majorID.appendKey(to: &tail); s.classID.appendKey(to: &tail)
+            s.educationLevel.appendKey(to: &tail)
+            return s.wechatBound == true ? [total + tail, wechat + tail] : [total + tail]
+        }
+        students = IndexedTable(primary: try Table(environment, name: "students"), indexes: [byCollege, byClass, byName], counters: [studentStats])
         byOpenID = try SecondaryIndex(environment, name: "idx/accounts/openid") { $0.wechatOpenID }
         accounts = IndexedTable(primary: try Table(environment, name: "accounts"), indexes: [byOpenID])
         sessionsByAccount = try SecondaryIndex(environment, name: "idx/sessions/account") { $0.accountID }
@@ -47,6 +56,24 @@ final class DirectoryStore: Sendable {
         gatewayNonces = try Table(environment, name: "gateway-nonces")
         registrations = try Table(environment, name: "employer-registrations")
         meta = try environment.metaTable()
+        try countStudentsIfNeeded()
+    }
+
+    /// Data written before the student counters existed is counted once.
+    private func countStudentsIfNeeded() throws {
+        let needed = try environment.read { txn in try studentStats.isEmpty(txn) && students.primary.count(txn) > 0 }
+        guard needed else { return }
+        try environment.write { txn in
+            try students.primary.scan(txn) { _, s in studentStats.add(txn, s); return true }
+        }
+    }
+
+    /// Marks a student as bound to WeChat or not (accounts of other roles are not counted).
+    func setWeChatBound(_ txn: Transaction, _ number: String, _ bound: Bool) throws {
+        guard var s = try students.get(txn, number), (s.wechatBound ?? false) != bound else { return }
+        let old = s
+        s.wechatBound = bound
+        try students.put(txn, number, s, replacing: old)
     }
 
     // MARK: Org tree

@@ -38,4 +38,7 @@ public struct StudentEntry: JSONStorable, Sendable, Equatable {
     public var educationLevel: String
     /// 届: the graduation year.
     public var cohort: UInt16
+    /// Whether the student's account is bound to WeChat (已认证): kept here so the counters by
+    /// college, major and level stay live. Nil until first bound.
+    public var wechatBound: Bool? = nil
 }

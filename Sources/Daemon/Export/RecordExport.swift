@@ -57,7 +57,7 @@ struct RecordExport {
                     for id in chunk {
                         try txn.withValue(kind.records.primary.database, id.keyBytes) { raw in
                             let v = try RecordView(raw)
-                            if scope.contains(v) { try emit(v) }
+                            if kind.shows(v, to: scope) { try emit(v) }
                         }
                     }
                 }

@@ -78,6 +78,7 @@ enum OpenAPIDocument {
             ("get", "/api/v1/records/{kind}/{id}", "记录详情", everyone, nil, .reference("Record"), ["kind", "id"]),
             ("patch", "/api/v1/records/{kind}/{id}", "修改字段（审核状态只能通过审核改变）", everyone,
              .object([("values", .map(.any))], required: ["values"]), .reference("Record"), ["kind", "id"]),
+            ("delete", "/api/v1/records/{kind}/{id}", "删除记录（仅限该类型允许的角色，如学生本人的简历）", everyone, nil, .any, ["kind", "id"]),
             ("post", "/api/v1/records/{kind}/{id}/submit", "提交或修改后重新提交（学生；解约申请也可由用人单位提交）", everyone, nil, .reference("Record"), ["kind", "id"]),
             ("post", "/api/v1/records/{kind}/{id}/review", "审核：通过、退回（需原因）或流程中的其他操作；可一键复制填报", everyone,
              .object([("action", .text), ("reason", .text), ("note", .text), ("copyFill", .boolean), ("values", .map(.any))], required: ["action"]),

@@ -140,6 +140,12 @@ struct RecordRoutes {
             return try written(kind, r)
         }
 
+        api.delete("records/:kind/:id") { request, context -> Response in
+            let t = try target(request, context, roles: everyone)
+            try env.write { try t.engine.delete($0, t.kind, caller: t.caller, id: t.id) }
+            return Response(status: .noContent)
+        }
+
         // Submitting is the `submit` (or, after a rejection, `resubmit`) transition: its roles decide who may.
         api.post("records/:kind/:id/submit") { request, context -> Response in
             let t = try target(request, context, roles: everyone)
@@ -349,31 +355,7 @@ struct RecordRoutes {
     /// Filters from the query string: org and cohort, state, `level.<role>=<status>`, and
     /// `<field>=<value>` on indexed fields (others are refused: they would need a scan).
     static func filter(_ q: FlatDictionary<Substring, Substring>, kind: RecordTables) throws -> RecordQuery.Filter {
-        var f = RecordQuery.Filter()
-        f.cohort = try int(q["cohort"], "cohort")
-        f.college = try int(q["college"], "college")
-        f.major = try int(q["major"], "major")
-        f.classID = try int(q["class"], "class")
-        f.state = q["state"].map(String.init)
-        let reserved: Set<String> = ["cohort", "college", "major", "class", "state", "size", "sort", "fields", "after"]
-        for (key, value) in q {
-            let k = String(key)
-            if reserved.contains(k) { continue }
-            if k.hasPrefix("level.") {
-                guard let role = Role(rawValue: String(k.dropFirst(6))), let i = kind.levelIndex(role) else {
-                    throw APIError(.badRequest, code: "unknown_level", message: "没有审核级别 \(k.dropFirst(6))", field: k)
-                }
-                guard let status = LevelStatus(name: String(value)) else {
-                    throw APIError(.badRequest, code: "unknown_status", message: "审核状态应为 pending、approved、rejected 或 fixed", field: k)
-                }
-                f.levels.append((i, status))
-            } else if let i = kind.termIndex(k), kind.termFields[i].indexed {
-                f.fields.append((i, String(value)))
-            } else {
-                throw APIError(.badRequest, code: "unknown_filter", message: kind.spec.field(k) == nil ? "没有字段 \(k)" : "字段 \(k) 不能用于筛选", field: k)
-            }
-        }
-        return f
+        try RecordQuery.Filter(q.map { (String($0.key), String($0.value)) }, kind: kind)
     }
 }
 

@@ -185,6 +185,7 @@ struct StudentImport {
                 entry.majorID = try unit(.major, item.major, entry.collegeID)
                 entry.classID = try unit(.class, item.class, entry.majorID)
                 if let old = try store.students.get(txn, entry.number) {
+                    entry.wechatBound = old.wechatBound   // the registry does not know; keep it
                     if old == entry {
                         unchanged += 1
                         if !item.extras.isEmpty { try extrasImported(txn, entry.number, item.extras) }

@@ -13,15 +13,16 @@ struct EngineRecordAccess: RecordAccess {
     /// The engine's refusals as the plugin API's errors, so a plugin can catch and report them.
     private func mapped<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as EngineError {
-            let api = e.apiError
-            throw PluginError(status: Int(api.status.code), code: api.code, message: api.message, field: api.field)
+            throw Self.pluginError(e.apiError)
+        } catch let e as APIError {
+            throw Self.pluginError(e)
         }
     }
 
     func record(_ kind: String, _ id: String) throws -> RecordSnapshot? {
         try mapped {
             let k = try engine.kinds.kind(kind)
-            guard let r = try k.records.get(txn, id), caller.scope.contains(r) else { return nil }
+            guard let r = try k.records.get(txn, id), k.shows(r, to: caller.scope) else { return nil }
             return try snapshot(k, r)
         }
     }
@@ -31,7 +32,7 @@ struct EngineRecordAccess: RecordAccess {
             let k = try engine.kinds.kind(kind)
             return try k.byStudent.keys(txn, matching: student)
                 .compactMap { try k.records.get(txn, $0) }
-                .filter(caller.scope.contains)
+                .filter { k.shows($0, to: caller.scope) }
                 .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
                 .map { try snapshot(k, $0) }
         }
@@ -43,6 +44,15 @@ struct EngineRecordAccess: RecordAccess {
             var filter = RecordQuery.Filter()
             filter.state = state
             return try RecordQuery(kind: k, scope: caller.scope).list(txn, filter: filter, order: .id, after: nil, size: limit).map { try snapshot(k, $0) }
+        }
+    }
+
+    func list(_ kind: String, filters: [String: String], after: String?, limit: Int) throws -> [RecordSnapshot] {
+        try mapped {
+            let k = try engine.kinds.kind(kind)
+            let filter = try RecordQuery.Filter(filters.map { ($0.key, $0.value) }, kind: k)
+            return try RecordQuery(kind: k, scope: caller.scope).list(txn, filter: filter, order: .id, after: after, size: max(1, min(limit, 2000)))
+                .map { try snapshot(k, $0) }
         }
     }
 
@@ -71,12 +81,16 @@ struct EngineRecordAccess: RecordAccess {
     func history(_ kind: String, _ id: String) throws -> [RecordHistoryEntry]? {
         try mapped {
             let k = try engine.kinds.kind(kind)
-            guard let r = try k.records.get(txn, id), caller.scope.contains(r) else { return nil }
+            guard let r = try k.records.get(txn, id), k.shows(r, to: caller.scope) else { return nil }
             return try k.entries(txn, of: id).map {
                 RecordHistoryEntry(seq: $0.seq, time: $0.time, actor: $0.actor, role: $0.role, action: $0.action,
                                    from: $0.from, to: $0.to, reason: $0.reason, note: $0.note)
             }
         }
+    }
+
+    private static func pluginError(_ api: APIError) -> PluginError {
+        PluginError(status: Int(api.status.code), code: api.code, message: api.message, field: api.field)
     }
 
     private func snapshot(_ k: RecordTables, _ r: StoredRecord) throws -> RecordSnapshot {

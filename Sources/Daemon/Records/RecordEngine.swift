@@ -22,7 +22,7 @@ struct RecordEngine {
 
     /// The record, or `notFound` when it is missing or outside the caller's scope.
     func fetch(_ txn: Transaction, _ kind: RecordTables, id: String, scope: Scope) throws -> StoredRecord {
-        guard let r = try kind.records.get(txn, id), scope.contains(r) else { throw EngineError.notFound }
+        guard let r = try kind.records.get(txn, id), kind.shows(r, to: scope) else { throw EngineError.notFound }
         return r
     }
 
@@ -56,17 +56,20 @@ struct RecordEngine {
         }
         var record = StoredRecord(id: id, student: student, state: kind.workflow?.initial ?? "", levels: kind.pipeline?.stages.count ?? 0, now: now)
         let role = actingRole(caller, among: kind.spec.creators)
-        // A student's own form stays apart from the official values where staff review it (一键复制);
-        // terms between the parties are the values themselves.
-        let intoForm = role == .student && kind.pipeline != nil
+        // A student's own form stays apart from the official values where staff review it (一键复制).
+        let intoForm = role == .student
         let clean = try checked(input, kind, allowed: { f in role == nil || f.editableBy.allows(role!) || (asParty && f.key == kind.spec.party?.field) })
         var values = JSONObject(), filled = JSONObject()
         for (k, v) in clean {
-            if intoForm && kind.spec.field(k)?.editableBy == .student { filled[k] = v } else { values[k] = v }
+            if intoForm && kind.isFormField(k) { filled[k] = v } else { values[k] = v }
         }
-        record.values = try StoredRecord.bytes(values)
+        // Registry fields mirror the registry from the start, as an import keeps them after.
+        if !kind.spec.registry.isEmpty {
+            let units = try directory.unitsByID(txn)
+            for (k, v) in kind.registryValues(student, name: { units[$0]?.name }) { values[k] = v }
+        }
+        try kind.setValues(&record, values)
         record.filled = try StoredRecord.bytes(filled)
-        kind.refreshTerms(&record, values: values)
         _ = try kind.append(txn, to: &record, actor: caller.account.id, role: role?.rawValue ?? "system", action: "create", level: "",
                             from: "", to: record.state, reason: "", note: "", now: now)
         try kind.records.put(txn, id, record)
@@ -91,23 +94,39 @@ struct RecordEngine {
             guard studentMayEdit(kind, record) else { throw EngineError.notEditableInState(stateLabel(kind, record.state)) }
             var filled = try record.filledObject(), values = try record.valuesObject()
             for (k, v) in try checked(input, kind, allowed: { $0.editableBy.allows(.student) }) {
-                if kind.spec.field(k)?.editableBy == .student { filled[k] = v } else { values[k] = v }
+                if kind.isFormField(k) { filled[k] = v } else { values[k] = v }
             }
             record.filled = try StoredRecord.bytes(filled)
-            record.values = try StoredRecord.bytes(values)
-            kind.refreshTerms(&record, values: values)
+            try kind.setValues(&record, values)
         } else {
             let final = kind.workflow?.states.first { $0.id == record.state }?.isFinal ?? false
             if final && !caller.account.roles.contains(.school) && !caller.isSystem { throw EngineError.notEditableInState(stateLabel(kind, record.state)) }
             var values = try record.valuesObject()
             // The core itself (a plugin's hook) also sets computed fields nobody edits.
             for (k, v) in try checked(input, kind, allowed: { caller.isSystem || $0.editableBy != .nobody }) { values[k] = v }
-            record.values = try StoredRecord.bytes(values)
-            kind.refreshTerms(&record, values: values)
+            try kind.setValues(&record, values)
         }
         record.updated = now
         try kind.records.put(txn, id, record, replacing: original)
         return record
+    }
+
+    /// Removes a record with its history and attachment rows (the files stay, content-addressed,
+    /// for other records that share them). Only where the kind allows it: its owner when students
+    /// may, or staff in a role it names.
+    func delete(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String) throws {
+        let record = try fetch(txn, kind, id: id, scope: caller.scope)
+        let allowed = kind.spec.deletableBy
+        let asOwner = allowed.contains(.student) && caller.account.roles.contains(.student) && record.student == caller.account.id
+        let asStaff = caller.isSystem || !caller.account.roles.intersection(allowed.intersection(Role.staff)).isEmpty
+        guard asOwner || asStaff else { throw EngineError.roleNotAllowed("删除") }
+        _ = try kind.records.delete(txn, id)
+        var keys: [KeyPair<String, UInt32>] = []
+        try kind.history.scan(txn, prefix: KeyPrefix(id)) { k, _ in keys.append(k); return true }
+        for k in keys { _ = try kind.history.delete(txn, k) }
+        var files: [KeyPair<String, String>] = []
+        try kind.materials.scan(txn, prefix: KeyPrefix(id)) { k, _ in files.append(k); return true }
+        for k in files { _ = try kind.materials.delete(txn, k) }
     }
 
     /// Validates input against the kind's fields: unknown fields, review state, edit rights, types.
@@ -190,8 +209,7 @@ struct RecordEngine {
             for (k, v) in try checked(input.values, kind, allowed: { f in role.map(f.editableBy.allows) ?? (f.editableBy != .nobody) }) { values[k] = v }
             // A party cannot hand its record to another party.
             if let party = kind.spec.party, role == party.role, let me = caller.partyID { values[party.field] = .string(me) }
-            record.values = try StoredRecord.bytes(values)
-            kind.refreshTerms(&record, values: values)
+            try kind.setValues(&record, values)
         }
         if !t.conditions.isEmpty {
             let values = try record.valuesObject()

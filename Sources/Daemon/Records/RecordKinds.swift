@@ -42,8 +42,7 @@ final class RecordKinds: Sendable {
                 let original = r
                 var values = try r.valuesObject()
                 for (k, v) in extra where kind.spec.field(k) != nil { values[k] = v }
-                r.values = try StoredRecord.bytes(values)
-                kind.refreshTerms(&r, values: values)
+                try kind.setValues(&r, values)
                 if r != original { try kind.records.put(txn, id, r, replacing: original) }
             }
         }
@@ -67,8 +66,7 @@ final class RecordKinds: Sendable {
                 var r = StoredRecord(id: student.number, student: student, state: kind.workflow?.initial ?? "",
                                      levels: kind.pipeline?.stages.count ?? 0, now: now)
                 let values = kind.registryValues(student, name: name)
-                r.values = try StoredRecord.bytes(values)
-                kind.refreshTerms(&r, values: values)
+                try kind.setValues(&r, values)
                 _ = try kind.append(txn, to: &r, actor: "registry", role: "admin", action: "import", level: "", from: "", to: r.state,
                                     reason: "", note: "", now: now)
                 try kind.records.put(txn, r.id, r, replacing: nil)
@@ -82,8 +80,7 @@ final class RecordKinds: Sendable {
                 if !kind.spec.registry.isEmpty {
                     var values = try r.valuesObject()
                     for (k, v) in kind.registryValues(student, name: name) { values[k] = v }
-                    r.values = try StoredRecord.bytes(values)
-                    kind.refreshTerms(&r, values: values)
+                    try kind.setValues(&r, values)
                 }
                 guard r != original else { continue }
                 try kind.records.put(txn, id, r, replacing: original)

@@ -44,14 +44,14 @@ struct RecordQuery {
     func list(_ txn: Transaction, filter: Filter, order: Order, after: String?, size: Int) throws -> [StoredRecord] {
         var page: [StoredRecord] = []
         func take(_ r: StoredRecord) -> Bool {
-            if scope.contains(r) && filter.matches(r) { page.append(r) }
+            if kind.shows(r, to: scope) && filter.matches(r) { page.append(r) }
             return page.count < size
         }
         // Sorting by time needs every candidate; sorting by id can stream.
         if order == .updated || order == .updatedDescending {
             var all: [StoredRecord] = []
             try candidates(txn, filter: filter) { r in
-                if scope.contains(r) && filter.matches(r) { all.append(r) }
+                if kind.shows(r, to: scope) && filter.matches(r) { all.append(r) }
                 return true
             }
             all.sort { order == .updated ? ($0.updated, $0.id) < ($1.updated, $1.id) : ($0.updated, $0.id) > ($1.updated, $1.id) }
@@ -144,7 +144,7 @@ struct RecordQuery {
         func visitRecord(_ id: String) throws -> Bool {
             try txn.withValue(db, id.keyBytes) { raw -> Bool in
                 let view = try RecordView(raw)
-                guard scope.contains(view) else { return false }
+                guard kind.shows(view, to: scope) else { return false }
                 try visit(view)
                 return true
             } ?? false

@@ -35,6 +35,8 @@ final class RecordTables: Sendable {
     let materials: Table<KeyPair<String, String>, Materials.Material>
     /// The fields whose values the envelope keeps as terms: indexed fields and code fields.
     let termFields: [FieldSpec]
+    /// The position among the terms of the field a staff-visibility rule reads.
+    let visibilityTerm: Int?
     /// Live counts: (dimension, cohort, college, major, class, value) → records.
     let stats: CounterIndex<StoredRecord>
     /// The statistics dimensions: `state`, `level.<role>`, and `field.<key>` for every code field.
@@ -56,11 +58,12 @@ final class RecordTables: Sendable {
         }
         byParty = try SecondaryIndex(environment, name: "idx/\(k)/party") { r in r.party.isEmpty ? [] : [r.party.keyBytes] }
         let termFields = spec.fields.filter { f in
-            if f.indexed { return true }
+            if f.indexed || f.key == spec.staffVisibility?.field { return true }
             if case .code = f.type { return true }
             return false
         }
         self.termFields = termFields
+        visibilityTerm = spec.staffVisibility.flatMap { rule in termFields.firstIndex { $0.key == rule.field } }
         var fields: [String: SecondaryIndex<String, StoredRecord>] = [:]
         for (i, f) in termFields.enumerated() where f.indexed {
             fields[f.key] = try SecondaryIndex(environment, name: "idx/\(k)/f/\(f.key)") { r in
@@ -115,6 +118,41 @@ final class RecordTables: Sendable {
         case .bool(let b): b ? "true" : "false"
         default: nil
         }
+    }
+
+    /// Stores new official values: derived fields computed by the kind, then the index terms and
+    /// the party refreshed — the one way values change.
+    func setValues(_ record: inout StoredRecord, _ values: JSONObject) throws {
+        var values = values
+        spec.derive?(&values)
+        record.values = try StoredRecord.bytes(values)
+        refreshTerms(&record, values: values)
+    }
+
+    /// Whether a student's value of `key` goes to their form rather than the official values: on
+    /// reviewed kinds, where staff check it and copy it over (一键复制填报). Terms between parties
+    /// and data-only kinds (resumes) write the values themselves.
+    func isFormField(_ key: String) -> Bool {
+        pipeline != nil && spec.field(key)?.editableBy == .student
+    }
+
+    /// Whether a record inside `scope` may be shown to it: staff see records of a kind with a
+    /// ``RecordKindSpec/staffVisibility`` rule only when the rule holds; the owner and the party always.
+    func visible(student: String, party: String, term: (Int) -> String?, in scope: Scope) -> Bool {
+        guard let rule = spec.staffVisibility, !scope.unrestricted else { return true }
+        if scope.students.contains(student) || (!party.isEmpty && scope.employers.contains(party)) { return true }
+        guard let i = visibilityTerm, let text = term(i), let v = Double(text) else { return false }
+        return v >= rule.atLeast
+    }
+
+    /// Whether `scope` reaches the record and may see it.
+    func shows(_ r: StoredRecord, to scope: Scope) -> Bool {
+        scope.contains(r) && visible(student: r.student, party: r.party, term: { $0 < r.terms.count ? r.terms[$0] : nil }, in: scope)
+    }
+
+    /// The same for a record read in place.
+    func shows(_ v: RecordView, to scope: Scope) -> Bool {
+        scope.contains(v) && visible(student: v.student, party: v.party, term: v.term, in: scope)
     }
 
     /// Recomputes the index terms, and the party, after the official values changed.

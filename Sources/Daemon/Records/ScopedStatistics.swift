@@ -11,10 +11,19 @@ struct ScopedStatistics: StatisticsReader {
         guard dimension == "total" || tables.dimensions.contains(dimension) else {
             throw PluginError.badRequest("没有统计维度 \(dimension)", field: "by")
         }
+        return try table(StatsQuery(kind: tables, scope: scope), dimension: dimension, cohort: cohort, group: group)
+    }
+
+    func studentCounts(dimension: String, cohort: Int?, group: StatisticsGroup) throws -> StatisticsTable {
+        guard dimension == "total" || dimension == "wechat" else { throw PluginError.badRequest("学生统计维度只有 total 和 wechat", field: "by") }
+        return try table(StatsQuery(counters: services.directory.studentStats.table, scope: scope), dimension: dimension, cohort: cohort, group: group)
+    }
+
+    private func table(_ query: StatsQuery, dimension: String, cohort: Int?, group: StatisticsGroup) throws -> StatisticsTable {
         let g = StatsQuery.Group(rawValue: group.rawValue) ?? .none
         let env = services.directory.environment
         let (r, units) = try env.read { txn in
-            (try StatsQuery(kind: tables, scope: scope).run(txn, dimension: dimension, cohort: cohort.flatMap { UInt16(exactly: $0) }, college: nil, group: g),
+            (try query.run(txn, dimension: dimension, cohort: cohort.flatMap { UInt16(exactly: $0) }, college: nil, group: g),
              try services.directory.unitsByID(txn))
         }
         let rows = r.groups.sorted { $0.key < $1.key }.map { id, c in

@@ -5,8 +5,18 @@ import Storage
 /// per college, major or class, within the caller's scope. It reads counters, never records, so it
 /// costs the same at 100 000 records as at 100.
 struct StatsQuery {
-    let kind: RecordTables
+    /// Counters keyed (dimension, cohort, college, major, class, value).
+    let counters: Table<RawKey, UInt64>
     let scope: Scope
+
+    init(kind: RecordTables, scope: Scope) {
+        self.init(counters: kind.stats.table, scope: scope)
+    }
+
+    init(counters: Table<RawKey, UInt64>, scope: Scope) {
+        self.counters = counters
+        self.scope = scope
+    }
 
     enum Group: String {
         case none, college, major, `class`
@@ -24,7 +34,8 @@ struct StatsQuery {
         case (let c?, nil): KeyPrefix(dimension, c)
         default: KeyPrefix(dimension)
         }
-        try kind.stats.scan(txn, prefix: prefix) { key, count in
+        try txn.scan(counters.database, prefix.range) { key, raw in
+            let count = try UInt64(decodingValue: raw)
             var r = KeyReader(key)
             _ = try r.read(String.self)
             _ = try r.read(UInt16.self)

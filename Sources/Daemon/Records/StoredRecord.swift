@@ -157,6 +157,17 @@ struct RecordView {
     var historyCount: UInt32 = 0
     var historyHead: [UInt8] = []
     var terms: [String] = []
+    /// The terms as stored, read one at a time by ``term(_:)``.
+    var termBytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    var termCount = 0
+
+    /// The index term at position `i`, read in place (nil past the end).
+    func term(_ i: Int) -> String? {
+        guard i < termCount else { return nil }
+        var r = ByteReader(termBytes)
+        for _ in 0..<i { guard (try? r.take(Int(r.u32()))) != nil else { return nil } }
+        return try? r.string()
+    }
 
     /// Reads a stored record in place; with `full`, every part (what ``StoredRecord`` needs).
     init(_ raw: UnsafeRawBufferPointer, full: Bool = false) throws {
@@ -181,12 +192,15 @@ struct RecordView {
         historyCount = try r.u32()
         let head = try r.take(Int(try r.u32()))
         let t = Int(try r.u16())
+        termCount = t
+        let termsStart = r.offset
         if full {
             historyHead = Array(head)
             terms = try (0..<t).map { _ in try r.string() }
         } else {
             for _ in 0..<t { _ = try r.take(Int(try r.u32())) }
         }
+        termBytes = UnsafeRawBufferPointer(rebasing: raw[termsStart..<r.offset])
         values = try r.take(Int(try r.u32()))
         filled = try r.take(Int(try r.u32()))
     }

@@ -14,6 +14,8 @@ public struct Scope: Sendable, Equatable {
     public var students: Set<String> = []
     /// Employers by credit code (what concerns them: their own agreements).
     public var employers: Set<String> = []
+    /// The core itself (admin socket, hooks): past every per-kind rule as well.
+    var unrestricted = false
 
     /// The scope of an account.
     public init(account: Account) {
@@ -32,6 +34,7 @@ public struct Scope: Sendable, Equatable {
     static var everything: Scope {
         var s = Scope(account: Account(id: "", displayName: "", roles: []))
         s.all = true
+        s.unrestricted = true
         return s
     }
 
