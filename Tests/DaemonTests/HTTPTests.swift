@@ -111,3 +111,24 @@ struct HTTPTests {
         }
     }
 }
+
+@Suite("Metrics")
+struct MetricsTests {
+    @Test("GET /metrics: request counts by route and status, latency, outbox, LMDB and records gauges in Prometheus text")
+    func prometheus() async throws {
+        let d = try await Demo.start()
+        #expect(try await d.request(.get, "/api/v1/health").status == 200)
+        #expect(try await d.request(.get, "/api/v1/records/source-info").status == 401)
+        let r = try await d.request(.get, "/metrics")
+        try await d.stop()
+        let text = String(decoding: r.body, as: UTF8.self)
+        #expect(r.status == 200 && r.headers["content-type"]?.hasPrefix("text/plain") == true)
+        #expect(text.contains(#"jiuye_http_requests_total{method="GET",route="/api/v1/health",status="200"}"#))
+        #expect(text.contains(#"jiuye_http_requests_total{method="GET",route="/api/v1/records/{kind}",status="401"}"#))
+        #expect(text.contains("jiuye_http_request_duration_seconds_bucket"))
+        #expect(text.contains(#"jiuye_records{kind="source-info"} 200.0"#))
+        #expect(text.contains("jiuye_outbox_pending 0.0") && text.contains("jiuye_outbox_dead 0.0"))
+        let used = text.split(separator: "\n").first { $0.hasPrefix("jiuye_lmdb_used_bytes ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        #expect((used ?? 0) > 0)
+    }
+}

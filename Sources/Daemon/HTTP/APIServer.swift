@@ -22,6 +22,11 @@ enum APIServer {
         let host = services.host
         let router = Router()
         router.add(middleware: RequestLogMiddleware())
+        // Prometheus scrapes this (keep it off the public network: see docs/OPERATIONS.md).
+        router.get("metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: try DaemonMetrics.scrape(services: services))))
+        }
         let api = router.group("api/v1")
 
         api.get("health") { _, _ -> Response in

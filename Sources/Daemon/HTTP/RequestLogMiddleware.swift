@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// One log line per request with its id, status and duration; turns every error into the JSON
+/// One log line and the request metrics per request, with its id, status and duration; turns every error into the JSON
 /// error body; adds `X-Request-Id` to every response.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -20,7 +20,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         response.headers[.init("X-Request-Id")!] = id
-        let ms = (ContinuousClock.now - start).milliseconds
+        let elapsed = ContinuousClock.now - start
+        let ms = elapsed.milliseconds
+        DaemonMetrics.request(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code, duration: elapsed)
         // Server time, for clients and benchmarks (RFC: Server-Timing).
         response.headers[.init("Server-Timing")!] = "app;dur=\(ms)"
         context.logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(ms)ms")
