@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "jiuye-bench",
             dependencies: [
-                "PluginAPI", "CXLSXWriter",
+                "PluginAPI", "CXLSXWriter", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

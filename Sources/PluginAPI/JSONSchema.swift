@@ -21,6 +21,8 @@ public indirect enum JSONSchema: Sendable, Hashable {
     case any
     /// A schema with a description attached.
     case described(JSONSchema, String)
+    /// A value of the inner shape, or `null` (a list's `next` on its last page).
+    case nullable(JSONSchema)
 
     /// A plain string.
     public static let text = JSONSchema.string()
@@ -50,6 +52,10 @@ public indirect enum JSONSchema: Sendable, Hashable {
         case .described(let inner, let text):
             guard case .object(var o) = inner.json else { return inner.json }
             o["description"] = .string(text)
+            return .object(o)
+        case .nullable(let inner):
+            guard case .object(var o) = inner.json else { return inner.json }
+            o["nullable"] = true
             return .object(o)
         }
     }

@@ -5,7 +5,7 @@ import Storage
 
 /// `audit verify` and `outbox list`: the records' histories and notifications from the socket.
 enum RecordAdminCommands {
-    static let verbs: Set<String> = ["audit verify", "outbox list", "outbox retry", "outbox purge", "seed records", "stats", "export"]
+    static let verbs: Set<String> = ["audit verify", "outbox list", "outbox retry", "outbox purge", "seed records", "seed institution", "stats", "export"]
 
     static func make(services: CoreServices) -> [AdminCommandSpec] {
         [
@@ -22,6 +22,45 @@ enum RecordAdminCommands {
                                        + rows.map { $0.joined(separator: "  ") }.joined(separator: "\n"))
                 }
                 return AdminReply(result: result, message: "history intact: \(report.records) records, \(report.entries) entries")
+            },
+            AdminCommandSpec(words: ["seed", "institution"], usage: "--students N [--cohorts K] [--colleges C]",
+                             summary: "a made-up school on an empty database: registry, and records in every enabled plugin in realistic proportions",
+                             changesState: true, valueOptions: ["students", "cohorts", "colleges"]) { request in
+                guard let n = request.options["students"].flatMap(Int.init), n > 0 else {
+                    throw AdminFailure(code: .usage, message: "usage: seed institution --students N [--cohorts K] [--colleges C]")
+                }
+                let registry = SyntheticRegistry(colleges: request.options["colleges"].flatMap(Int.init) ?? max(1, min(20, n / 500)),
+                                                 cohorts: request.options["cohorts"].flatMap(Int.init) ?? 3)
+                let env = services.directory.environment
+                guard try env.read({ try services.directory.students.primary.count($0) }) == 0 else {
+                    throw AdminFailure(code: .failed, message: "seed institution needs an empty registry (this one has students)")
+                }
+                let kinds = try services.kinds()
+                let imported = try StudentImport.forKinds(kinds, store: services.directory).run(registry.csv(students: n), skipInvalid: false) { done, _ in
+                    request.progress(done / 2, n)
+                }
+                guard imported.applied else { throw AdminFailure(code: .failed, message: "the generated registry did not import: \(imported.problems.first?.description ?? "")") }
+                let numbers = try env.read { txn in
+                    var out: [String] = []
+                    try services.directory.students.primary.scan(txn) { k, _ in out.append(k); return true }
+                    return out
+                }
+                let seeder = InstitutionSeeder(kinds: kinds, directory: services.directory)
+                var report = InstitutionSeeder.Report()
+                let now = Date().timeIntervalSince1970
+                for start in stride(from: 0, to: numbers.count, by: 5000) {
+                    let chunk = numbers[start..<min(start + 5000, numbers.count)]
+                    try env.write { txn in
+                        let entries = try chunk.compactMap { try services.directory.students.get(txn, $0) }
+                        try seeder.run(txn, range: start..<start + entries.count, students: entries, now: now, report: &report)
+                    }
+                    request.progress(n / 2 + (start + chunk.count) / 2, n)
+                }
+                report.students = numbers.count
+                let counts = report.records.sorted { $0.key < $1.key }
+                return AdminReply(result: ["students": .int(report.students), "records": .object(JSONObject(counts.map { ($0.key, JSONValue.int($0.value)) }))],
+                                  columns: ["KIND", "RECORDS"], rows: [["students", String(report.students)]] + counts.map { [$0.key, String($0.value)] },
+                                  message: "\(report.students) students, \(counts.map(\.value).reduce(0, +)) records")
             },
             AdminCommandSpec(words: ["seed", "records"], usage: "KIND [--count N] [--state STATE]",
                              summary: "demo and benchmark data: records for students without one, or untouched imported ones moved to --state",

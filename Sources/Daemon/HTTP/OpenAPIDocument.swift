@@ -25,6 +25,9 @@ enum OpenAPIDocument {
                 responses["404"] = errorResponse
             }
             if input != nil { responses["413"] = errorResponse }
+            // Every other refusal (409 conflicts, 405, 408, 429 …) has the same error body.
+            responses["204"] = ["description": "成功，无内容"]
+            responses["default"] = errorResponse
             op["responses"] = .object(responses)
             return .object(op)
         }
@@ -33,7 +36,9 @@ enum OpenAPIDocument {
                                                      output: .object([("status", .text), ("version", .text), ("plugins", .integer)], required: ["status"]),
                                                      parameters: [], operationID: "health")]
         paths["/api/v1/plugins"] = ["get": operation(summary: "已启用的插件、记录类型、字段与审核流程", tag: "core", roles: [], input: nil,
-                                                      output: .array(.object([("id", .text), ("version", .text)])), parameters: [], operationID: "plugins")]
+                                                      output: .object([("institution", .object([("name", .text), ("code", .text)])),
+                                                                       ("plugins", .array(.object([("id", .text), ("version", .text)])))]),
+                                                      parameters: [], operationID: "plugins")]
         paths["/api/v1/openapi.json"] = ["get": operation(summary: "本接口文档", tag: "core", roles: [], input: nil, output: .any,
                                                            parameters: [], operationID: "openapi")]
 
@@ -53,7 +58,7 @@ enum OpenAPIDocument {
             ("post", "/api/v1/wechat/bind", "绑定微信（网关签名）", everyone, openID, .any, []),
             ("post", "/api/v1/wechat/unbind", "解除本人微信绑定", everyone, nil, .any, []),
             ("get", "/api/v1/students", "学生名单（按权限范围）", staff, nil,
-             .object([("students", .array(.reference("Student"))), ("next", .text)]), []),
+             .object([("students", .array(.reference("Student"))), ("next", .nullable(.text))]), []),
             ("get", "/api/v1/students/{number}", "学生信息", staff.union([.student]), nil, .reference("Student"), ["number"]),
             ("post", "/api/v1/students/{number}/reset-password", "重置密码", staff, nil, .any, ["number"]),
             ("post", "/api/v1/students/{number}/unbind-wechat", "重置绑定微信", staff, nil, .any, ["number"]),
@@ -69,7 +74,7 @@ enum OpenAPIDocument {
             ("post", "/api/v1/employers/registrations/{code}/reject", "驳回用人单位注册（须填原因）", [.school],
              .object([("reason", .text)], required: ["reason"]), .any, ["code"]),
             ("get", "/api/v1/records/{kind}", "记录列表：按届别、院系、专业、班级、各级审核状态、索引字段筛选；size 为 20/50/100/200",
-             everyone, nil, .object([("records", .array(.reference("Record"))), ("next", .text)]), ["kind"]),
+             everyone, nil, .object([("records", .array(.reference("Record"))), ("next", .nullable(.text))]), ["kind"]),
             ("post", "/api/v1/records/{kind}", "新建记录（用人单位须同时给出学生姓名；action 为随即执行的操作，如 invite）", everyone,
              .object([("student", .text), ("studentName", .text), ("values", .map(.any)), ("action", .text)], required: ["student"]), .reference("Record"), ["kind"]),
             ("post", "/api/v1/records/{kind}/search", "按学号或姓名批量查询（最多 2000 个，换行、制表符或逗号分隔）", staff,
@@ -118,8 +123,11 @@ enum OpenAPIDocument {
             "Student": JSONSchema.object([("number", .text), ("name", .text), ("gender", .text), ("college", .text), ("major", .text),
                                           ("class", .text), ("collegeId", .integer), ("majorId", .integer), ("classId", .integer),
                                           ("educationLevel", .text), ("cohort", .integer)]).json,
-            "Error": JSONSchema.object([("error", .object([("code", .text), ("message", .text), ("field", .text)], required: ["code", "message"]))],
-                                       required: ["error"]).json,
+            // `field` is null when the error concerns no one field.
+            "Error": ["type": "object", "required": ["error"], "properties": ["error": [
+                "type": "object", "required": ["code", "message"],
+                "properties": ["code": ["type": "string"], "message": ["type": "string"], "field": ["type": "string", "nullable": true]],
+            ]]],
         ]
         for p in set.plugins {
             for kind in p.kinds { schemas["\(kind.id).values"] = kind.valuesSchema.json }

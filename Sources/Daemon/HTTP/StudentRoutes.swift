@@ -91,7 +91,14 @@ struct StudentRoutes {
                 throw APIError(.badRequest, code: "unreadable_file", message: f.description)
             }
             let body = try JSONValue(encoding: report)
-            return try Response.json(body, status: report.applied ? .ok : .unprocessableContent)
+            guard report.applied else {
+                // The error shape every refusal has, with the report beside it: every bad row named.
+                let first = report.problems.first.map { "第 \($0.row) 行：\($0.reason)" } ?? ""
+                var refused = body.objectValue ?? [:]
+                refused["error"] = ["code": "invalid_rows", "message": .string("未导入：\(report.problems.count) 处问题。\(first)"), "field": .null]
+                return try Response.json(.object(refused), status: .unprocessableContent)
+            }
+            return try Response.json(body)
         }
 
         api.get("org") { request, _ -> Response in
