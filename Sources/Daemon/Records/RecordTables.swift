@@ -61,7 +61,7 @@ final class RecordTables: Sendable {
         var fields: [String: SecondaryIndex<String, StoredRecord>] = [:]
         for (i, f) in termFields.enumerated() where f.indexed {
             fields[f.key] = try SecondaryIndex(environment, name: "idx/\(k)/f/\(f.key)") { r in
-                i < r.terms.count && !r.terms[i].isEmpty ? [r.terms[i].keyBytes] : []
+                i < r.terms.count && !r.terms[i].isEmpty ? r.terms[i] : nil
             }
         }
         byField = fields
