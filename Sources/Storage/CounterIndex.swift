@@ -15,7 +15,15 @@ public struct CounterIndex<Value: StorageValue>: Sendable {
     /// Moves the counts from `old`'s terms to `new`'s (written when the transaction commits).
     func update(_ txn: Transaction, old: Value?, new: Value?) throws {
         let before = old.map(terms) ?? [], after = new.map(terms) ?? []
-        guard before != after else { return }
+        if before.count == after.count {
+            // Terms come in the same order when the value keeps its shape: pairwise, only the
+            // changed ones move (the net change is the same as the set difference's).
+            for (b, a) in zip(before, after) where b != a {
+                txn.addCount(table.database, b, -1)
+                txn.addCount(table.database, a, 1)
+            }
+            return
+        }
         for t in before where !after.contains(t) { txn.addCount(table.database, t, -1) }
         for t in after where !before.contains(t) { txn.addCount(table.database, t, 1) }
     }
