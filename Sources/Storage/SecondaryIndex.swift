@@ -88,7 +88,7 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
             for index in indexes {
                 for term in index.terms(value) { try txn.put(index.database, term, keyBytes) }
             }
-            for counter in counters { try counter.update(txn, old: nil, new: value) }
+            for counter in counters { counter.update(txn, old: nil, new: value) }
             return try primary.put(txn, key, value)
         }
         for index in indexes {
@@ -101,7 +101,7 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
                 try txn.put(index.database, term, keyBytes)
             }
         }
-        for counter in counters { try counter.update(txn, old: old, new: value) }
+        for counter in counters { counter.update(txn, old: old, new: value) }
         try primary.put(txn, key, value)
     }
 
@@ -113,7 +113,7 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
         for index in indexes {
             for term in index.terms(old) { try txn.delete(index.database, term, value: keyBytes) }
         }
-        for counter in counters { try counter.update(txn, old: old, new: nil) }
+        for counter in counters { counter.update(txn, old: old, new: nil) }
         return try primary.delete(txn, key)
     }
 }

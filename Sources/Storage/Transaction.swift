@@ -111,6 +111,7 @@ public final class Transaction {
     func noteFailure(_ rc: Int32, _ op: String) -> StorageError { fail(rc, op) }
 
     /// Adds `delta` to a counter, applied at commit.
+    @usableFromInline
     func addCount(_ db: Database, _ key: [UInt8], _ delta: Int64) {
         pendingCounts[db, default: [:]][CounterKey(bytes: key), default: 0] += delta
     }

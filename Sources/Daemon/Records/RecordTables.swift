@@ -70,23 +70,13 @@ final class RecordTables: Sendable {
         if case .review(let p) = spec.process { stages = p.stages } else { stages = [] }
         let initial = spec.process.workflow?.initial ?? ""
         dimensions = ["state"] + stages.map { "level.\($0.role.rawValue)" } + codeFields.map { "field.\($0.element.key)" }
-        let levelDimensions = stages.map { "level.\($0.role.rawValue)".keyBytes }
-        let fieldDimensions = codeFields.map { (position: $0.offset, dimension: "field.\($0.element.key)".keyBytes) }
-        let totalDimension = "total".keyBytes, stateDimension = "state".keyBytes
+        let levelDimensions = stages.map { "level.\($0.role.rawValue)" }
+        let fieldDimensions = codeFields.map { (position: $0.offset, dimension: "field.\($0.element.key)") }
         stats = try CounterIndex(environment, name: "stats/\(k)") { r in
-            // (dimension, cohort, college, major, class, value): the placement part is built once.
-            var placement: [UInt8] = []
-            placement.reserveCapacity(14)
-            r.cohort.appendKey(to: &placement); r.collegeID.appendKey(to: &placement)
-            r.majorID.appendKey(to: &placement); r.classID.appendKey(to: &placement)
-            func key(_ dimension: [UInt8], _ value: String) -> [UInt8] {
-                var b = dimension
-                b.reserveCapacity(dimension.count + 14 + value.utf8.count + 1)
-                b.append(contentsOf: placement)
-                value.appendKey(to: &b)
-                return b
+            func key(_ dimension: String, _ value: String) -> StatsKey {
+                StatsKey(dimension: dimension, cohort: r.cohort, college: r.collegeID, major: r.majorID, classID: r.classID, value: value)
             }
-            var out = [key(totalDimension, ""), key(stateDimension, r.state)]
+            var out = [key("total", ""), key("state", r.state)]
             out.reserveCapacity(2 + levelDimensions.count + fieldDimensions.count)
             for (i, d) in levelDimensions.enumerated() where i < r.levels.count {
                 out.append(key(d, r.state == initial ? "unsubmitted" : r.levels[i].name))
@@ -162,5 +152,35 @@ final class RecordTables: Sendable {
         var out: [HistoryEntry] = []
         try history.scan(txn, prefix: KeyPrefix(id)) { _, e in out.append(e); return true }
         return out
+    }
+}
+
+/// A statistics counter's key: (dimension, cohort, college, major, class, value). Compared as
+/// fields, encoded only when its count moves.
+struct StatsKey: StorageKey, Equatable {
+    var dimension: String
+    var cohort: UInt16
+    var college: UInt32, major: UInt32, classID: UInt32
+    var value: String
+
+    init(dimension: String, cohort: UInt16, college: UInt32, major: UInt32, classID: UInt32, value: String) {
+        self.dimension = dimension
+        self.cohort = cohort
+        self.college = college; self.major = major; self.classID = classID
+        self.value = value
+    }
+
+    func appendKey(to key: inout [UInt8]) {
+        key.reserveCapacity(key.count + dimension.utf8.count + value.utf8.count + 16)
+        dimension.appendKey(to: &key)
+        cohort.appendKey(to: &key)
+        college.appendKey(to: &key); major.appendKey(to: &key); classID.appendKey(to: &key)
+        value.appendKey(to: &key)
+    }
+
+    init(reading r: inout KeyReader) throws {
+        dimension = try r.read(); cohort = try r.read()
+        college = try r.read(); major = try r.read(); classID = try r.read()
+        value = try r.read()
     }
 }
