@@ -7,6 +7,9 @@ public struct Database: Sendable, Hashable {
     let dbi: MDB_dbi
     /// Whether keys hold several sorted values (`MDB_DUPSORT`), as secondary indexes do.
     public let duplicateSort: Bool
+
+    // The handle alone tells databases of one environment apart; hashing it is cheaper than the name.
+    public func hash(into hasher: inout Hasher) { hasher.combine(dbi) }
 }
 
 /// How a named database is opened.

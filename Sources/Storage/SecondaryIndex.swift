@@ -9,20 +9,33 @@ public struct SecondaryIndex<Key: StorageKey, Value: StorageValue>: Sendable {
     public let database: Database
     /// The encoded terms a value is filed under (none, one, or several).
     let terms: @Sendable (Value) -> [[UInt8]]
+    /// Whether two values are filed under the same terms, compared without encoding them
+    /// (indexes on one typed term): a write that leaves the term alone skips the index.
+    let sameTerms: (@Sendable (Value, Value) -> Bool)?
 
     /// Opens (creating if needed) an index.
     /// - Parameters:
     ///   - name: the database name.
     ///   - terms: the encoded terms of a value; return `[]` to leave a value out of the index.
     public init(_ environment: Environment, name: String, terms: @escaping @Sendable (Value) -> [[UInt8]]) throws {
+        try self.init(environment, name: name, terms: terms, sameTerms: nil)
+    }
+
+    /// An index on one typed term per value (nil leaves the value out). Inlinable, so the term
+    /// comparison is specialised for the caller's types instead of going through generic metadata.
+    @inlinable
+    public init<Term: StorageKey & Equatable>(_ environment: Environment, name: String, term: @escaping @Sendable (Value) -> Term?) throws {
+        try self.init(environment, name: name, terms: { value in term(value).map { [$0.keyBytes] } ?? [] },
+                      sameTerms: { a, b in term(a) == term(b) })
+    }
+
+    @usableFromInline
+    init(_ environment: Environment, name: String, terms: @escaping @Sendable (Value) -> [[UInt8]],
+                 sameTerms: (@Sendable (Value, Value) -> Bool)?) throws {
         self.name = name
         self.database = try environment.database(name, options: .duplicates)
         self.terms = terms
-    }
-
-    /// An index on one typed term per value (nil leaves the value out).
-    public init<Term: StorageKey>(_ environment: Environment, name: String, term: @escaping @Sendable (Value) -> Term?) throws {
-        try self.init(environment, name: name) { value in term(value).map { [$0.keyBytes] } ?? [] }
+        self.sameTerms = sameTerms
     }
 
     /// Primary keys filed under `term`, in key order.
@@ -71,9 +84,16 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
     /// saving a read.
     public func put(_ txn: Transaction, _ key: Key, _ value: Value, replacing old: Value?) throws {
         let keyBytes = key.keyBytes
+        guard let old else {
+            for index in indexes {
+                for term in index.terms(value) { try txn.put(index.database, term, keyBytes) }
+            }
+            for counter in counters { counter.update(txn, old: nil, new: value) }
+            return try primary.put(txn, key, value)
+        }
         for index in indexes {
-            let before = old.map(index.terms) ?? []
-            let after = index.terms(value)
+            if let same = index.sameTerms, same(old, value) { continue }
+            let before = index.terms(old), after = index.terms(value)
             for term in before where !after.contains(term) {
                 try txn.delete(index.database, term, value: keyBytes)
             }
@@ -81,7 +101,7 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
                 try txn.put(index.database, term, keyBytes)
             }
         }
-        for counter in counters { try counter.update(txn, old: old, new: value) }
+        for counter in counters { counter.update(txn, old: old, new: value) }
         try primary.put(txn, key, value)
     }
 
@@ -93,7 +113,7 @@ public struct IndexedTable<Key: StorageKey, Value: StorageValue>: Sendable {
         for index in indexes {
             for term in index.terms(old) { try txn.delete(index.database, term, value: keyBytes) }
         }
-        for counter in counters { try counter.update(txn, old: old, new: nil) }
+        for counter in counters { counter.update(txn, old: old, new: nil) }
         return try primary.delete(txn, key)
     }
 }

@@ -12,7 +12,7 @@ public final class Transaction {
     var mapFull = false
     /// Counter changes gathered during the transaction and written once before commit: a batch
     /// touching 10 000 records moves the same few counters thousands of times.
-    var pendingCounts: [Database: [[UInt8]: Int64]] = [:]
+    var pendingCounts: [Database: [CounterKey: Int64]] = [:]
 
     init(handle: OpaquePointer, readOnly: Bool) {
         self.handle = handle
@@ -111,14 +111,22 @@ public final class Transaction {
     func noteFailure(_ rc: Int32, _ op: String) -> StorageError { fail(rc, op) }
 
     /// Adds `delta` to a counter, applied at commit.
+    @usableFromInline
     func addCount(_ db: Database, _ key: [UInt8], _ delta: Int64) {
-        pendingCounts[db, default: [:]][key, default: 0] += delta
+        pendingCounts[db, default: [:]][CounterKey(bytes: key), default: 0] += delta
+    }
+
+    /// A counter key hashed as one block of bytes (an array of bytes hashes byte by byte).
+    struct CounterKey: Hashable {
+        let bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
     /// Writes the gathered counter changes; a counter that reaches zero is removed.
     func flushCounts() throws {
         for (db, deltas) in pendingCounts {
-            for (key, delta) in deltas where delta != 0 {
+            for (counter, delta) in deltas where delta != 0 {
+                let key = counter.bytes
                 let current = try withValue(db, key) { try UInt64(decodingValue: $0) } ?? 0
                 let next = Int64(current) + delta
                 if next <= 0 { try delete(db, key) } else { try put(db, key, try UInt64(next).encodeValue()) }

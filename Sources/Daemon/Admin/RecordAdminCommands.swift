@@ -23,9 +23,9 @@ enum RecordAdminCommands {
                 }
                 return AdminReply(result: result, message: "history intact: \(report.records) records, \(report.entries) entries")
             },
-            AdminCommandSpec(words: ["seed", "institution"], usage: "--students N [--cohorts K] [--colleges C]",
-                             summary: "a made-up school on an empty database: registry, and records in every enabled plugin in realistic proportions",
-                             changesState: true, valueOptions: ["students", "cohorts", "colleges"]) { request in
+            AdminCommandSpec(words: ["seed", "institution"], usage: "--students N [--cohorts K] [--colleges C] [--password P]",
+                             summary: "a made-up school on an empty database: registry, staff accounts school / college-1 / counselor-1 (password P, default Demo@2026), records in every enabled plugin in realistic proportions",
+                             changesState: true, valueOptions: ["students", "cohorts", "colleges", "password"]) { request in
                 guard let n = request.options["students"].flatMap(Int.init), n > 0 else {
                     throw AdminFailure(code: .usage, message: "usage: seed institution --students N [--cohorts K] [--colleges C]")
                 }
@@ -57,6 +57,8 @@ enum RecordAdminCommands {
                     request.progress(n / 2 + (start + chunk.count) / 2, n)
                 }
                 report.students = numbers.count
+                try InstitutionSeeder.addStaff(directory: services.directory, password: request.options["password"] ?? DemoInstitution.staffPassword,
+                                               hasher: AccountService.hasher(services.accounts.settings()))
                 let counts = report.records.sorted { $0.key < $1.key }
                 return AdminReply(result: ["students": .int(report.students), "records": .object(JSONObject(counts.map { ($0.key, JSONValue.int($0.value)) }))],
                                   columns: ["KIND", "RECORDS"], rows: [["students", String(report.students)]] + counts.map { [$0.key, String($0.value)] },

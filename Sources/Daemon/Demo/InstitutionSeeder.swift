@@ -112,6 +112,26 @@ struct InstitutionSeeder {
         }
     }
 
+    /// One account per staff role: `school`, `college-1` (the first college) and `counselor-1`
+    /// (its classes), unless they exist.
+    static func addStaff(directory: DirectoryStore, password: String, hasher: PasswordHasher) throws {
+        let hash = try hasher.hash(password)
+        try directory.environment.write { txn in
+            let units = try directory.allUnits(txn)
+            let college = units.filter { $0.kind == .college }.min { $0.id < $1.id }
+            let majors = Set(units.filter { $0.kind == .major && $0.parent == college?.id }.map(\.id))
+            let school = Account(id: "school", displayName: "就业指导中心", roles: [.school])
+            var officer = Account(id: "college-1", displayName: "\(college?.name ?? "")就业工作", roles: [.college])
+            officer.collegeID = college?.id
+            var counselor = Account(id: "counselor-1", displayName: "\(college?.name ?? "")辅导员", roles: [.counselor])
+            counselor.classIDs = units.filter { $0.kind == .class && majors.contains($0.parent ?? 0) }.map(\.id)
+            for var a in [school, officer, counselor] where try directory.accounts.get(txn, a.id) == nil {
+                a.passwordHash = hash
+                try directory.accounts.put(txn, a.id, a)
+            }
+        }
+    }
+
     /// Writes one record in `state` with the levels below it approved.
     private func put(_ txn: Transaction, _ kind: RecordTables, _ s: StudentEntry, id: String, existing: StoredRecord?, values: JSONObject,
                      state: String, units: [UInt32: OrgUnit], now: Double, report: inout Report) throws {

@@ -41,12 +41,12 @@ final class DirectoryStore: Sendable {
         byCollege = try SecondaryIndex(environment, name: "idx/students/college-cohort") { KeyPair($0.collegeID, $0.cohort) }
         byClass = try SecondaryIndex(environment, name: "idx/students/class-cohort") { KeyPair($0.classID, $0.cohort) }
         byName = try SecondaryIndex(environment, name: "idx/students/name") { $0.name }
-        let total = "total".keyBytes, wechat = "wechat".keyBytes
         studentStats = try CounterIndex(environment, name: "stats/students") { s in
-            var tail: [UInt8] = []
-            s.cohort.appendKey(to: &tail); s.collegeID.appendKey(to: &tail); s.majorID.appendKey(to: &tail); s.classID.appendKey(to: &tail)
-            s.educationLevel.appendKey(to: &tail)
-            return s.wechatBound == true ? [total + tail, wechat + tail] : [total + tail]
+            // The record counters' key layout, the education level as the value: one query reads both.
+            func key(_ dimension: String) -> StatsKey {
+                StatsKey(dimension: dimension, cohort: s.cohort, college: s.collegeID, major: s.majorID, classID: s.classID, value: s.educationLevel)
+            }
+            return s.wechatBound == true ? [key("total"), key("wechat")] : [key("total")]
         }
         students = IndexedTable(primary: try Table(environment, name: "students"), indexes: [byCollege, byClass, byName], counters: [studentStats])
         byOpenID = try SecondaryIndex(environment, name: "idx/accounts/openid") { $0.wechatOpenID }

@@ -15,7 +15,11 @@ struct ByteWriter {
         u32(UInt32(b.count))
         bytes.append(contentsOf: b)
     }
-    mutating func string(_ s: String) { blob(Array(s.utf8)) }
+    /// Like ``blob(_:)``, straight from the string's UTF-8 (no intermediate array).
+    mutating func string(_ s: String) {
+        u32(UInt32(s.utf8.count))
+        bytes.append(contentsOf: s.utf8)
+    }
 }
 
 /// Reads what ``ByteWriter`` wrote; short or malformed input is ``StorageError/corrupt(_:)``.

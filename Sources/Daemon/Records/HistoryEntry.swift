@@ -24,18 +24,26 @@ struct HistoryEntry: StorageValue, Sendable, Equatable {
 
     /// Everything but the hash, as hashed.
     func body() -> [UInt8] {
-        var w = ByteWriter()
-        w.u32(seq); w.f64(time)
-        for s in [actor, role, action, level, from, to, reason, note] { w.string(s) }
-        w.blob(prev)
+        var w = ByteWriter(capacity: capacity)
+        writeBody(&w)
         return w.bytes
     }
+
+    private func writeBody(_ w: inout ByteWriter) {
+        w.u32(seq); w.f64(time)
+        w.string(actor); w.string(role); w.string(action); w.string(level)
+        w.string(from); w.string(to); w.string(reason); w.string(note)
+        w.blob(prev)
+    }
+
+    /// Room for the body and the hash, so either is written in one allocation.
+    private var capacity: Int { 200 + prev.count + reason.utf8.count + note.utf8.count }
 
     func computedHash() -> [UInt8] { Array(SHA256.hash(data: body())) }
 
     func encodeValue() throws -> [UInt8] {
-        var w = ByteWriter()
-        w.bytes = body()
+        var w = ByteWriter(capacity: capacity)
+        writeBody(&w)
         w.blob(hash)
         return w.bytes
     }

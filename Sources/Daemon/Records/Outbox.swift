@@ -25,7 +25,10 @@ struct Outbox: Sendable {
             "event": .string(event), "to": .string(recipient), "kind": .string(kind), "record": .string(record),
             "data": .object(data), "created": .double(now),
         ]
-        try table.put(txn, seq, Array(try message.jsonData()))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(320)
+        message.append(to: &bytes)
+        try table.put(txn, seq, bytes)
     }
 
     /// Queued messages, oldest first.

@@ -160,6 +160,9 @@ struct RecordEngine {
         var copyFill = false
         /// Official values a reviewer sets with the transition.
         var values: JSONObject = [:]
+        /// Refuse unless the record is in this state (a batch approves only what every lower
+        /// level approved); nil for any state the workflow allows.
+        var onlyFrom: String? = nil
     }
 
     /// Takes one transition of the kind's workflow, or refuses with the reason. The transition's
@@ -168,10 +171,11 @@ struct RecordEngine {
     /// (not the actor), queues the transition's outbox messages and emits its event.
     @discardableResult
     func transition(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String, _ input: TransitionInput, now: Double) throws -> StoredRecord {
-        guard let workflow = kind.workflow else { throw EngineError.invalidTransition(state: "", action: input.action) }
+        // Scope first: outside it the record does not exist, whatever its kind allows.
         var record = try fetch(txn, kind, id: id, scope: caller.scope)
         let original = record
-        guard let t = workflow.transition(from: record.state, action: input.action) else {
+        guard let workflow = kind.workflow, input.onlyFrom == nil || input.onlyFrom == record.state,
+              let t = workflow.transition(from: record.state, action: input.action) else {
             throw EngineError.invalidTransition(state: stateLabel(kind, record.state), action: input.action)
         }
         // nil: the core itself, which may take any transition (those no role may take included).

@@ -67,7 +67,7 @@ final class RecordTables: Sendable {
         var fields: [String: SecondaryIndex<String, StoredRecord>] = [:]
         for (i, f) in termFields.enumerated() where f.indexed {
             fields[f.key] = try SecondaryIndex(environment, name: "idx/\(k)/f/\(f.key)") { r in
-                i < r.terms.count && !r.terms[i].isEmpty ? [r.terms[i].keyBytes] : []
+                i < r.terms.count && !r.terms[i].isEmpty ? r.terms[i] : nil
             }
         }
         byField = fields
@@ -76,23 +76,13 @@ final class RecordTables: Sendable {
         if case .review(let p) = spec.process { stages = p.stages } else { stages = [] }
         let initial = spec.process.workflow?.initial ?? ""
         dimensions = ["state"] + stages.map { "level.\($0.role.rawValue)" } + codeFields.map { "field.\($0.element.key)" }
-        let levelDimensions = stages.map { "level.\($0.role.rawValue)".keyBytes }
-        let fieldDimensions = codeFields.map { (position: $0.offset, dimension: "field.\($0.element.key)".keyBytes) }
-        let totalDimension = "total".keyBytes, stateDimension = "state".keyBytes
+        let levelDimensions = stages.map { "level.\($0.role.rawValue)" }
+        let fieldDimensions = codeFields.map { (position: $0.offset, dimension: "field.\($0.element.key)") }
         stats = try CounterIndex(environment, name: "stats/\(k)") { r in
-            // (dimension, cohort, college, major, class, value): the placement part is built once.
-            var placement: [UInt8] = []
-            placement.reserveCapacity(14)
-            r.cohort.appendKey(to: &placement); r.collegeID.appendKey(to: &placement)
-            r.majorID.appendKey(to: &placement); r.classID.appendKey(to: &placement)
-            func key(_ dimension: [UInt8], _ value: String) -> [UInt8] {
-                var b = dimension
-                b.reserveCapacity(dimension.count + 14 + value.utf8.count + 1)
-                b.append(contentsOf: placement)
-                value.appendKey(to: &b)
-                return b
+            func key(_ dimension: String, _ value: String) -> StatsKey {
+                StatsKey(dimension: dimension, cohort: r.cohort, college: r.collegeID, major: r.majorID, classID: r.classID, value: value)
             }
-            var out = [key(totalDimension, ""), key(stateDimension, r.state)]
+            var out = [key("total", ""), key("state", r.state)]
             out.reserveCapacity(2 + levelDimensions.count + fieldDimensions.count)
             for (i, d) in levelDimensions.enumerated() where i < r.levels.count {
                 out.append(key(d, r.state == initial ? "unsubmitted" : r.levels[i].name))
