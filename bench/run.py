@@ -209,12 +209,16 @@ http {{ access_log off; server {{ listen 127.0.0.1:{nginx_port}; location / {{ r
     with open(lua, "w") as f:
         f.write("ids = {" + ",".join(f'"{n}"' for n in random.sample(numbers, 2000)) + "}\n" + """
 local n = 0
+-- wrk.format replaces wrk.headers when given headers: the bearer token must come along.
+local patch_headers = {}
+for k, v in pairs(wrk.headers) do patch_headers[k] = v end
+patch_headers["Content-Type"] = "application/json"
 request = function()
   n = n + 1
   local id = ids[math.random(#ids)]
   local r = math.random(100)
   if r <= 20 then
-    return wrk.format("PATCH", "/api/v1/records/source-info/" .. id, {["Content-Type"] = "application/json"},
+    return wrk.format("PATCH", "/api/v1/records/source-info/" .. id, patch_headers,
       '{"values":{"homeAddress":"某市某区某路' .. n .. '号"}}')
   elseif r <= 60 then
     return wrk.format("GET", "/api/v1/records/source-info/" .. id)

@@ -18,6 +18,8 @@ extension Environment {
         let target = directory + "/data.mdb"
         if access(target, F_OK) == 0 { throw StorageError.backupTargetNotEmpty(path: directory) }
         try check(mdb_env_copy2(handle, directory, UInt32(MDB_CP_COMPACT)), "mdb_env_copy2 \(directory)")
+        // The copy holds every record: readable by the daemon's user only, whatever the umask.
+        chmod(target, 0o600)
         var st = stat()
         guard stat(target, &st) == 0 else { return 0 }
         return Int(st.st_size)

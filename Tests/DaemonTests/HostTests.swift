@@ -78,3 +78,13 @@ struct HostTests {
         try await daemon.stop()
     }
 }
+
+@Suite("Admin log")
+struct AdminLogTests {
+    @Test("passwords given to admin verbs never reach the log")
+    func redacted() {
+        #expect(AdminCommandTable.redacted(["user", "add", "ops", "--password", "S3cret", "--role", "school"])
+                == ["user", "add", "ops", "--password", "***", "--role", "school"])
+        #expect(AdminCommandTable.redacted(["seed", "institution", "--password=S3cret"]) == ["seed", "institution", "--password=***"])
+    }
+}

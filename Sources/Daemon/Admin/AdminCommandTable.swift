@@ -31,7 +31,7 @@ struct AdminCommandTable: Sendable {
         }
         let verb = spec.words.joined(separator: " ")
         if spec.changesState {
-            logger.notice("admin command", metadata: ["command": "\(words.joined(separator: " "))", "uid": "\(peer.uid)", "pid": "\(peer.pid)"])
+            logger.notice("admin command", metadata: ["command": "\(Self.redacted(words).joined(separator: " "))", "uid": "\(peer.uid)", "pid": "\(peer.pid)"])
         }
         do {
             // Opened on first use, so core verbs create no database of their own.
@@ -54,4 +54,18 @@ struct LazyPluginStore: PluginStore {
     let open: @Sendable () throws -> any PluginStore
     func read<R>(_ body: (any PluginTransaction) throws -> R) throws -> R { try open().read(body) }
     func write<R>(_ body: (any PluginTransaction) throws -> R) throws -> R { try open().write(body) }
+}
+
+extension AdminCommandTable {
+    /// The words with secrets masked, for the log: the value of `--password` (either spelling).
+    static func redacted(_ words: [String]) -> [String] {
+        var out: [String] = []
+        var hideNext = false
+        for w in words {
+            if hideNext { out.append("***"); hideNext = false; continue }
+            if w == "--password" { hideNext = true; out.append(w); continue }
+            out.append(w.hasPrefix("--password=") ? "--password=***" : w)
+        }
+        return out
+    }
 }

@@ -123,7 +123,7 @@ final class AccountService: Sendable {
     /// The account behind a live token.
     func account(forToken token: String, now: Date = Date()) throws -> Account? {
         try store.environment.read { txn in
-            guard let session = try store.sessions.get(txn, Self.tokenKey(token)), session.expires > now else { return nil }
+            guard let session = try store.sessions.primary.get(txn, Self.tokenKey(token), cache: store.decoded.sessions), session.expires > now else { return nil }
             return try store.account(txn, session.accountID)
         }
     }

@@ -28,6 +28,8 @@ final class DirectoryStore: Sendable {
     let sessionsByAccount: SecondaryIndex<RawKey, Session>
     /// Gateway nonces seen recently, against replays: nonce → unix time.
     let gatewayNonces: Table<String, UInt64>
+    /// What every request reads (its session, its account) decoded once while unchanged.
+    let decoded = (sessions: DecodeCache<Session>(), accounts: DecodeCache<Account>(), students: DecodeCache<StudentEntry>())
     /// Employers' account requests by credit code.
     let registrations: Table<String, EmployerRegistration>
     let meta: Table<String, UInt32>
@@ -114,7 +116,7 @@ final class DirectoryStore: Sendable {
 
     /// The account for a login name: stored, or a student's implicit one.
     func account(_ txn: Transaction, _ id: String) throws -> Account? {
-        if let a = try accounts.get(txn, id) { return a }
-        return try students.get(txn, id).map(Account.implicit)
+        if let a = try accounts.primary.get(txn, id, cache: decoded.accounts) { return a }
+        return try students.primary.get(txn, id, cache: decoded.students).map(Account.implicit)
     }
 }

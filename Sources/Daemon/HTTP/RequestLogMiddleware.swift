@@ -31,8 +31,10 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension Duration {
+    /// Milliseconds with one decimal, e.g. `0.4` (no formatter: it runs on every request).
     var milliseconds: String {
         let (s, atto) = components
-        return String(format: "%.1f", Double(s) * 1000 + Double(atto) / 1e15)
+        let tenths = Int(s) * 10_000 + Int(atto / 100_000_000_000_000)
+        return "\(tenths / 10).\(tenths % 10)"
     }
 }

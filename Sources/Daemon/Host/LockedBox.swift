@@ -8,4 +8,6 @@ final class LockedBox<Value: Sendable>: Sendable {
         get { box.withLockedValue { $0 } }
         set { box.withLockedValue { $0 = newValue } }
     }
+    /// Reads or changes the value in place, under the lock.
+    func withValue<R>(_ body: (inout Value) throws -> R) rethrows -> R { try box.withLockedValue(body) }
 }

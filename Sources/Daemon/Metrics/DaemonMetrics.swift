@@ -17,12 +17,26 @@ enum DaemonMetrics {
         return f
     }()
 
+    /// The handles of one route and status, made once: a registry lookup per request costs more
+    /// than the request's own bookkeeping.
+    private struct Handles: @unchecked Sendable {
+        let requests: Metrics.Counter
+        let duration: Metrics.Timer
+    }
+    private static let handles = LockedBox<[String: Handles]>([:])
+
     /// Counts one answered request and its duration.
     static func request(method: String, route: String, status: Int, duration: Duration) {
-        Counter(label: "jiuye_http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory)
-            .increment()
-        Metrics.Timer(label: "jiuye_http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory)
-            .recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + Int64(duration.components.attoseconds / 1_000_000_000))
+        let key = "\(method) \(status) \(route)"
+        let h = handles.withValue { $0[key] } ?? {
+            let made = Handles(
+                requests: Metrics.Counter(label: "jiuye_http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory),
+                duration: Metrics.Timer(label: "jiuye_http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory))
+            handles.withValue { $0[key] = made }
+            return made
+        }()
+        h.requests.increment()
+        h.duration.recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + Int64(duration.components.attoseconds / 1_000_000_000))
     }
 
     /// The Prometheus text, with the gauges read now.
