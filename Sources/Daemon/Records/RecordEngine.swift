@@ -234,7 +234,7 @@ struct RecordEngine {
                             from: from, to: t.to, reason: reason, note: input.note, now: now)
         try kind.records.put(txn, id, record, replacing: original)
         try notify(txn, kind, record, t, actor: caller, reason: reason, note: input.note, now: now)
-        if let name = t.emits, let events, events.listens(to: "\(kind.plugin.rawValue).\(name)") {
+        if let name = t.emits, let events, events.listens(to: kind.plugin, name) {
             try events.dispatch(PluginEvent(name: "\(kind.plugin.rawValue).\(name)", recordID: id,
                                             payload: try eventPayload(kind, record, action: input.action, from: from, by: caller, role: roleName)),
                                 from: kind.plugin, txn: txn)
@@ -250,7 +250,9 @@ struct RecordEngine {
                         reason: String, note: String, now: Double) throws {
         let data: JSONObject = ["state": .string(t.to), "stateLabel": .string(stateLabel(kind, t.to)), "reason": .string(reason),
                                 "note": .string(note), "by": .string(actor.account.displayName)]
-        for recipient in [record.student, record.party] where !recipient.isEmpty && recipient != actor.account.id && recipient != actor.partyID {
+        let actorParty = actor.partyID
+        for recipient in CollectionOfOne(record.student) + (record.party.isEmpty ? [] : [record.party])
+        where recipient != actor.account.id && recipient != actorParty {
             try outbox.enqueue(txn, event: "record.\(t.action)", to: recipient, kind: kind.spec.id, record: record.id, data: data, now: now)
         }
         guard !t.outbox.isEmpty else { return }

@@ -56,7 +56,7 @@ final class RecordTables: Sendable {
         byLevel = try SecondaryIndex(environment, name: "idx/\(k)/level") { r in
             r.levels.enumerated().map { KeyPair(UInt8($0.offset), $0.element.rawValue).keyBytes }
         }
-        byParty = try SecondaryIndex(environment, name: "idx/\(k)/party") { r in r.party.isEmpty ? [] : [r.party.keyBytes] }
+        byParty = try SecondaryIndex(environment, name: "idx/\(k)/party", term: { (r: StoredRecord) -> String? in r.party.isEmpty ? nil : r.party })
         let termFields = spec.fields.filter { f in
             if f.indexed || f.key == spec.staffVisibility?.field { return true }
             if case .code = f.type { return true }
@@ -137,12 +137,17 @@ final class RecordTables: Sendable {
 
     /// Whether `scope` reaches the record and may see it.
     func shows(_ r: StoredRecord, to scope: Scope) -> Bool {
-        scope.contains(r) && visible(student: r.student, party: r.party, term: { $0 < r.terms.count ? r.terms[$0] : nil }, in: scope)
+        guard scope.contains(r) else { return false }
+        // Most kinds have no rule: decide before building anything for it (lists run this per row).
+        guard spec.staffVisibility != nil else { return true }
+        return visible(student: r.student, party: r.party, term: { $0 < r.terms.count ? r.terms[$0] : nil }, in: scope)
     }
 
     /// The same for a record read in place.
     func shows(_ v: RecordView, to scope: Scope) -> Bool {
-        scope.contains(v) && visible(student: v.student, party: v.party, term: v.term, in: scope)
+        guard scope.contains(v) else { return false }
+        guard spec.staffVisibility != nil else { return true }
+        return visible(student: v.student, party: v.party, term: v.term, in: scope)
     }
 
     /// Recomputes the index terms, and the party, after the official values changed.

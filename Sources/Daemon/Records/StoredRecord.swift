@@ -144,7 +144,9 @@ struct RecordView {
     var collegeID: UInt32 = 0, majorID: UInt32 = 0, classID: UInt32 = 0
     var cohort: UInt16 = 0
     var state: String = ""
-    var party: String = ""
+    /// The party's id as stored, read as text only when asked (most records have none).
+    var partyBytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    var party: String { partyBytes.isEmpty ? "" : String(decoding: partyBytes, as: UTF8.self) }
     var levels: [LevelStatus] = []
     var updated: Double = 0
     var values: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -178,7 +180,7 @@ struct RecordView {
         idText = try r.string(); student = try r.string(); studentName = try r.string()
         collegeID = try r.u32(); majorID = try r.u32(); classID = try r.u32(); cohort = try r.u16()
         state = try r.string()
-        if version >= 2 { party = try r.string() }
+        if version >= 2 { partyBytes = try r.take(Int(try r.u32())) }
         let n = Int(try r.u8())
         levels = try (0..<n).map { _ in LevelStatus(rawValue: try r.u8()) ?? .pending }
         if full {

@@ -52,7 +52,7 @@ public struct Scope: Sendable, Equatable {
     /// The same rule for a record read in place.
     func contains(_ v: RecordView) -> Bool {
         all || colleges.contains(v.collegeID) || classes.contains(v.classID) || students.contains(v.student)
-            || (!v.party.isEmpty && employers.contains(v.party))
+            || (!employers.isEmpty && !v.partyBytes.isEmpty && employers.contains(v.party))
     }
 
     /// Whether the scope reaches any student at all.
