@@ -341,6 +341,21 @@ struct AgreementFlowTests {
         try await w.stop()
     }
 
+    @Test("jiuyectl agreements import-numbers: an XLSX-or-CSV file by path, bad rows named, then the stock")
+    func adminImport() async throws {
+        let w = try await World.start()
+        let good = w.d.directory + "/numbers.csv", bad = w.d.directory + "/bad.csv"
+        try "协议书编号\nA2027000051\nA2027000052\n".write(toFile: good, atomically: true, encoding: .utf8)
+        try "编号\nA2027000053\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try await w.d.admin("agreements", "import-numbers", bad)
+        #expect(!refused.ok && refused.error?.message.contains("缺少列“协议书编号”") == true)
+        #expect(try await w.d.admin("agreements", "import-numbers", good).reply?.result == ["imported": 2])
+        #expect(try await w.d.admin("agreements", "numbers").reply?.result == ["free": 2, "issued": 0])
+        _ = try await w.assign([Self.student])
+        #expect(try await w.d.admin("agreements", "numbers").reply?.result == ["free": 1, "issued": 1])
+        try await w.stop()
+    }
+
     @Test("an employer registers with a checked credit code; the school approves and it logs in")
     func employerRegistration() async throws {
         let w = try await World.start()

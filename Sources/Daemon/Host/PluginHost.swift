@@ -83,8 +83,13 @@ public actor PluginHost {
         try await bootstrap(serving)
         let old = currentBox.value.set
         currentBox.value = serving
-        if next.settings != old.settings {
-            logger.notice("plugins.yaml: settings outside plugins take effect at the next restart")
+        // Most settings are read where they are used and apply now; these are bound at start.
+        var atRestart: [String] = []
+        if next.settings.admin != old.settings.admin { atRestart.append("admin") }
+        if next.settings.storage != old.settings.storage { atRestart.append("storage") }
+        if next.settings.server.idleTimeoutSeconds != old.settings.server.idleTimeoutSeconds { atRestart.append("server.idleTimeoutSeconds") }
+        if !atRestart.isEmpty {
+            logger.notice("plugins.yaml: \(atRestart.joined(separator: ", ")) take effect at the next restart; the other settings apply now")
         }
         await shutdown(old)
         logger.notice("plugin set reloaded", metadata: ["plugins": "\(next.pluginIDs.map(\.rawValue))"])
