@@ -9,8 +9,6 @@ struct RecordJSON {
     let fields: Set<String>?
     /// Unit names by id.
     let units: [UInt32: OrgUnit]
-    /// State labels by state id.
-    let stateLabels: [String: String]
     /// Encoded pieces reused across the records of one response.
     private let memo = Memo()
 
@@ -23,7 +21,6 @@ struct RecordJSON {
         self.kind = kind
         self.fields = fields
         self.units = units
-        stateLabels = Dictionary(uniqueKeysWithValues: (kind.workflow?.states ?? []).map { ($0.id, $0.label.zh) })
     }
 
     /// One record: header, then `values` and `filled`.
@@ -61,7 +58,7 @@ struct RecordJSON {
         key("cohort")
         out.append(contentsOf: String(r.cohort).utf8)
         string("state", r.state)
-        string("stateLabel", stateLabels[r.state] ?? r.state)
+        string("stateLabel", kind.stateLabels[r.state] ?? r.state)
         if let pipeline = kind.pipeline {
             key("levels")
             out.append(UInt8(ascii: "{"))

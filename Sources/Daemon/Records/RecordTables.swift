@@ -21,6 +21,8 @@ final class RecordTables: Sendable {
     let plugin: PluginID
     let workflow: Workflow?
     let pipeline: ReviewPipeline?
+    /// State labels by state id (what answers show beside the state).
+    let stateLabels: [String: String]
     let records: IndexedTable<String, StoredRecord>
     let byCollege: SecondaryIndex<String, StoredRecord>
     let byMajor: SecondaryIndex<String, StoredRecord>
@@ -46,6 +48,7 @@ final class RecordTables: Sendable {
         self.spec = spec
         self.plugin = plugin
         workflow = spec.process.workflow
+        stateLabels = Dictionary(uniqueKeysWithValues: (spec.process.workflow?.states ?? []).map { ($0.id, $0.label.zh) })
         if case .review(let p) = spec.process { pipeline = p } else { pipeline = nil }
         let k = spec.id
         byCollege = try SecondaryIndex(environment, name: "idx/\(k)/college") { KeyPair($0.collegeID, $0.cohort) }
