@@ -88,8 +88,6 @@ public protocol RecordAccess {
     func record(_ kind: String, _ id: String) throws -> RecordSnapshot?
     /// A student's records of `kind`, oldest first (within the actor's scope).
     func records(_ kind: String, student: String) throws -> [RecordSnapshot]
-    /// Records of `kind` in `state`, in id order, at most `limit` (within the actor's scope).
-    func records(_ kind: String, state: String, limit: Int) throws -> [RecordSnapshot]
     /// A page of `kind`'s records in id order after `after`, filtered as the list route filters
     /// (`cohort`, `college`, `major`, `class`, `state`, `level.<role>`, indexed fields), within
     /// the actor's scope. A bad filter throws a 400 naming it.

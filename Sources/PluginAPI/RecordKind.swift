@@ -132,7 +132,8 @@ public struct StaffVisibility: Sendable, Hashable {
 
 /// The other party to a kind's records: a role and the field that names who it is.
 public struct RecordParty: Sendable, Hashable {
-    /// The party's role, e.g. ``Role/employer``.
+    /// The party's role. Scopes know one kind of party, the employer (by its credit code); the
+    /// host refuses any other at load.
     public var role: Role
     /// The field holding the party's account id (an employer's credit code), set by the core to
     /// the caller's own when the party creates the record.

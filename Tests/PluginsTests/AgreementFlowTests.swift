@@ -102,6 +102,14 @@ struct AgreementFlowTests {
         #expect(issued.first?["ok"] == true && issued.first?["agreementNumber"] == "A2027000001")
         let blankID = try #require(issued.first?["record"]?.stringValue)
         #expect(try await w.assign([Self.student]).first?["ok"] == false)
+        // Numbers come from the pool only: staff cannot type one in; a bad signing type or an
+        // unknown student is named.
+        let typed = try await w.call(.patch, "/records/agreement/\(blankID)", ["values": ["agreementNumber": "A2027000099"]], w.school)
+        #expect(typed.status == 403 && typed.errorCode == "field_not_editable")
+        let badType = try await w.call(.post, "/agreements/numbers/assign", ["students": ["202211002"], "signingType": "paper"], w.school)
+        #expect(try badType.status == 400 && badType.json["error"]?["field"] == "signingType")
+        let unknown = try await w.assign(["209999999"]).first
+        #expect(unknown?["ok"] == false && unknown?["error"]?.stringValue?.contains("没有学号为 209999999 的学生") == true)
         let blanks = try await w.call(.get, "/records/agreement?state=blank", nil, w.counselor).json["records"]?.arrayValue ?? []
         #expect(blanks.compactMap { $0["id"]?.stringValue } == [blankID])
 
@@ -362,6 +370,12 @@ struct AgreementFlowTests {
         let bad = try await w.d.request(.post, "/api/v1/employers/register", body: [
             "creditCode": "91350100M000100Y44", "name": "新公司", "contact": "王经理", "mobile": "13800138000", "password": "Employer@2026"])
         #expect(try bad.status == 400 && bad.json["error"]?["field"] == "creditCode")
+        let fullwidth = try await w.d.request(.post, "/api/v1/employers/register", body: [
+            "creditCode": "91350100M000100Y43", "name": "新公司", "contact": "王经理", "mobile": "１３８００１３８０００", "password": "Employer@2026"])
+        #expect(try fullwidth.status == 400 && fullwidth.json["error"]?["field"] == "mobile")
+        let noContact = try await w.d.request(.post, "/api/v1/employers/register", body: [
+            "creditCode": "91350100M000100Y43", "name": "新公司", "contact": " ", "mobile": "13800138000", "password": "Employer@2026"])
+        #expect(try noContact.status == 400 && noContact.json["error"]?["field"] == "contact")
         let code = "91110000100000000" + String(CreditCode.checkCharacter(for: "91110000100000000")!)
         let ok = try await w.d.request(.post, "/api/v1/employers/register", body: [
             "creditCode": .string(code), "name": "新公司", "contact": "王经理", "mobile": "13800138000", "password": "Employer@2026"])

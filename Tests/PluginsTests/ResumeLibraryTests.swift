@@ -176,6 +176,12 @@ struct ResumeLibraryTests {
             expected[Key(major: p.0, level: p.1), default: (0, 0, 0)].2 += 1
         }
         #expect(model.values.contains { $0.isDefault && Self.completeness($0.sections) >= 70 }, "the edits must leave something to count")
+        for (query, field) in [("cohort=二〇二六", "cohort"), ("group=class", "group"), ("size=0", "")] where !field.isEmpty {
+            let bad = try await w.call(.get, "/resume-library/stats?\(query)", nil, w.school)
+            #expect(try bad.status == 400 && bad.json["error"]?["field"] == .string(field))
+        }
+        let badSize = try await w.call(.get, "/resume-library/stats/students?size=0", nil, w.school)
+        #expect(try badSize.status == 400 && badSize.json["error"]?["field"] == "size")
         let stats = try await w.call(.get, "/resume-library/stats?group=major", nil, w.school).json
         var actual: [Key: (Int, Int, Int)] = [:]
         for row in stats["rows"]?.arrayValue ?? [] {

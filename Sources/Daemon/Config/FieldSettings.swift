@@ -10,7 +10,7 @@ struct FieldSettings: Codable, Sendable {
     /// The code table of a `code` field.
     var table: String?
     var required: Bool?
-    /// student, staff or nobody.
+    /// student, staff, nobody, or parties (the student and the record's other party).
     var editableBy: FieldEditor?
     /// Position in the national-database export.
     var national: Int?

@@ -24,7 +24,10 @@ struct EmployerRoutes {
             }
             let name = input.name.trimmingSpaces
             guard !name.isEmpty, name.count <= 128 else { throw APIError(.badRequest, code: "required", message: "单位名称：必填（最多 128 字）", field: "name") }
-            guard input.mobile.count == 11, input.mobile.allSatisfy(\.isNumber), input.mobile.hasPrefix("1") else {
+            guard !input.contact.trimmingSpaces.isEmpty, input.contact.count <= 64 else {
+                throw APIError(.badRequest, code: "required", message: "联系人：必填（最多 64 字）", field: "contact")
+            }
+            guard input.mobile.utf8.count == 11, input.mobile.utf8.allSatisfy({ (48...57).contains($0) }), input.mobile.hasPrefix("1") else {
                 throw APIError(.badRequest, code: "invalid_mobile", message: "手机号应为 11 位数字", field: "mobile")
             }
             let auth = services.accounts.settings()

@@ -217,6 +217,11 @@ private struct Loader {
                     }
                 }
                 for problem in kind.process.workflow?.problems() ?? [] { fail("kind \"\(kind.id)\": \(problem)") }
+                if let party = kind.party {
+                    // Scopes know one kind of party: an employer, by its credit code.
+                    if party.role != .employer { fail("kind \"\(kind.id)\": a record's party can only be an employer, not \(party.role.rawValue)") }
+                    if kind.field(party.field) == nil { fail("kind \"\(kind.id)\": party field \"\(party.field)\" is not declared") }
+                }
             }
             for r in p.routes {
                 if r.segments.isEmpty || r.segments.contains(where: { $0 == ":" }) { fail("route \"\(r.path)\" is malformed") }

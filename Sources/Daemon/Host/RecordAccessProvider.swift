@@ -22,7 +22,6 @@ private struct UnavailableRecordAccess: RecordAccess {
     var error: any Error = PluginError(status: 503, code: "records_unavailable", message: "记录服务尚未就绪")
     func record(_ kind: String, _ id: String) throws -> RecordSnapshot? { throw error }
     func records(_ kind: String, student: String) throws -> [RecordSnapshot] { throw error }
-    func records(_ kind: String, state: String, limit: Int) throws -> [RecordSnapshot] { throw error }
     func list(_ kind: String, filters: [String: String], after: String?, limit: Int) throws -> [RecordSnapshot] { throw error }
     func create(_ kind: String, student: String, values: JSONObject, action: String?) throws -> RecordSnapshot { throw error }
     func update(_ kind: String, _ id: String, values: JSONObject) throws -> RecordSnapshot { throw error }

@@ -38,15 +38,6 @@ struct EngineRecordAccess: RecordAccess {
         }
     }
 
-    func records(_ kind: String, state: String, limit: Int) throws -> [RecordSnapshot] {
-        try mapped {
-            let k = try engine.kinds.kind(kind)
-            var filter = RecordQuery.Filter()
-            filter.state = state
-            return try RecordQuery(kind: k, scope: caller.scope).list(txn, filter: filter, order: .id, after: nil, size: limit).map { try snapshot(k, $0) }
-        }
-    }
-
     func list(_ kind: String, filters: [String: String], after: String?, limit: Int) throws -> [RecordSnapshot] {
         try mapped {
             let k = try engine.kinds.kind(kind)

@@ -40,14 +40,19 @@ struct AgreementNumbers: Sendable {
         ) { request in
             struct Input: Decodable { var students: [String]; var signingType: String? }
             let input = try request.decode(Input.self)
+            let signingType = input.signingType ?? "online"
+            guard AgreementsPlugin.signingTypes.contains(signingType) else {
+                throw PluginError.badRequest("签约方式只能是 \(AgreementsPlugin.signingTypes.joined(separator: "、"))", field: "signingType")
+            }
             guard input.students.count <= 2000 else { throw PluginError.badRequest("一次最多分配 2000 名学生，本次 \(input.students.count) 名", field: "students") }
             let results = try request.store.write { txn in
                 try input.students.map { student -> JSONValue in
                     do {
-                        let r = try numbers.issue(to: student, signingType: input.signingType ?? "online", txn.records, txn)
+                        let r = try numbers.issue(to: student, signingType: signingType, txn)
                         return ["student": .string(student), "ok": true, "record": .string(r.id), "agreementNumber": .string(r.text("agreementNumber"))]
                     } catch let e as PluginError {
-                        return ["student": .string(student), "ok": false, "error": .string(e.message)]
+                        let message = e.code == "not_found" ? "没有学号为 \(student) 的学生（或不在权限范围内）" : e.message
+                        return ["student": .string(student), "ok": false, "error": .string(message)]
                     }
                 }
             }
@@ -131,7 +136,8 @@ struct AgreementNumbers: Sendable {
 
     /// A blank agreement with the next number for `student`, unless they hold one already or an
     /// agreement binds them.
-    func issue(to student: String, signingType: String, _ records: any RecordAccess, _ txn: any PluginTransaction) throws -> RecordSnapshot {
+    func issue(to student: String, signingType: String, _ txn: any PluginTransaction) throws -> RecordSnapshot {
+        let records = txn.records
         let held = try records.records(AgreementsPlugin.kind, student: student)
         if held.contains(where: { $0.state == "blank" }) { throw PluginError.conflict("该学生已有空白协议书") }
         if held.contains(where: { AgreementsPlugin.currentStates.contains($0.state) }) { throw PluginError.conflict("该学生已有进行中或已完成的三方协议") }
@@ -139,7 +145,8 @@ struct AgreementNumbers: Sendable {
         guard try nextFree(txn) != nil else { throw PluginError.conflict("协议书编号已用完，请先导入") }
         var blank = try records.create(AgreementsPlugin.kind, student: student, values: ["signingType": .string(signingType)], action: nil)
         let number = try take(for: student, record: blank.id, txn)
-        blank = try records.update(AgreementsPlugin.kind, blank.id, values: ["agreementNumber": .string(number)])
+        // The number is nobody's to type: the plugin itself sets it, as the core.
+        blank = try txn.systemRecords.update(AgreementsPlugin.kind, blank.id, values: ["agreementNumber": .string(number)])
         return blank
     }
 }

@@ -20,13 +20,12 @@ struct AgreementRules: Sendable {
                 try rules.numbers.move(number, student: record.student, to: id, txn)
             }
         }
-        context.on("agreements.started") { event, txn in
-            guard let id = event.recordID, let record = try txn.records.record(kind, id) else { return }
-            try rules.requireFree(try rules.others(of: record, txn.records))
-        }
-        context.on("agreements.offline") { event, txn in
-            guard let id = event.recordID, let record = try txn.records.record(kind, id) else { return }
-            try rules.requireFree(try rules.others(of: record, txn.records))
+        // Starting online or signing offline binds the student too.
+        for event in ["agreements.started", "agreements.offline"] {
+            context.on(event) { event, txn in
+                guard let id = event.recordID, let record = try txn.records.record(kind, id) else { return }
+                try rules.requireFree(try rules.others(of: record, txn.records))
+            }
         }
         // Approval needs a number: an accepted invitation of a student who held none takes the next one.
         context.on("agreements.approved") { event, txn in

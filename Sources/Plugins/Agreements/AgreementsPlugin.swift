@@ -14,6 +14,8 @@ public struct AgreementsPlugin: Plugin {
     public static let dependencies: [PluginID] = ["source-info"]
     /// The record kind.
     public static let kind = "agreement"
+    /// The codes of 签约方式.
+    static let signingTypes = ["online", "directed", "blank-print"]
 
     public let configuration: AgreementsConfiguration
 
@@ -24,7 +26,7 @@ public struct AgreementsPlugin: Plugin {
     public func register(into context: RegistrationContext) throws {
         context.codeTable(CodeTable(
             id: "signing-type", label: LocalizedText("签约方式", en: "signing type"),
-            entries: [CodeEntry("online", "网签"), CodeEntry("directed", "定向签约"), CodeEntry("blank-print", "空白协议书打印")]))
+            entries: zip(Self.signingTypes, ["网签", "定向签约", "空白协议书打印"]).map { CodeEntry($0, $1) }))
         context.recordKind(RecordKindSpec(
             id: Self.kind, label: Self.label, fields: Self.fields, process: .workflow(Self.workflow), cardinality: .many,
             party: RecordParty(.employer, field: "employerCreditCode"),
@@ -38,7 +40,8 @@ public struct AgreementsPlugin: Plugin {
     }
 
     static let fields: [FieldSpec] = [
-        FieldSpec("agreementNumber", LocalizedText("协议书编号", en: "agreement number"), .text(maxLength: 40), editableBy: .staff, indexed: true),
+        // Only from the imported pool, set by this plugin: never typed in, so never a duplicate.
+        FieldSpec("agreementNumber", LocalizedText("协议书编号", en: "agreement number"), .text(maxLength: 40), editableBy: .nobody, indexed: true),
         FieldSpec("signingType", LocalizedText("签约方式", en: "signing type"), .code(table: "signing-type"), editableBy: .staff, indexed: true),
         FieldSpec("employerName", LocalizedText("单位名称", en: "employer"), .text(maxLength: 128), required: true, editableBy: .parties, indexed: true),
         FieldSpec("employerCreditCode", LocalizedText("统一社会信用代码", en: "credit code"), .creditCode, required: true, editableBy: .parties, indexed: true),

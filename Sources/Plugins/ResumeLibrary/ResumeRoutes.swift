@@ -59,7 +59,7 @@ struct ResumeRoutes: Sendable {
             summary: LocalizedText("简历列表（完整度达标的；置顶在前）", en: "resumes, pinned first"), input: nil, output: .any
         ) { request in
             var filters = request.query.filter { ["cohort", "college", "major", "class"].contains($0.key) }
-            let size = min(Int(request.query["size"] ?? "") ?? 50, 200)
+            let size = try Self.pageSize(request)
             let page = try request.store.read { txn -> [RecordSnapshot] in
                 filters["pinned"] = "true"
                 let pinned = try txn.records.list(kind, filters: filters, after: nil, limit: size)
@@ -82,8 +82,17 @@ struct ResumeRoutes: Sendable {
             summary: LocalizedText("简历统计：按学院或专业、学历层次，已认证人数、拟毕业生人数、达标简历人数", en: "statistics"),
             input: nil, output: .any
         ) { request in
-            let cohort = request.query["cohort"].flatMap { Int($0) }
-            let group: StatisticsGroup = request.query["group"] == "college" ? .college : .major
+            var cohort: Int?
+            if let text = request.query["cohort"] {
+                guard let year = Int(text) else { throw PluginError.badRequest("届别应为年份，如 2026", field: "cohort") }
+                cohort = year
+            }
+            let group: StatisticsGroup
+            switch request.query["group"] ?? "major" {
+            case "major": group = .major
+            case "college": group = .college
+            default: throw PluginError.badRequest("分组只能是 college 或 major", field: "group")
+            }
             let stats = request.statistics
             let authenticated = try stats.studentCounts(dimension: "wechat", cohort: cohort, group: group)
             let planned = try stats.counts(kind: "source-info", dimension: "field.educationLevel", cohort: cohort, group: group)
@@ -99,7 +108,7 @@ struct ResumeRoutes: Sendable {
         ) { request in
             var filters = request.query.filter { ["cohort", "college", "major", "class"].contains($0.key) }
             if let level = request.query["educationLevel"] { filters["educationLevel"] = level }
-            let size = min(Int(request.query["size"] ?? "") ?? 50, 200)
+            let size = try Self.pageSize(request)
             let rows = try request.store.read { txn -> [JSONValue] in
                 try txn.records.list("source-info", filters: filters, after: request.query["after"], limit: size).map { graduate in
                     let shown = ResumeLibraryPlugin.shown(try txn.systemRecords.records(kind, student: graduate.student))
@@ -114,6 +123,13 @@ struct ResumeRoutes: Sendable {
             let next: JSONValue = rows.count == size ? (rows.last?["student"] ?? .null) : .null
             return RouteResponse(status: 200, body: ["students": .array(rows), "next": next])
         })
+    }
+
+    /// `size=` between 1 and 200, 50 when absent.
+    static func pageSize(_ request: RouteRequest) throws -> Int {
+        guard let text = request.query["size"] else { return 50 }
+        guard let n = Int(text), (1...200).contains(n) else { throw PluginError.badRequest("每页条数应为 1 至 200", field: "size") }
+        return n
     }
 
     static func json(_ r: RecordSnapshot) -> JSONValue {

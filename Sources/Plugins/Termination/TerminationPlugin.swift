@@ -43,8 +43,9 @@ public struct TerminationPlugin: Plugin {
             // The termination letter and the proof the penalty was paid: at least one file.
             rules: [.always(materials: 1)]))
         let window = configuration.window
-        context.on("termination.submitted") { event, txn in try Self.check(event, txn, window: window) }
-        context.on("termination.resubmitted") { event, txn in try Self.check(event, txn, window: window) }
+        for event in ["termination.submitted", "termination.resubmitted"] {
+            context.on(event) { event, txn in try Self.check(event, txn, window: window) }
+        }
         // Approved: the agreement is terminated — kept in history, no longer binding.
         context.on("termination.approved") { event, txn in
             guard let id = event.recordID, let application = try txn.records.record(Self.kind, id) else { return }
