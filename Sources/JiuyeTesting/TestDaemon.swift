@@ -50,12 +50,14 @@ public final class TestDaemon: Sendable {
     ///   - builtins: the built-in plugin types to offer as well (pass `[]` for none).
     ///   - config: the text of `plugins.yaml`.
     ///   - seedDemo: seed the demo institution (示例大学) first.
+    ///   - directory: the directory of an earlier daemon stopped with `keepDirectory` (its data
+    ///     directory is `<directory>/data`): a restart on the same data.
     ///
     /// Unless `config` has an `auth:` section, password hashing is made cheap so logins stay fast.
     public static func start(
-        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false
+        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false, directory: String? = nil
     ) async throws -> TestDaemon {
-        let directory = FileManager.default.temporaryDirectory.path + "/jiuye-test-" + UUID().uuidString.prefix(8)
+        let directory = directory ?? FileManager.default.temporaryDirectory.path + "/jiuye-test-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let configPath = directory + "/plugins.yaml"
         let hasAuth = config.hasPrefix("auth:") || config.contains("\nauth:")
@@ -88,10 +90,11 @@ public final class TestDaemon: Sendable {
         return TestDaemon(daemon: daemon, port: port, directory: directory, task: task)
     }
 
-    /// Stops the daemon as SIGTERM would and removes its directory.
-    public func stop() async throws {
+    /// Stops the daemon as SIGTERM would and removes its directory, unless `keepDirectory` (to
+    /// start another daemon on the same data with `start(…, directory:)`).
+    public func stop(keepDirectory: Bool = false) async throws {
         await daemon.shutdown()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        defer { if !keepDirectory { try? FileManager.default.removeItem(atPath: directory) } }
         try await task.value
     }
 

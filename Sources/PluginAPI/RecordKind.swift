@@ -61,6 +61,14 @@ public struct RecordKindSpec: Sendable {
     /// Who may delete records through `DELETE /api/v1/records/{kind}/{id}`: the owning student
     /// (`.student`) and staff roles named here; nobody by default, since reviewed records are kept.
     public var deletableBy: Set<Role>
+    /// Saved lists the kind offers (tabs such as 解约记录): each a label and the list filters it applies.
+    public var views: [SavedView]
+    /// Where a student's values go: straight into the record (the default), or into a form of
+    /// their own that staff compare and copy over (一键复制填报), as for 生源信息.
+    public var studentForm: StudentForm
+    /// Names what ``derive`` computes from, e.g. the resume weights: when it changes between two
+    /// starts or reloads, the core recomputes the derived fields of every stored record.
+    public var derivation: String
 
     /// - Parameters:
     ///   - id: the kind's id.
@@ -76,13 +84,20 @@ public struct RecordKindSpec: Sendable {
     ///   - derive: computes fields from the others.
     ///   - staffVisibility: when staff may see a record.
     ///   - deletableBy: who may delete records.
+    ///   - studentForm: whether the student's values are kept apart for staff to copy over.
+    ///   - derivation: what `derive` depends on, so stored records follow a change of it.
+    ///   - views: saved lists (tabs) with their filters.
     public init(
         id: String, label: LocalizedText, fields: [FieldSpec], process: RecordProcess,
         cardinality: Cardinality = .onePerStudent, party: RecordParty? = nil,
         creators: Set<Role> = Role.staff.union([.student]),
         registry: [String: RegistryAttribute] = [:], createOnImport: Bool = false, rules: [SubmissionRule] = [],
-        derive: (@Sendable (inout JSONObject) -> Void)? = nil, staffVisibility: StaffVisibility? = nil, deletableBy: Set<Role> = []
+        derive: (@Sendable (inout JSONObject) -> Void)? = nil, staffVisibility: StaffVisibility? = nil, deletableBy: Set<Role> = [],
+        studentForm: StudentForm = .direct, derivation: String = "", views: [SavedView] = []
     ) {
+        self.views = views
+        self.studentForm = studentForm
+        self.derivation = derivation
         self.derive = derive
         self.staffVisibility = staffVisibility
         self.deletableBy = deletableBy
@@ -114,6 +129,34 @@ public struct RecordKindSpec: Sendable {
         .object(fields.map { ($0.key, JSONSchema.described($0.type.schema, $0.label.zh)) },
                 required: fields.filter(\.required).map(\.key))
     }
+}
+
+/// A saved list of a kind, shown as a tab: `GET /api/v1/records/{kind}?view=<id>` applies its
+/// filters, as the list route takes them (`state` may list several states, `rejected:*` every
+/// rejection whatever the level).
+public struct SavedView: Sendable, Hashable {
+    /// The view's id, e.g. `processed`.
+    public var id: String
+    /// The tab's label, e.g. 解约记录.
+    public var label: LocalizedText
+    /// List filters by name, e.g. `["state": "approved,rejected:*"]`.
+    public var filters: [String: String]
+
+    /// A view named `id` that lists what `filters` select.
+    public init(_ id: String, _ label: LocalizedText, filters: [String: String]) {
+        self.id = id
+        self.label = label
+        self.filters = filters
+    }
+}
+
+/// Where a student's values go on a reviewed kind.
+public enum StudentForm: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Into the record itself: the student's registration *is* the record (就业信息, 解约).
+    case direct
+    /// Into a form of the student's own, beside the official values that staff keep; a reviewer
+    /// compares the two and copies the form over (一键复制填报). For records staff own (生源信息).
+    case separate
 }
 
 /// Staff see a record only when a numeric field is at least a minimum.

@@ -41,13 +41,18 @@ public struct WorkflowTransition: Sendable, Hashable {
     /// Messages the core queues in the outbox for outside systems, e.g. `esign.start` for the
     /// e-signing provider, with the record's values.
     public var outbox: [String]
+    /// An SMS the core sends the student and the party when the move is taken, e.g. `sms.esign`
+    /// when an online agreement goes to signing: the message carries each one's mobile number
+    /// and goes to the channels that take `sms.*`; its text is the template of that event.
+    public var sms: String?
 
     /// A transition; see the properties for each parameter.
     public init(
         from: [String], action: String, to: String, roles: Set<Role>, label: LocalizedText,
         requiresReason: Bool = false, requiresComplete: Bool = false, conditions: [FieldCondition] = [],
-        emits: String? = nil, outbox: [String] = []
+        emits: String? = nil, outbox: [String] = [], sms: String? = nil
     ) {
+        self.sms = sms
         self.from = from
         self.action = action
         self.to = to
@@ -130,12 +135,12 @@ public struct Workflow: Sendable, Hashable {
     public var json: JSONValue {
         [
             "initial": .string(initial),
-            "states": .array(states.map { ["id": .string($0.id), "label": .string($0.label.zh), "final": .bool($0.isFinal)] }),
+            "states": .array(states.map { ["id": .string($0.id), "label": .string($0.label.zh), "labelEn": .string($0.label.en), "final": .bool($0.isFinal)] }),
             "transitions": .array(transitions.map { t in
                 [
                     "from": .array(t.from.map { .string($0) }), "action": .string(t.action), "to": .string(t.to),
                     "roles": .array(t.roles.sorted().map { .string($0.rawValue) }),
-                    "label": .string(t.label.zh), "requiresReason": .bool(t.requiresReason),
+                    "label": .string(t.label.zh), "labelEn": .string(t.label.en), "requiresReason": .bool(t.requiresReason),
                     "requiresComplete": .bool(t.requiresComplete),
                     "emits": t.emits.map(JSONValue.string) ?? .null,
                 ]

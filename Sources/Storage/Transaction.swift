@@ -90,6 +90,8 @@ public final class Transaction {
     public func clear(_ db: Database) throws {
         let rc = mdb_drop(handle, db.dbi, 0)
         guard rc == MDB_SUCCESS else { throw fail(rc, "mdb_drop \(db.name)") }
+        // Counter changes gathered for it so far concern entries that are gone.
+        pendingCounts[db] = nil
     }
 
     /// Number of entries (counting every duplicate) in `db`.

@@ -23,7 +23,7 @@ struct AgreementFlowTests {
         notifications:
           backoffSeconds: 0.2
           channels:
-            - {name: hook, type: webhook, url: "\(hook)", secret: hook-secret, events: ["record.*", "esign.*"]}
+            - {name: hook, type: webhook, url: "\(hook)", secret: hook-secret, events: ["record.*", "esign.*", "sms.*"]}
         plugins:
           source-info: {}
           agreements:
@@ -130,6 +130,9 @@ struct AgreementFlowTests {
         #expect(try accepted.json["state"] == "signing" && accepted.json["values"]?["agreementNumber"] == "A2027000001")
         #expect(try await w.call(.get, "/records/agreement/\(blankID)", nil, w.school).json["state"] == "used")
         #expect(try await w.act(id, "seal", w.employer).status == 409)
+        // 以短信的形式通知单位、学生: their mobile numbers ride with the SMS.
+        #expect(try await w.d.admin("user", "set-mobile", Self.employer, "13800138000").ok)
+        #expect(try await w.d.admin("user", "set-mobile", Self.student, "13900139000").ok)
         #expect(try await w.act(id, "approve", w.counselor).json["state"] == "sealing")
         #expect(try await w.act(id, "seal", w.employer).json["state"] == "sealed")
         #expect(try await w.act(id, "confirm", w.counselor).status == 403)
@@ -140,7 +143,12 @@ struct AgreementFlowTests {
 
         let messages = try await w.delivered { seen in
             seen.contains { $0 == ("esign.start", "esign", id) } && seen.filter { $0.0 == "record.approve" }.count == 2
+                && seen.filter { $0.0 == "sms.esign" }.count == 2
         }
+        let texts = w.inbox.received.compactMap { try? JSONDecoder().decode(JSONValue.self, from: $0.body) }.filter { $0["event"] == "sms.esign" }
+        #expect(Set(texts.compactMap { $0["data"]?["mobile"]?.stringValue }) == ["13800138000", "13900139000"])
+        #expect(Set(texts.compactMap { $0["to"]?.stringValue }) == [Self.student, Self.employer])
+        #expect(texts.allSatisfy { $0["text"]?.stringValue?.contains("A2027000001") == true && $0["text"]?.stringValue?.contains("示例科技有限公司") == true })
         #expect(messages.contains { $0 == ("esign.start", "esign", id) })
         #expect(Set(messages.filter { $0.0 == "record.approve" }.map(\.1)) == [Self.student, Self.employer])
         #expect(messages.contains { $0 == ("record.accept", Self.employer, id) })

@@ -230,3 +230,30 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Derived fields follow their configuration: new weights recompute stored completeness at reload.
+@Suite("简历权重变更")
+struct ResumeWeightsReloadTests {
+    @Test("changing the weights in plugins.yaml recomputes every resume's completeness at reload; the 70 % rule applies at once")
+    func weightsChange() async throws {
+        let w = try await ResumeLibraryTests.World.start()
+        let number = "202211001"
+        let token = try await w.student(number)
+        // basicInfo alone: 69 %, hidden from staff.
+        let id = try await w.create(token, number, ["basicInfo"])
+        #expect(try await w.call(.get, "/records/resume/\(id)", nil, token).json["values"]?["completeness"] == 69)
+        #expect(try await w.call(.get, "/records/resume/\(id)", nil, w.school).status == 404)
+        var weights = ResumeLibraryTests.weights
+        weights["basicInfo"] = 70
+        weights["education"] = 0
+        try w.d.writeConfig(ResumeLibraryTests.config.replacingOccurrences(
+            of: ResumeLibraryTests.weights.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "),
+            with: weights.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")))
+        let reload = try await w.d.admin("plugin", "reload")
+        #expect(reload.ok, "\(reload.error?.message ?? "")")
+        #expect(reload.reply?.result["recordChanges"]?.arrayValue?.contains { $0.stringValue?.contains("重新计算派生字段") == true } == true)
+        let r = try await w.call(.get, "/records/resume/\(id)", nil, w.school)
+        #expect(try r.status == 200 && r.json["values"]?["completeness"] == 70)
+        try await w.d.stop()
+    }
+}

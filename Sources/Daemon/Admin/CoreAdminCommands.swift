@@ -61,9 +61,13 @@ enum CoreAdminCommands {
             AdminCommandSpec(words: ["plugin", "reload"], summary: "re-read plugins.yaml; all or nothing: on error the old set keeps serving",
                              changesState: true) { _ in
                 do {
-                    let set = try await host.reload()
-                    return AdminReply(result: ["plugins": .array(set.pluginIDs.map { .string($0.rawValue) })],
-                                      message: "reloaded \(set.source): \(set.pluginIDs.map(\.rawValue).joined(separator: ", "))")
+                    let reloaded = try await host.reload()
+                    let set = reloaded.set
+                    let changes = reloaded.recordChanges
+                    return AdminReply(result: ["plugins": .array(set.pluginIDs.map { .string($0.rawValue) }),
+                                               "recordChanges": .array(changes.map(JSONValue.string))],
+                                      message: (["reloaded \(set.source): \(set.pluginIDs.map(\.rawValue).joined(separator: ", "))"] + changes)
+                                          .joined(separator: "\n"))
                 } catch {
                     throw AdminFailure(code: .failed, message: "reload refused, the old plugin set keeps serving:\n\(error)")
                 }
@@ -86,20 +90,45 @@ enum CoreAdminCommands {
                 ], at: 0)
                 return AdminReply(result: .object(result), columns: ["DATABASE", "ENTRIES"], rows: rows)
             },
-            AdminCommandSpec(words: ["db", "backup"], usage: "DIR", summary: "hot, compacted copy of the database into an empty directory",
+            AdminCommandSpec(words: ["db", "backup"], usage: "DIR [--verify]",
+                             summary: "hot, consistent copy of the database and every material it references into an empty directory",
                              changesState: true) { request in
                 guard request.arguments.count == 1, let dir = request.arguments.first else {
-                    throw AdminFailure(code: .usage, message: "usage: db backup DIR")
+                    throw AdminFailure(code: .usage, message: "usage: db backup DIR [--verify]")
                 }
-                let target = request.resolvePath(dir)
-                let bytes = try env.backup(to: target)
-                return AdminReply(result: ["path": .string(target), "bytes": .int(bytes)],
-                                  message: "backup written to \(target) (\(bytes) bytes)")
+                let report = try DataBackup.write(host.store, to: request.resolvePath(dir))
+                var result = try JSONValue(encoding: report).objectValue ?? [:]
+                var message = "backup written to \(report.path): \(report.records) records, \(report.materials) materials, \(report.bytes) bytes"
+                if request.flags.contains("verify") {
+                    let check = try DataBackup.verify(report.path)
+                    result["verified"] = .bool(check.ok)
+                    guard check.ok else { throw Self.verifyFailure(check) }
+                    message += "; verified: every material present with its hash"
+                }
+                return AdminReply(result: .object(result), message: message)
+            },
+            AdminCommandSpec(words: ["db", "verify"], usage: "DIR", summary: "open a backup and check every material it references: present, with its hash",
+                             changesState: false) { request in
+                guard request.arguments.count == 1, let dir = request.arguments.first else {
+                    throw AdminFailure(code: .usage, message: "usage: db verify DIR")
+                }
+                let check = try DataBackup.verify(request.resolvePath(dir))
+                guard check.ok else { throw Self.verifyFailure(check) }
+                return AdminReply(result: try JSONValue(encoding: check),
+                                  message: "\(check.path): \(check.records) records, \(check.materials) materials, every one present with its hash")
             },
             AdminCommandSpec(words: ["db", "reader-check"], summary: "clear reader slots left by dead processes", changesState: true) { _ in
                 let n = try env.readerCheck()
                 return AdminReply(result: ["cleared": .int(n)], message: "cleared \(n) stale reader slot(s)")
             },
         ]
+    }
+
+    /// A backup that fails verification, naming what is missing or damaged.
+    static func verifyFailure(_ check: DataBackup.Verification) -> AdminFailure {
+        var lines = ["\(check.path): backup incomplete (\(check.materials) materials referenced)"]
+        lines += check.missing.map { "missing material \($0)" }
+        lines += check.corrupt.map { "damaged material \($0) (bytes do not match the hash)" }
+        return AdminFailure(code: .failed, message: lines.joined(separator: "\n"))
     }
 }

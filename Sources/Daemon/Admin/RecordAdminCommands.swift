@@ -83,14 +83,15 @@ enum RecordAdminCommands {
                              summary: "export a kind's records to FILE (written by the daemon)", changesState: false,
                              valueOptions: ["format", "preset", "fields", "cohort"]) { request in
                 guard request.arguments.count == 2 else { throw AdminFailure(code: .usage, message: "usage: export KIND FILE [--format csv|xlsx]") }
-                let kind = try services.kinds().kind(request.arguments[0])
+                let kinds = try services.kinds()
+                let kind = try kinds.kind(request.arguments[0])
                 let path = request.resolvePath(request.arguments[1])
                 var r = RecordExport.Request()
                 r.format = request.options["format"] ?? (path.hasSuffix(".xlsx") ? "xlsx" : "csv")
                 r.preset = request.options["preset"]
                 r.fields = request.options["fields"].map { $0.split(separator: ",").map(String.init) }
                 r.cohort = request.options["cohort"].flatMap(UInt16.init)
-                let rows = try RecordExport(kind: kind, scope: .everything, environment: services.directory.environment)
+                let rows = try RecordExport(kind: kind, scope: .everything, environment: services.directory.environment, codeTables: kinds.codeTables)
                     .run(r, to: path, progress: request.progress)
                 return AdminReply(result: ["rows": .int(rows), "path": .string(path)], message: "\(rows) rows written to \(path)")
             },

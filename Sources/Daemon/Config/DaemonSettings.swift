@@ -134,6 +134,9 @@ struct KindSettings: Codable, Sendable {
     var review: ReviewSettings?
     /// Fields added, or changed by key (label, requiredness …).
     var fields: [FieldSettings]?
+    /// `direct` (the student's values are the record) or `separate` (kept apart for staff to copy
+    /// over, 一键复制填报). Stored records follow a change at the next start or reload.
+    var studentForm: StudentForm?
 }
 
 /// `plugins.<id>.kinds.<kind>.review`.
@@ -208,6 +211,7 @@ public struct NotificationSettings: Codable, Sendable, Equatable {
         "record.reject": "您的{kind}未通过审核（{reason}）：{note}。请修改后重新提交。",
         "notice": "{message}",
         "sms.code": "您的登录验证码是 {code}，{minutes} 分钟内有效。如非本人操作，请忽略。",
+        "sms.esign": "{studentName}与{employerName}的三方协议（编号 {agreementNumber}）已审核通过，请按电子签约平台的短信完成签署。",
     ]
     public init() {}
 }

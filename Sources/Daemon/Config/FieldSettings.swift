@@ -107,4 +107,6 @@ struct DeclaredKindSettings: Codable, Sendable {
     var cardinality: String?
     /// The review stages; none for a kind without review.
     var review: ReviewSettings?
+    /// `direct` (default) or `separate`: see ``KindSettings/studentForm``.
+    var studentForm: StudentForm?
 }

@@ -89,6 +89,7 @@ enum ExportFailure: Error, CustomStringConvertible, APIErrorConvertible {
     case xlsx(String)
     case unknownField(String)
     case badFormat(String)
+    case unknownPreset(String)
 
     var description: String {
         switch self {
@@ -96,8 +97,15 @@ enum ExportFailure: Error, CustomStringConvertible, APIErrorConvertible {
         case .xlsx(let m): "XLSX: \(m)"
         case .unknownField(let f): "没有字段 \(f)"
         case .badFormat(let f): "导出格式只能是 csv 或 xlsx，不是 \(f)"
+        case .unknownPreset(let p): "没有导出方案 \(p)（可选 national 国家库、school 学校）"
         }
     }
 
-    var apiError: APIError { APIError(.badRequest, code: "bad_export", message: description) }
+    var apiError: APIError {
+        switch self {
+        case .unknownPreset: APIError(.badRequest, code: "unknown_preset", message: description, field: "preset")
+        case .unknownField: APIError(.badRequest, code: "bad_export", message: description, field: "fields")
+        default: APIError(.badRequest, code: "bad_export", message: description)
+        }
+    }
 }

@@ -5,11 +5,17 @@ import Storage
 /// Exports a kind's records in the caller's scope: chosen fields or a preset (`national`: the
 /// national-database columns in their order; `school`: every field), selected ids or a filter,
 /// as CSV or XLSX. Records are read a page at a time, each page in its own short read transaction,
-/// and written as they are read.
+/// and written as they are read. Code fields are written as their labels (性别 男), except for the
+/// national preset, whose format wants the codes.
 struct RecordExport {
     let kind: RecordTables
     let scope: Scope
     let environment: Environment
+    /// The code tables, to write a code's label.
+    var codeTables: [String: CodeTable] = [:]
+
+    /// The presets: the national database's columns, or every field for the school.
+    static let presets: Set<String> = ["national", "school"]
 
     /// What to export.
     struct Request: Codable, Sendable {
@@ -22,9 +28,15 @@ struct RecordExport {
         var major: UInt32?
         var classID: UInt32?
         var state: String?
+        /// Code fields as labels (default) or codes (default for the national preset).
+        var labels: Bool?
     }
 
+    /// Whether code fields are written as labels.
+    static func writesLabels(_ r: Request) -> Bool { r.labels ?? (r.preset != "national") }
+
     func columns(_ r: Request) throws -> [FieldSpec] {
+        if let preset = r.preset, !Self.presets.contains(preset) { throw ExportFailure.unknownPreset(preset) }
         if let keys = r.fields, !keys.isEmpty {
             return try keys.map { k in
                 guard let f = kind.spec.field(k) else { throw ExportFailure.unknownField(k) }
@@ -46,9 +58,19 @@ struct RecordExport {
         try writer.write(["学号", "姓名"] + cols.map(\.label.zh))
         let total = try r.ids?.count ?? environment.read { try kind.records.primary.count($0) }
         var written = 0
+        // Per column, the names of its codes when labels are written.
+        let names: [[String: String]?] = cols.map { f in
+            guard Self.writesLabels(r), case .code(let table) = f.type, let t = codeTables[table] else { return nil }
+            return Dictionary(t.entries.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        }
         func emit(_ v: RecordView) throws {
             let values = try FlatJSON.parse(v.values)
-            try writer.write([v.student, v.studentName] + cols.map { values[$0.key].map(Self.text) ?? "" })
+            var row = [v.student, v.studentName]
+            for (i, f) in cols.enumerated() {
+                let text = values[f.key].map(Self.text) ?? ""
+                row.append(names[i]?[text] ?? text)
+            }
+            try writer.write(row)
             written += 1
         }
         if let ids = r.ids {

@@ -38,6 +38,18 @@ enum APIServer {
                                                "code": .string(host.current.settings.institution.code)],
                                "plugins": host.current.describe])
         }
+        // Code tables with their entries and labels, for pickers and for showing a code's name.
+        api.get("code-tables") { _, _ -> Response in
+            let tables = host.current.codeTables.values.sorted { $0.id < $1.id }
+            return try Response.json(["codeTables": .array(tables.map(\.json))])
+        }
+        api.get("code-tables/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            guard let table = host.current.codeTables[id] else {
+                throw APIError(.notFound, code: "unknown_code_table", message: "没有代码表 \(id)")
+            }
+            return try Response.json(table.json)
+        }
         let openAPICache = OpenAPICache()
         api.get("openapi.json") { _, _ -> Response in
             try Response.json(openAPICache.document(for: host.current))

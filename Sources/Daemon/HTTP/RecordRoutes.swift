@@ -19,7 +19,7 @@ struct RecordRoutes {
         var copyFill: Bool?
         var values: JSONObject?
     }
-    struct Search: Decodable { var query: String; var fields: [String]? }
+    struct Search: Decodable { var query: String; var fields: [String]?; var labels: Bool? }
     struct Batch: Decodable {
         var action: String
         var ids: [String]
@@ -68,22 +68,24 @@ struct RecordRoutes {
         // List, with filters, order, columns and fixed page sizes.
         api.get("records/:kind") { request, context -> Response in
             let caller = try services.caller(request, roles: everyone)
-            let kind = try services.kinds().kind(try context.parameters.require("kind"))
+            let kinds = try services.kinds()
+            let kind = try kinds.kind(try context.parameters.require("kind"))
             let q = request.uri.queryParameters
             let size = try Self.int(q["size"], "size") ?? 20
             guard RecordQuery.pageSizes.contains(size) else {
                 throw APIError(.badRequest, code: "invalid_page_size", message: "每页条数只能是 20、50、100 或 200", field: "size")
             }
             let filter = try Self.filter(q, kind: kind)
-            guard let order = RecordQuery.Order(rawValue: q["sort"].map(String.init) ?? "id") else {
-                throw APIError(.badRequest, code: "invalid_sort", message: "排序只能是 id、-id、updated 或 -updated", field: "sort")
+            guard let order = RecordQuery.Order(q["sort"].map(String.init) ?? "id", kind: kind) else {
+                throw APIError(.badRequest, code: "invalid_sort", message: "排序只能是 id、-id、updated、-updated 或带索引的字段（前加 - 为倒序）", field: "sort")
             }
             let fields = q["fields"].map { Set($0.split(separator: ",").map(String.init)) }
             let after = q["after"].map(String.init)
             let body = try env.read { txn -> [UInt8] in
                 let page = try RecordQuery(kind: kind, scope: caller.scope).list(txn, filter: filter, order: order, after: after, size: size)
                 let next: JSONValue = page.count == size ? .string(page.last!.id) : .null
-                return try RecordJSON(kind: kind, fields: fields, units: try units(txn)).page(page, extra: ["next": next])
+                return try RecordJSON(kind: kind, fields: fields, units: try units(txn), codeTables: Self.labels(q) ? kinds.codeTables : nil)
+                    .page(page, extra: ["next": next])
             }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
@@ -91,14 +93,16 @@ struct RecordRoutes {
         // Search by up to 2000 student numbers or names, pasted from a spreadsheet column.
         api.post("records/:kind/search") { request, context -> Response in
             let caller = try services.caller(request, roles: Role.staff)
-            let kind = try services.kinds().kind(try context.parameters.require("kind"))
+            let kinds = try services.kinds()
+            let kind = try kinds.kind(try context.parameters.require("kind"))
             let search = try await services.decode(Search.self, request)
             let values = RecordQuery.searchValues(search.query)
             guard values.count <= RecordQuery.maxSearchValues else {
                 throw APIError(.badRequest, code: "too_many_values", message: "一次最多查询 2000 个，本次 \(values.count) 个", field: "query")
             }
             let body = try env.read { txn -> [UInt8] in
-                let writer = RecordJSON(kind: kind, fields: search.fields.map(Set.init), units: try units(txn))
+                let writer = RecordJSON(kind: kind, fields: search.fields.map(Set.init), units: try units(txn),
+                                        codeTables: search.labels == true ? kinds.codeTables : nil)
                 var out = RecordJSON.open()
                 out.reserveCapacity(values.count * 800)
                 let unmatched = try RecordQuery(kind: kind, scope: caller.scope).search(txn, values: values, directory: directory) { view in
@@ -125,6 +129,7 @@ struct RecordRoutes {
         api.get("records/:kind/:id") { request, context -> Response in
             let t = try target(request, context, roles: everyone)
             let (caller, kind, id) = (t.caller, t.kind, t.id)
+            let codeTables = Self.labels(request.uri.queryParameters) ? t.engine.kinds.codeTables : nil
             // Read in place and written straight out: the hottest route decodes nothing it does not show.
             let body = try env.read { txn -> [UInt8]? in
                 try txn.withValue(kind.records.primary.database, id.keyBytes) { raw -> [UInt8]? in
@@ -132,7 +137,7 @@ struct RecordRoutes {
                     guard kind.shows(view, to: caller.scope) else { return nil }
                     var out: [UInt8] = []
                     out.reserveCapacity(raw.count + 512)
-                    try RecordJSON(kind: kind, fields: nil, units: try units(txn)).write(view, into: &out)
+                    try RecordJSON(kind: kind, fields: nil, units: try units(txn), codeTables: codeTables).write(view, into: &out)
                     return out
                 } ?? nil
             }
@@ -286,9 +291,11 @@ struct RecordRoutes {
         // Exports run as jobs: start, poll, download.
         api.post("records/:kind/export") { request, context -> Response in
             let caller = try services.caller(request, roles: Role.staff)
-            let kind = try services.kinds().kind(try context.parameters.require("kind"))
+            let kinds = try services.kinds()
+            let kind = try kinds.kind(try context.parameters.require("kind"))
             let input = try await services.decode(RecordExport.Request.self, request)
-            let job = try services.exports.start(RecordExport(kind: kind, scope: caller.scope, environment: env), request: input, owner: caller.account.id)
+            let export = RecordExport(kind: kind, scope: caller.scope, environment: env, codeTables: kinds.codeTables)
+            let job = try services.exports.start(export, request: input, owner: caller.account.id)
             return try Response.json(job.json, status: .accepted)
         }
         api.get("jobs/:id") { request, context -> Response in
@@ -325,7 +332,8 @@ struct RecordRoutes {
         }
 
         api.post("records/:kind/batch") { request, context -> Response in
-            let t = try target(request, context, roles: [.school])
+            // Every staff role; what each may run is decided per role in the operation.
+            let t = try target(request, context, roles: Role.staff)
             let (caller, engine, kind) = (t.caller, t.engine, t.kind)
             let batch = try await services.decode(Batch.self, request)
             guard !batch.ids.isEmpty, batch.ids.count <= 20_000 else {
@@ -358,6 +366,11 @@ struct RecordRoutes {
         }
     }
 
+    /// Whether the query asks for code labels beside codes (`labels=1`).
+    static func labels(_ q: FlatDictionary<Substring, Substring>) -> Bool {
+        q["labels"].map { $0 == "1" || $0 == "true" } ?? false
+    }
+
     static func int<T: FixedWidthInteger>(_ text: Substring?, _ name: String) throws -> T? {
         guard let text else { return nil }
         guard let n = T(text) else { throw APIError(.badRequest, code: "bad_request", message: "参数 \(name) 应为数字", field: name) }
@@ -371,15 +384,34 @@ struct RecordRoutes {
     }
 }
 
-/// A school officer's batch over selected records: each record gets its own result; those that
-/// succeed commit together in the request's one transaction.
+/// A batch over selected records inside the caller's scope: each record gets its own result;
+/// those that succeed commit together in the request's one transaction. The school runs every
+/// action; a counselor or a college officer approves what waits at their own level and notifies
+/// their own students.
 struct BatchOperation {
     let engine: RecordEngine
     let kind: RecordTables
     let caller: Caller
     let accounts: AccountService
 
+    /// The actions below the school.
+    static let levelActions: Set<String> = ["approve", "notify"]
+
+    var isSchool: Bool { caller.isSystem || caller.account.roles.contains(.school) }
+
+    /// The state a batch approval takes records from: for the school, the last level (what every
+    /// lower level approved); for a counselor or college officer, their own level.
+    func approvableState() throws -> String? {
+        guard let pipeline = kind.pipeline else { return nil }
+        if isSchool { return pipeline.stages.last.map { ReviewPipeline.pendingState($0.role) } }
+        guard let level = pipeline.stages.last(where: { caller.account.roles.contains($0.role) }) else { return "" }
+        return ReviewPipeline.pendingState(level.role)
+    }
+
     func run(_ txn: Transaction, _ batch: RecordRoutes.Batch, now: Double) throws -> [JSONValue] {
+        if !isSchool && !Self.levelActions.contains(batch.action) {
+            throw APIError(.forbidden, code: "forbidden", message: "该批量操作仅学校可用：辅导员和学院可批量审核本级待审记录、批量通知", field: "action")
+        }
         var results: [JSONValue] = []
         results.reserveCapacity(batch.ids.count)
         // Checks that concern the whole batch come first: a bad field fails it whole.
@@ -395,7 +427,7 @@ struct BatchOperation {
         default:
             throw EngineError.badRequest("未知的批量操作 \(batch.action)", field: "action")
         }
-        let lastStage = kind.pipeline?.stages.last.map { ReviewPipeline.pendingState($0.role) }
+        let lastStage = try approvableState()
         for id in batch.ids {
             do {
                 switch batch.action {

@@ -65,7 +65,15 @@ public final class Daemon: Sendable {
         try PluginSet.load(path: configPath, catalog: catalog, reservedAdminVerbs: coreVerbNames)
     }
 
-    static let coreVerbNames = Set(["help", "status", "plugin list", "plugin reload", "db stats", "db backup", "db reader-check"])
+    /// What `set` would do to the records stored under `dataDirectory` (`jiuyed check --data`).
+    public static func plannedRecordChanges(_ set: PluginSet, dataDirectory: String) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: dataDirectory + "/db") else { return [] }
+        let store = try CoreStore(dataDirectory: dataDirectory, settings: set.settings.storage)
+        defer { store.close() }
+        return try PluginHost.plannedRecordChanges(set, store: store)
+    }
+
+    static let coreVerbNames = Set(["help", "status", "plugin list", "plugin reload", "db stats", "db backup", "db verify", "db reader-check"])
         .union(DirectoryAdminCommands.verbs).union(RecordAdminCommands.verbs)
 
     /// Loads and validates the configuration and opens the database. Nothing listens yet.

@@ -71,18 +71,29 @@ public actor PluginHost {
     /// started are shut down in reverse and the error is thrown.
     public func start() async throws {
         try await bootstrap(currentBox.value)
+        let changes = try reconcile(currentBox.value)
+        for line in changes { logger.notice("records follow the configuration: \(line)") }
         started = true
     }
 
+    /// What a reload did.
+    public struct Reloaded: Sendable {
+        /// The set now serving.
+        public let set: PluginSet
+        /// What the new declarations did to stored records, one line each (records moved off a
+        /// removed review level, forms merged, derived fields recomputed).
+        public let recordChanges: [String]
+    }
+
     /// Re-reads the configuration file and swaps in the new set, or leaves the old one serving.
-    /// - Returns: the new set.
+    /// Stored records follow the new declarations in the transaction that switches the set.
     @discardableResult
-    public func reload() async throws -> PluginSet {
+    public func reload() async throws -> Reloaded {
         let next = try PluginSet.load(path: configPath, catalog: catalog, reservedAdminVerbs: reservedAdminVerbs)
         let serving = (set: next, events: EventDispatcher(environment: store.environment, set: next, records: recordAccess))
         try await bootstrap(serving)
         let old = currentBox.value.set
-        currentBox.value = serving
+        let changes = try reconcile(serving)
         // Most settings are read where they are used and apply now; these are bound at start.
         var atRestart: [String] = []
         if next.settings.admin != old.settings.admin { atRestart.append("admin") }
@@ -92,8 +103,36 @@ public actor PluginHost {
             logger.notice("plugins.yaml: \(atRestart.joined(separator: ", ")) take effect at the next restart; the other settings apply now")
         }
         await shutdown(old)
+        for line in changes { logger.notice("records follow the configuration: \(line)") }
         logger.notice("plugin set reloaded", metadata: ["plugins": "\(next.pluginIDs.map(\.rawValue))"])
-        return next
+        return Reloaded(set: next, recordChanges: changes)
+    }
+
+    /// Brings stored records in line with `serving`'s kinds and makes it the set being served,
+    /// inside one write transaction: no write slips in between under the old stages.
+    private func reconcile(_ serving: (set: PluginSet, events: EventDispatcher)) throws -> [String] {
+        let env = store.environment
+        let kinds = try RecordKinds(set: serving.set, environment: env)
+        let reconciler = try RecordReconciler(environment: env)
+        let stored = try env.read { try reconciler.stored($0) }
+        let previous = try RecordReconciler.previousTables(kinds, stored: stored, environment: env)
+        let box = currentBox
+        let results = try env.write { txn in
+            let r = try reconciler.apply(txn, kinds: kinds, stored: stored, previous: previous, now: Date().timeIntervalSince1970)
+            box.value = serving
+            return r
+        }
+        return results.flatMap { r in r.lines { kinds.tables[r.kind]?.stateLabel($0) ?? $0 } }
+    }
+
+    /// What the configuration at `set` would do to the records in `store`, without writing:
+    /// `jiuyed check --data`.
+    public static func plannedRecordChanges(_ set: PluginSet, store: CoreStore) throws -> [String] {
+        let env = store.environment
+        let kinds = try RecordKinds(set: set, environment: env)
+        let reconciler = try RecordReconciler(environment: env)
+        let results = try env.read { txn in try reconciler.plan(txn, kinds: kinds, stored: try reconciler.stored(txn)) }
+        return results.flatMap { r in r.lines { kinds.tables[r.kind]?.stateLabel($0) ?? $0 } }
     }
 
     /// Shuts the serving set down in reverse dependency order.

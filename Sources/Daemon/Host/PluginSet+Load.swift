@@ -31,7 +31,7 @@ extension PluginSet {
 /// The work of ``PluginSet/load(path:catalog:reservedAdminVerbs:)``, collecting errors as it goes.
 private struct Loader {
     /// First path segments under /api/v1 that the core answers itself.
-    static let corePaths: Set<String> = ["auth", "wechat", "students", "accounts", "org", "records", "stats", "jobs", "health", "plugins", "openapi.json"]
+    static let corePaths: Set<String> = ["auth", "wechat", "students", "accounts", "org", "records", "stats", "jobs", "health", "plugins", "openapi.json", "code-tables", "employers", "metrics"]
     let doc: ConfigDocument
     let catalog: PluginCatalog
     var errors: [ConfigError] = []
@@ -304,7 +304,8 @@ private struct Loader {
                 problems.append(doc.error("cardinality is one-per-student or many", at: kindsNode.flatMap { ConfigDocument.find([name, "cardinality"], in: $0) },
                                           path: base.appending(name).appending("cardinality")))
             }
-            kinds.append(RecordKindSpec(id: name, label: LocalizedText(k.label), fields: fields, process: process, cardinality: cardinality ?? .onePerStudent))
+            kinds.append(RecordKindSpec(id: name, label: LocalizedText(k.label), fields: fields, process: process, cardinality: cardinality ?? .onePerStudent,
+                                        studentForm: k.studentForm ?? .direct))
         }
         if !problems.isEmpty { throw ConfigErrors(problems) }
         return kinds
@@ -329,6 +330,7 @@ private struct Loader {
                                               path: path.appending("fields").appending(index: j)))
                 }
             }
+            if let form = settings.studentForm { kinds[i].studentForm = form }
             guard let review = settings.review else { continue }
             let reviewPath = path.appending("review")
             let reviewNode = kindsNode.flatMap { ConfigDocument.find([name, "review"], in: $0) }

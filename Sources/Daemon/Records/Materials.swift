@@ -66,7 +66,10 @@ struct Materials: Sendable {
     }
 
     /// Where a blob lives: `blobs/ab/<sha256>`; the name is the hash, never the client's.
-    func path(_ sha: String) -> String { "\(directory)/\(sha.prefix(2))/\(sha)" }
+    func path(_ sha: String) -> String { Self.path(sha, blobs: directory) }
+
+    /// Where a blob lives under a blobs directory (a data directory's, or a backup's).
+    static func path(_ sha: String, blobs: String) -> String { "\(blobs)/\(sha.prefix(2))/\(sha)" }
 
     /// Checks and stores the bytes (once per content), returning the material to attach.
     func store(_ data: Data, name: String?, by account: String, limit: Int, now: Double) throws -> Material {

@@ -206,6 +206,9 @@ struct RecordEngine {
             // Reviewed kinds keep the student's form apart: only staff write their official values.
             if kind.pipeline != nil, let role, !role.isStaff { throw EngineError.roleNotAllowed("修改") }
             if input.copyFill, let role, !role.isStaff { throw EngineError.roleNotAllowed("修改") }
+            if input.copyFill && !kind.keepsStudentForm {
+                throw EngineError.badRequest("\(kind.spec.label.zh)没有单独的学生填报版本，无需一键复制", field: "copyFill")
+            }
             var values = try record.valuesObject()
             if input.copyFill {
                 for (k, v) in try record.filledObject() where kind.spec.field(k)?.editableBy == .student { values[k] = v }
@@ -227,6 +230,10 @@ struct RecordEngine {
 
         let from = record.state
         record.state = t.to
+        if t.requiresReason {
+            record.rejection = StoredRecord.rejection(action: input.action, level: level?.rawValue ?? "", reason: reason,
+                                                      label: reasonLabel(kind, reason), note: input.note, by: caller.account.displayName, now: now)
+        }
         if let pipeline = kind.pipeline { applyLevels(&record, pipeline: pipeline, action: input.action, at: levelIndex, from: from, actor: caller.account.id) }
         record.updated = now
         let roleName = role?.rawValue ?? "system"
@@ -241,6 +248,10 @@ struct RecordEngine {
             // Hooks may have written to the record (a number, a computed field): answer with what is stored.
             record = try kind.records.get(txn, id) ?? record
         }
+        // After the hooks, so the text carries what they set (the agreement's number).
+        if let sms = t.sms {
+            try text(sms, kind, record, data: ["state": .string(t.to), "stateLabel": .string(stateLabel(kind, t.to))], txn: txn, now: now)
+        }
         return record
     }
 
@@ -248,8 +259,9 @@ struct RecordEngine {
     /// transition's messages for outside systems.
     private func notify(_ txn: Transaction, _ kind: RecordTables, _ record: StoredRecord, _ t: WorkflowTransition, actor: Caller,
                         reason: String, note: String, now: Double) throws {
-        let data: JSONObject = ["state": .string(t.to), "stateLabel": .string(stateLabel(kind, t.to)), "reason": .string(reason),
-                                "note": .string(note), "by": .string(actor.account.displayName)]
+        // People read the reason's label (信息有误); the code stays for gateways that map it.
+        let data: JSONObject = ["state": .string(t.to), "stateLabel": .string(stateLabel(kind, t.to)), "reason": .string(reasonLabel(kind, reason)),
+                                "reasonCode": .string(reason), "note": .string(note), "by": .string(actor.account.displayName)]
         let actorParty = actor.partyID
         for recipient in CollectionOfOne(record.student) + (record.party.isEmpty ? [] : [record.party])
         where recipient != actor.account.id && recipient != actorParty {
@@ -265,6 +277,35 @@ struct RecordEngine {
             // Addressed to the system the event's prefix names: `esign.start` goes to `esign`.
             try outbox.enqueue(txn, event: event, to: String(event.split(separator: ".").first ?? ""), kind: kind.spec.id, record: record.id, data: message, now: now)
         }
+    }
+
+    /// Queues `event` as an SMS to the student and the party, each with their mobile number;
+    /// someone with no known number gets the in-app notice only.
+    private func text(_ event: String, _ kind: RecordTables, _ record: StoredRecord, data: JSONObject, txn: Transaction, now: Double) throws {
+        let values = try record.valuesObject()
+        var message = data
+        message["studentName"] = .string(record.studentName)
+        for key in ["agreementNumber", "employerName"] { if let v = values[key] { message[key] = v } }
+        for recipient in CollectionOfOne(record.student) + (record.party.isEmpty ? [] : [record.party]) {
+            guard let mobile = try mobile(of: recipient, isStudent: recipient == record.student, txn) else { continue }
+            message["mobile"] = .string(mobile)
+            try outbox.enqueue(txn, event: event, to: recipient, kind: kind.spec.id, record: record.id, data: message, now: now)
+        }
+    }
+
+    /// An account's bound mobile number; for a student without one, the 手机号码 of their
+    /// registry record (a `.phone` field of a kind created on import).
+    private func mobile(of id: String, isStudent: Bool, _ txn: Transaction) throws -> String? {
+        if let m = try directory.account(txn, id)?.mobile, !m.isEmpty { return m }
+        guard isStudent else { return nil }
+        for kind in kinds.tables.values where kind.spec.createOnImport {
+            guard let r = try kind.byStudent.keys(txn, matching: id).first.flatMap({ try kind.records.get(txn, $0) }) else { continue }
+            let values = try r.valuesObject()
+            for f in kind.spec.fields where f.type == .phone {
+                if case .string(let m)? = values[f.key], !m.isEmpty { return m }
+            }
+        }
+        return nil
     }
 
     /// What hooks receive about a transition.
@@ -329,8 +370,13 @@ struct RecordEngine {
         }
     }
 
+    /// The label of a reject reason (信息有误 for `incorrect`); free-text reasons are their own label.
+    func reasonLabel(_ kind: RecordTables, _ reason: String) -> String {
+        kind.pipeline?.rejectReasons.first { $0.code == reason }?.name ?? reason
+    }
+
     func stateLabel(_ kind: RecordTables, _ state: String) -> String {
-        kind.workflow?.states.first { $0.id == state }?.label.zh ?? state
+        kind.stateLabel(state)
     }
 
     func primaryRole(_ caller: Caller) -> String {

@@ -9,6 +9,8 @@ struct RecordJSON {
     let fields: Set<String>?
     /// Unit names by id.
     let units: [UInt32: OrgUnit]
+    /// With `labels`: per code field, its position among the terms, its key and its codes' names.
+    let codeLabels: [(term: Int, key: String, names: [String: String])]?
     /// Encoded pieces reused across the records of one response.
     private let memo = Memo()
 
@@ -17,10 +19,18 @@ struct RecordJSON {
         var times: [Int: [UInt8]] = [:]
     }
 
-    init(kind: RecordTables, fields: Set<String>?, units: [UInt32: OrgUnit]) {
+    /// - Parameter codeTables: when given, each record also carries `labels`: the name of every
+    ///   code it holds (性别 男), read from the stored terms without decoding the values.
+    init(kind: RecordTables, fields: Set<String>?, units: [UInt32: OrgUnit], codeTables: [String: CodeTable]? = nil) {
         self.kind = kind
         self.fields = fields
         self.units = units
+        codeLabels = codeTables.map { tables in
+            kind.termFields.enumerated().compactMap { i, f in
+                guard case .code(let id) = f.type, let t = tables[id], fields?.contains(f.key) ?? true else { return nil }
+                return (i, f.key, Dictionary(t.entries.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
+            }
+        }
     }
 
     /// One record: header, then `values` and `filled`.
@@ -58,7 +68,7 @@ struct RecordJSON {
         key("cohort")
         out.append(contentsOf: String(r.cohort).utf8)
         string("state", r.state)
-        string("stateLabel", kind.stateLabels[r.state] ?? r.state)
+        string("stateLabel", kind.stateLabels[r.state] ?? kind.stateLabel(r.state))
         if let pipeline = kind.pipeline {
             key("levels")
             out.append(UInt8(ascii: "{"))
@@ -84,6 +94,19 @@ struct RecordJSON {
         try writeValues(r.values, into: &out)
         key("filled")
         try writeValues(r.filled, into: &out)
+        if let codeLabels {
+            key("labels")
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for c in codeLabels {
+                guard let code = r.term(c.term), !code.isEmpty, let name = c.names[code] else { continue }
+                string(c.key, name, first: first)
+                first = false
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        key("rejection")
+        if r.rejection.isEmpty { out.append(contentsOf: "null".utf8) } else { out.append(contentsOf: r.rejection) }
         out.append(UInt8(ascii: "}"))
     }
 

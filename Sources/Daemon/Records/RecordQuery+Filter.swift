@@ -2,13 +2,22 @@ import PluginAPI
 
 extension RecordQuery.Filter {
     /// The names a list takes besides filters.
-    static let listParameters: Set<String> = ["size", "sort", "fields", "after"]
+    static let listParameters: Set<String> = ["size", "sort", "fields", "after", "labels", "view"]
 
-    /// Filters by name, as the list route and plugins give them: org and cohort, state,
-    /// `level.<role>=<status>`, and `<field>=<value>` on indexed fields (others are refused: they
-    /// would need a scan). Each bad one is a 400 naming it.
+    /// Filters by name, as the list route and plugins give them: org and cohort, state (several
+    /// separated by commas), `level.<role>=<status>`, and `<field>=<value>` on any declared field
+    /// (an indexed one narrows the candidates; the others are checked on them). Each bad one is a
+    /// 400 naming it.
     init(_ pairs: [(String, String)], kind: RecordTables) throws {
         self.init()
+        var pairs = pairs
+        // A saved view's filters first; the query's own come after and add to them.
+        if let name = pairs.first(where: { $0.0 == "view" })?.1 {
+            guard let view = kind.spec.views.first(where: { $0.id == name }) else {
+                throw APIError(.badRequest, code: "unknown_view", message: "没有列表视图 \(name)", field: "view")
+            }
+            pairs = view.filters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } + pairs.filter { $0.0 != "view" }
+        }
         func number<T: FixedWidthInteger>(_ name: String, _ text: String) throws -> T {
             guard let n = T(text) else { throw APIError(.badRequest, code: "bad_request", message: "参数 \(name) 应为数字", field: name) }
             return n
@@ -19,7 +28,13 @@ extension RecordQuery.Filter {
             case "college": college = try number(k, value)
             case "major": major = try number(k, value)
             case "class": classID = try number(k, value)
-            case "state": state = value
+            case "state":
+                // `rejected:*`: every declared state with that prefix.
+                let declared = kind.workflow?.states.map(\.id) ?? []
+                states = value.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }.flatMap { s in
+                    s.hasSuffix("*") ? declared.filter { $0.hasPrefix(s.dropLast()) } : [s]
+                }
+                if states.isEmpty { states = ["\u{0}none"] }   // a pattern that matches no state lists nothing
             case _ where Self.listParameters.contains(k): continue
             case _ where k.hasPrefix("level."):
                 guard let role = Role(rawValue: String(k.dropFirst(6))), let i = kind.levelIndex(role) else {
@@ -30,10 +45,15 @@ extension RecordQuery.Filter {
                 }
                 levels.append((i, status))
             default:
-                guard let i = kind.termIndex(k), kind.termFields[i].indexed else {
-                    throw APIError(.badRequest, code: "unknown_filter", message: kind.spec.field(k) == nil ? "没有字段 \(k)" : "字段 \(k) 不能用于筛选", field: k)
+                // Any declared field filters: by its index, its stored term, or its value.
+                guard kind.spec.field(k) != nil else {
+                    throw APIError(.badRequest, code: "unknown_filter", message: "没有字段 \(k)", field: k)
                 }
-                fields.append((i, value))
+                if let i = kind.termIndex(k) {
+                    if kind.termFields[i].indexed { fields.append((i, value)) } else { terms.append((i, value)) }
+                } else {
+                    values.append((k, value))
+                }
             }
         }
     }

@@ -18,26 +18,83 @@ struct RecordQuery {
         var college: UInt32?
         var major: UInt32?
         var classID: UInt32?
-        var state: String?
+        /// Any of these states (`state=a,b`: 解约记录 lists approved and rejected together).
+        var states: [String] = []
         /// (level index, status).
         var levels: [(Int, LevelStatus)] = []
         /// (indexed field position, term).
         var fields: [(Int, String)] = []
+        /// (term position, term) of fields kept as terms but not indexed (code fields).
+        var terms: [(Int, String)] = []
+        /// (key, text) of other fields: checked in the values of the candidates the narrowest
+        /// index gives (设置筛选字段 on any declared field).
+        var values: [(String, String)] = []
+
+        /// One state, as older callers set it.
+        var state: String? {
+            get { states.first }
+            set { states = newValue.map { [$0] } ?? [] }
+        }
 
         func matches(_ r: StoredRecord) -> Bool {
             if let cohort, r.cohort != cohort { return false }
             if let college, r.collegeID != college { return false }
             if let major, r.majorID != major { return false }
             if let classID, r.classID != classID { return false }
-            if let state, r.state != state { return false }
+            if !states.isEmpty && !states.contains(r.state) { return false }
             for (i, s) in levels where i >= r.levels.count || r.levels[i] != s { return false }
             for (i, t) in fields where i >= r.terms.count || r.terms[i] != t { return false }
+            for (i, t) in terms where i >= r.terms.count || r.terms[i] != t { return false }
+            if !values.isEmpty {
+                // The fast flat parser, as exports use: a scan reads thousands of records.
+                guard let parsed = try? r.values.withUnsafeBytes({ try FlatJSON.parse($0) }) else { return false }
+                for (key, text) in values where parsed[key].map(RecordExport.text) != text { return false }
+            }
             return true
         }
     }
 
-    enum Order: String {
-        case id, idDescending = "-id", updated, updatedDescending = "-updated"
+    /// The order of a list: by id, by time updated, or by an indexed field (then id).
+    enum Order: Equatable {
+        case id, idDescending, updated, updatedDescending
+        /// By the term at this position (an indexed field).
+        case field(Int, descending: Bool)
+
+        /// `id`, `-id`, `updated`, `-updated`, or an indexed field's key, `-` first for descending.
+        init?(_ text: String, kind: RecordTables) {
+            switch text {
+            case "id": self = .id
+            case "-id": self = .idDescending
+            case "updated": self = .updated
+            case "-updated": self = .updatedDescending
+            default:
+                let descending = text.hasPrefix("-")
+                let key = descending ? String(text.dropFirst()) : text
+                guard let i = kind.termIndex(key), kind.termFields[i].indexed else { return nil }
+                self = .field(i, descending: descending)
+            }
+        }
+
+        /// Orders that need every candidate before the first row.
+        var collects: Bool {
+            switch self {
+            case .id, .idDescending: false
+            default: true
+            }
+        }
+
+        func precedes(_ a: StoredRecord, _ b: StoredRecord) -> Bool {
+            switch self {
+            case .updated: (a.updated, a.id) < (b.updated, b.id)
+            case .updatedDescending: (a.updated, a.id) > (b.updated, b.id)
+            case .field(let i, let descending):
+                descending ? (Self.term(a, i), a.id) > (Self.term(b, i), b.id) : (Self.term(a, i), a.id) < (Self.term(b, i), b.id)
+            case .id: a.id < b.id
+            case .idDescending: a.id > b.id
+            }
+        }
+
+        private static func term(_ r: StoredRecord, _ i: Int) -> String { i < r.terms.count ? r.terms[i] : "" }
     }
 
     /// One page: records after the cursor in the chosen order.
@@ -47,14 +104,14 @@ struct RecordQuery {
             if kind.shows(r, to: scope) && filter.matches(r) { page.append(r) }
             return page.count < size
         }
-        // Sorting by time needs every candidate; sorting by id can stream.
-        if order == .updated || order == .updatedDescending {
+        // Sorting by time or a field needs every candidate; sorting by id can stream.
+        if order.collects {
             var all: [StoredRecord] = []
             try candidates(txn, filter: filter) { r in
                 if kind.shows(r, to: scope) && filter.matches(r) { all.append(r) }
                 return true
             }
-            all.sort { order == .updated ? ($0.updated, $0.id) < ($1.updated, $1.id) : ($0.updated, $0.id) > ($1.updated, $1.id) }
+            all.sort(by: order.precedes)
             let start = after.flatMap { a in all.firstIndex { $0.id == a }.map { $0 + 1 } } ?? 0
             return Array(all.dropFirst(start).prefix(size))
         }
@@ -105,7 +162,8 @@ struct RecordQuery {
         if let c = filter.classID { return try unit(kind.byClass, c) }
         if let m = filter.major { return try unit(kind.byMajor, m) }
         if let c = filter.college { return try unit(kind.byCollege, c) }
-        if let state = filter.state { return try kind.byState.keys(txn, matching: state) }
+        if filter.states.count == 1 { return try kind.byState.keys(txn, matching: filter.states[0]) }
+        if !filter.states.isEmpty { return try Set(filter.states.flatMap { try kind.byState.keys(txn, matching: $0) }).sorted() }
         if scope.all { return nil }
         var ids = Set<String>()
         for c in scope.colleges { ids.formUnion(try unit(kind.byCollege, c)) }

@@ -78,7 +78,10 @@ final class RecordTables: Sendable {
         let stages: [ReviewStage]
         if case .review(let p) = spec.process { stages = p.stages } else { stages = [] }
         let initial = spec.process.workflow?.initial ?? ""
-        dimensions = ["state"] + stages.map { "level.\($0.role.rawValue)" } + codeFields.map { "field.\($0.element.key)" }
+        // `approved.field.<key>`: the same values among records approved at the last level (the
+        // placement rate's 已审核 figure), for reviewed kinds.
+        let approvedDimensions = stages.isEmpty ? [] : codeFields.map { (position: $0.offset, dimension: "approved.field.\($0.element.key)") }
+        dimensions = ["state"] + stages.map { "level.\($0.role.rawValue)" } + codeFields.map { "field.\($0.element.key)" } + approvedDimensions.map(\.dimension)
         let levelDimensions = stages.map { "level.\($0.role.rawValue)" }
         let fieldDimensions = codeFields.map { (position: $0.offset, dimension: "field.\($0.element.key)") }
         stats = try CounterIndex(environment, name: "stats/\(k)") { r in
@@ -92,6 +95,11 @@ final class RecordTables: Sendable {
             }
             for f in fieldDimensions where f.position < r.terms.count && !r.terms[f.position].isEmpty {
                 out.append(key(f.dimension, r.terms[f.position]))
+            }
+            if r.state == "approved" {
+                for f in approvedDimensions where f.position < r.terms.count && !r.terms[f.position].isEmpty {
+                    out.append(key(f.dimension, r.terms[f.position]))
+                }
             }
             return out
         }
@@ -123,10 +131,24 @@ final class RecordTables: Sendable {
     }
 
     /// Whether a student's value of `key` goes to their form rather than the official values: on
-    /// reviewed kinds, where staff check it and copy it over (一键复制填报). Terms between parties
-    /// and data-only kinds (resumes) write the values themselves.
+    /// reviewed kinds that keep the form apart (``StudentForm/separate``), where staff check it and
+    /// copy it over (一键复制填报). Everywhere else the student writes the record itself.
     func isFormField(_ key: String) -> Bool {
-        pipeline != nil && spec.field(key)?.editableBy == .student
+        keepsStudentForm && spec.field(key)?.editableBy == .student
+    }
+
+    /// Whether the student's values are kept apart from the official ones.
+    var keepsStudentForm: Bool { pipeline != nil && spec.studentForm == .separate }
+
+    /// The label of a state, never its raw id: a state the workflow no longer declares (a level
+    /// removed from the configuration) is named from its role, or as unknown.
+    func stateLabel(_ state: String) -> String {
+        if let label = stateLabels[state] { return label }
+        if let role = Role(rawValue: String(state.drop { $0 != ":" }.dropFirst())) {
+            if state.hasPrefix("pending:") { return "待\(role.label.zh)审核" }
+            if state.hasPrefix("rejected:") { return "\(role.label.zh)审核未通过待修改" }
+        }
+        return "未知状态"
     }
 
     /// Whether a record inside `scope` may be shown to it: staff see records of a kind with a

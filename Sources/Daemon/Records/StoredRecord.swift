@@ -38,8 +38,8 @@ enum LevelStatus: UInt8, Sendable, CaseIterable {
 /// A record as stored: a binary header the engine reads and writes on every transition, and the
 /// values as JSON blobs it passes through untouched unless a field changes.
 struct StoredRecord: StorageValue, Sendable, Equatable {
-    /// 2 added the party; version 1 records read with none.
-    static let formatVersion: UInt8 = 2
+    /// 2 added the party, 3 the latest rejection; older records read with none.
+    static let formatVersion: UInt8 = 3
 
     /// `<学号>` for kinds with one record per student, `<学号>.<n>` otherwise.
     var id: String
@@ -74,6 +74,9 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
     var values: [UInt8]
     /// The student's own form (JSON object): what they fill and submit.
     var filled: [UInt8]
+    /// The latest rejection (JSON object: action, level, reason and its label, note, by, time),
+    /// empty for none: a student's page shows why without reading the history.
+    var rejection: [UInt8] = []
 
     func encodeValue() throws -> [UInt8] {
         var w = ByteWriter(capacity: 128 + values.count + filled.count)
@@ -91,6 +94,7 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
         w.u16(UInt16(terms.count))
         for t in terms { w.string(t) }
         w.blob(values); w.blob(filled)
+        w.blob(rejection)
         return w.bytes
     }
 
@@ -103,6 +107,7 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
         created = v.created; updated = v.updated
         historyCount = v.historyCount; historyHead = v.historyHead; terms = v.terms
         values = Array(v.values); filled = Array(v.filled)
+        rejection = Array(v.rejection)
     }
 
     init(id: String, student: StudentEntry, state: String, levels: Int, now: Double) {
@@ -125,6 +130,16 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
     func valuesObject() throws -> JSONObject { try Self.object(values) }
     /// The student's form, decoded.
     func filledObject() throws -> JSONObject { try Self.object(filled) }
+
+    /// A rejection as the record keeps it.
+    static func rejection(action: String, level: String, reason: String, label: String, note: String, by: String, now: Double) -> [UInt8] {
+        let v: JSONValue = ["action": .string(action), "level": .string(level), "levelLabel": .string(Role(rawValue: level)?.label.zh ?? ""),
+                            "reason": .string(reason), "reasonLabel": .string(label), "note": .string(note), "by": .string(by),
+                            "time": .string(ISO8601.string(now))]
+        var out: [UInt8] = []
+        v.append(to: &out)
+        return out
+    }
 
     static func object(_ bytes: [UInt8]) throws -> JSONObject {
         try JSONDecoder().decode(JSONObject.self, from: Data(bytes))
@@ -151,6 +166,8 @@ struct RecordView {
     var updated: Double = 0
     var values: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     var filled: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The latest rejection as stored (JSON), empty for none.
+    var rejection: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
 
     // Read only when asked for (`full`): a list or a search skips them.
     var reviewers: [String] = []
@@ -176,7 +193,7 @@ struct RecordView {
         self.raw = raw
         var r = ByteReader(raw)
         let version = try r.u8()
-        guard version == 1 || version == StoredRecord.formatVersion else { throw StorageError.corrupt("unknown record format \(version)") }
+        guard (1...StoredRecord.formatVersion).contains(version) else { throw StorageError.corrupt("unknown record format \(version)") }
         idText = try r.string(); student = try r.string(); studentName = try r.string()
         collegeID = try r.u32(); majorID = try r.u32(); classID = try r.u32(); cohort = try r.u16()
         state = try r.string()
@@ -205,5 +222,6 @@ struct RecordView {
         termBytes = UnsafeRawBufferPointer(rebasing: raw[termsStart..<r.offset])
         values = try r.take(Int(try r.u32()))
         filled = try r.take(Int(try r.u32()))
+        if version >= 3 { rejection = try r.take(Int(try r.u32())) }
     }
 }

@@ -39,7 +39,9 @@ extension AgreementsPlugin {
             // Taken by the plugin when the student accepts an invitation: the number moves there.
             WorkflowTransition(from: ["blank"], action: "use", to: "used", roles: [], label: LocalizedText("编号转入签约", en: "number used")),
             WorkflowTransition(from: ["signing"], action: "approve", to: "sealing", roles: Role.staff, label: LocalizedText("审核通过", en: "approve"),
-                               emits: "approved", outbox: ["esign.start"]),
+                               emits: "approved", outbox: ["esign.start"],
+                               // 以短信的形式通知单位、学生: both sign on the provider's page.
+                               sms: "sms.esign"),
             WorkflowTransition(from: ["signing"], action: "reject", to: "rejected", roles: Role.staff, label: LocalizedText("审核不通过", en: "reject"),
                                requiresReason: true, emits: "rejected"),
             // The employer seals through the API, or the e-signing provider's callback does it for them.

@@ -50,10 +50,12 @@ public struct EmploymentInfoPlugin: Plugin {
             let report = try PlacementRate.report(statistics, cohort: request.options["cohort"].flatMap(Int.init),
                                                   group: StatisticsGroup(rawValue: request.options["group"] ?? "college") ?? .college)
             let rows = report.rows.map { r in
-                [r.name, "\(r.graduates)", "\(r.employed)", "\(r.entrepreneurs)", "\(r.freelancers)", "\(r.furtherStudy)", String(format: "%.2f%%", r.rate * 100)]
+                [r.name, "\(r.graduates)", "\(r.approved.employed)", "\(r.approved.entrepreneurs)", "\(r.approved.freelancers)",
+                 "\(r.approved.furtherStudy)", String(format: "%.2f%%", r.rate * 100),
+                 "\(r.registered.landed)", String(format: "%.2f%%", r.registered.rate * 100)]
             }
             return AdminReply(result: try JSONValue(encoding: report),
-                              columns: ["单位", "毕业生", "单位就业", "自主创业", "自由职业", "升学", "去向落实率"], rows: rows)
+                              columns: ["单位", "毕业生", "单位就业", "自主创业", "自由职业", "升学", "去向落实率", "已登记(含待审核)", "登记落实率"], rows: rows)
         })
     }
 

@@ -39,6 +39,11 @@ public struct ResumeLibraryConfiguration: PluginConfiguration, Equatable {
         values["readyLevel"] = ready ? (values["educationLevel"] ?? .null) : .null
     }
 
+    /// What ``derive(_:)`` depends on: stored resumes are recomputed when it changes.
+    var derivation: String {
+        "threshold=\(threshold);" + weights.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
     public func validate() -> [ConfigProblem] {
         var problems: [ConfigProblem] = []
         if !(0...100).contains(threshold) { problems.append(ConfigProblem(path: ["threshold"], "must be between 0 and 100")) }

@@ -40,7 +40,8 @@ public struct ResumeLibraryPlugin: Plugin {
             creators: [.student], registry: ["educationLevel": .educationLevel],
             derive: { values in configuration.derive(&values) },
             staffVisibility: StaffVisibility("completeness", atLeast: Double(configuration.threshold)),
-            deletableBy: [.student, .counselor, .college, .school]))
+            deletableBy: [.student, .counselor, .college, .school],
+            derivation: configuration.derivation))
         ResumeRoutes(threshold: configuration.threshold).register(into: context)
     }
 

@@ -18,7 +18,9 @@ public struct SourceInfoPlugin: Plugin {
                 "studentNumber": .studentNumber, "name": .name, "gender": .gender, "idNumber": .idNumber, "birthDate": .birthDate,
                 "college": .college, "majorName": .major, "className": .className, "educationLevel": .educationLevel, "cohort": .cohort,
             ],
-            createOnImport: true))
+            createOnImport: true,
+            // Staff own the record; the student's version stays apart until copied over (一键复制填报).
+            studentForm: .separate))
     }
 
     /// 学习形式.

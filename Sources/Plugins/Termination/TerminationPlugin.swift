@@ -41,7 +41,9 @@ public struct TerminationPlugin: Plugin {
             cardinality: .many, party: RecordParty(.employer, field: "employerCreditCode"),
             creators: [.student, .employer, .school],
             // The termination letter and the proof the penalty was paid: at least one file.
-            rules: [.always(materials: 1)]))
+            rules: [.always(materials: 1)],
+            // 解约记录: every application the review has decided, approved or rejected, in one list.
+            views: [SavedView("processed", LocalizedText("解约记录", en: "processed applications"), filters: ["state": "approved,rejected:*"])]))
         let window = configuration.window
         for event in ["termination.submitted", "termination.resubmitted"] {
             context.on(event) { event, txn in try Self.check(event, txn, window: window) }
