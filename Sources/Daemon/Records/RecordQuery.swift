@@ -36,18 +36,19 @@ struct RecordQuery {
             set { states = newValue.map { [$0] } ?? [] }
         }
 
-        func matches(_ r: StoredRecord) -> Bool {
-            if let cohort, r.cohort != cohort { return false }
-            if let college, r.collegeID != college { return false }
-            if let major, r.majorID != major { return false }
-            if let classID, r.classID != classID { return false }
-            if !states.isEmpty && !states.contains(r.state) { return false }
-            for (i, s) in levels where i >= r.levels.count || r.levels[i] != s { return false }
-            for (i, t) in fields where i >= r.terms.count || r.terms[i] != t { return false }
-            for (i, t) in terms where i >= r.terms.count || r.terms[i] != t { return false }
+        /// Whether a record read in place passes: the cheap checks first, the values parsed last
+        /// and only when a filter asks for them (a list reads thousands of candidates).
+        func matches(_ v: RecordView) -> Bool {
+            if let cohort, v.cohort != cohort { return false }
+            if let college, v.collegeID != college { return false }
+            if let major, v.majorID != major { return false }
+            if let classID, v.classID != classID { return false }
+            if !states.isEmpty && !states.contains(v.state) { return false }
+            for (i, s) in levels where i >= v.levels.count || v.levels[i] != s { return false }
+            for (i, t) in fields where v.term(i) != t { return false }
+            for (i, t) in terms where v.term(i) != t { return false }
             if !values.isEmpty {
-                // The fast flat parser, as exports use: a scan reads thousands of records.
-                guard let parsed = try? r.values.withUnsafeBytes({ try FlatJSON.parse($0) }) else { return false }
+                guard let parsed = try? FlatJSON.parse(v.values) else { return false }
                 for (key, text) in values where parsed[key].map(RecordExport.text) != text { return false }
             }
             return true
@@ -100,15 +101,11 @@ struct RecordQuery {
     /// One page: records after the cursor in the chosen order.
     func list(_ txn: Transaction, filter: Filter, order: Order, after: String?, size: Int) throws -> [StoredRecord] {
         var page: [StoredRecord] = []
-        func take(_ r: StoredRecord) -> Bool {
-            if kind.shows(r, to: scope) && filter.matches(r) { page.append(r) }
-            return page.count < size
-        }
         // Sorting by time or a field needs every candidate; sorting by id can stream.
         if order.collects {
             var all: [StoredRecord] = []
             try candidates(txn, filter: filter) { r in
-                if kind.shows(r, to: scope) && filter.matches(r) { all.append(r) }
+                all.append(r)
                 return true
             }
             all.sort(by: order.precedes)
@@ -123,26 +120,43 @@ struct RecordQuery {
             if let after {
                 start = descending ? (sorted.firstIndex { $0 < after } ?? sorted.count) : (sorted.firstIndex { $0 > after } ?? sorted.count)
             }
+            let db = kind.records.primary.database
             for id in sorted[start...] {
-                guard let r = try kind.records.get(txn, id) else { continue }
-                if !take(r) { break }
+                if let r = try txn.withValue(db, id.keyBytes, { raw in try shown(raw, filter) }) ?? nil {
+                    page.append(r)
+                    if page.count >= size { break }
+                }
             }
         } else {
             // Everything in scope: walk the records table from the cursor.
             let range: KeyRange = descending
                 ? KeyRange(from: nil, to: after.map { $0.keyBytes })
                 : KeyRange(from: after.map { $0.keyBytes + [0] }, to: nil)
-            try kind.records.primary.scan(txn, range: range, reverse: descending) { _, r in take(r) }
+            try txn.scan(kind.records.primary.database, range, reverse: descending) { _, raw in
+                if let r = try shown(raw, filter) { page.append(r) }
+                return page.count < size
+            }
         }
         return page
     }
 
+    /// The record in `raw` when the scope shows it and the filter takes it; decoded only then.
+    private func shown(_ raw: UnsafeRawBufferPointer, _ filter: Filter) throws -> StoredRecord? {
+        let v = try RecordView(raw)
+        guard kind.shows(v, to: scope), filter.matches(v) else { return nil }
+        return try StoredRecord(decodingValue: raw)
+    }
+
     /// Visits every candidate record (for orders other than by id).
     private func candidates(_ txn: Transaction, filter: Filter, _ body: (StoredRecord) throws -> Bool) throws {
+        let db = kind.records.primary.database
         if let ids = try candidateIDs(txn, filter: filter) {
-            for id in ids { if let r = try kind.records.get(txn, id), try !body(r) { return } }
+            for id in ids { if let r = try txn.withValue(db, id.keyBytes, { raw in try shown(raw, filter) }) ?? nil, try !body(r) { return } }
         } else {
-            try kind.records.primary.scan(txn) { _, r in try body(r) }
+            try txn.scan(db, KeyRange(from: nil, to: nil)) { _, raw in
+                guard let r = try shown(raw, filter) else { return true }
+                return try body(r)
+            }
         }
     }
 
