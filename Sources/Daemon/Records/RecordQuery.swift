@@ -80,6 +80,20 @@ struct RecordQuery {
         return page
     }
 
+    /// How many records in scope match `filter`. Only the whole table unfiltered is read from the
+    /// table's count; anything narrower is counted record by record.
+    func count(_ txn: Transaction, filter: Filter) throws -> Int {
+        let unfiltered = filter.cohort == nil && filter.college == nil && filter.major == nil && filter.classID == nil
+            && filter.state == nil && filter.levels.isEmpty && filter.fields.isEmpty
+        if unfiltered && scope.all && kind.spec.staffVisibility == nil { return try kind.records.primary.count(txn) }
+        var n = 0
+        try candidates(txn, filter: filter) { r in
+            if kind.shows(r, to: scope) && filter.matches(r) { n += 1 }
+            return true
+        }
+        return n
+    }
+
     /// Visits every candidate record (for orders other than by id).
     private func candidates(_ txn: Transaction, filter: Filter, _ body: (StoredRecord) throws -> Bool) throws {
         if let ids = try candidateIDs(txn, filter: filter) {
