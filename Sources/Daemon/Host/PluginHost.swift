@@ -79,6 +79,7 @@ public actor PluginHost {
     @discardableResult
     public func reload() async throws -> PluginSet {
         let next = try PluginSet.load(path: configPath, catalog: catalog, reservedAdminVerbs: reservedAdminVerbs)
+        try refuseDroppingData(from: currentBox.value.set, to: next)
         let serving = (set: next, events: EventDispatcher(environment: store.environment, set: next, records: recordAccess))
         try await bootstrap(serving)
         let old = currentBox.value.set
@@ -94,6 +95,27 @@ public actor PluginHost {
         await shutdown(old)
         logger.notice("plugin set reloaded", metadata: ["plugins": "\(next.pluginIDs.map(\.rawValue))"])
         return next
+    }
+
+    /// A plugin that leaves the file while its records exist is refused: a truncated or mistaken
+    /// file must not stop it quietly. Listing it with `enabled: false` says it is meant.
+    private func refuseDroppingData(from old: PluginSet, to next: PluginSet) throws {
+        let kept = Set(next.pluginIDs).union(next.disabled)
+        var errors: [ConfigError] = []
+        for p in old.plugins where !kept.contains(p.id) {
+            var counts: [String] = []
+            for kind in p.kinds {
+                let table = try store.environment.database("rec/\(kind.id)")
+                let n = try store.environment.read { try $0.count(table) }
+                if n > 0 { counts.append("\(kind.id): \(n)") }
+            }
+            guard !counts.isEmpty else { continue }
+            errors.append(ConfigError(file: next.source, line: next.pluginsPosition.line, column: next.pluginsPosition.column,
+                                      path: "plugins.\(p.id)",
+                                      message: "no longer listed, but its records exist (\(counts.joined(separator: ", "))); "
+                                        + "to stop it on purpose keep it listed with enabled: false"))
+        }
+        if !errors.isEmpty { throw ConfigErrors(errors) }
     }
 
     /// Shuts the serving set down in reverse dependency order.
