@@ -93,8 +93,10 @@ enum CoreAdminCommands {
                 }
                 let target = request.resolvePath(dir)
                 let bytes = try env.backup(to: target)
-                return AdminReply(result: ["path": .string(target), "bytes": .int(bytes)],
-                                  message: "backup written to \(target) (\(bytes) bytes)")
+                // The history key is not in LMDB: without it the copy's histories cannot be verified.
+                try HistoryKey.backup(dataDirectory: host.store.dataDirectory, to: target)
+                return AdminReply(result: ["path": .string(target), "bytes": .int(bytes), "historyKey": .string(target + "/" + HistoryKey.fileName)],
+                                  message: "backup written to \(target) (\(bytes) bytes), with \(HistoryKey.fileName)")
             },
             AdminCommandSpec(words: ["db", "reader-check"], summary: "clear reader slots left by dead processes", changesState: true) { _ in
                 let n = try env.readerCheck()
