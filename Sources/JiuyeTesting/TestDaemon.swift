@@ -50,12 +50,14 @@ public final class TestDaemon: Sendable {
     ///   - builtins: the built-in plugin types to offer as well (pass `[]` for none).
     ///   - config: the text of `plugins.yaml`.
     ///   - seedDemo: seed the demo institution (示例大学) first.
+    ///   - logs: where to record every log line, at every level (otherwise only critical ones reach stderr).
     ///   - directory: the directory of an earlier daemon stopped with `keepDirectory` (its data
     ///     directory is `<directory>/data`): a restart on the same data.
     ///
     /// Unless `config` has an `auth:` section, password hashing is made cheap so logins stay fast.
     public static func start(
-        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false, directory: String? = nil
+        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false, logs: LogCapture? = nil,
+        directory: String? = nil
     ) async throws -> TestDaemon {
         let directory = directory ?? FileManager.default.temporaryDirectory.path + "/jiuye-test-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -65,6 +67,7 @@ public final class TestDaemon: Sendable {
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         var logger = Logger(label: "jiuyed-test")
         logger.logLevel = ProcessInfo.processInfo.environment["JIUYE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        if let logs { logger = logs.logger(label: "jiuyed-test") }
         let options = DaemonOptions(
             configPath: configPath, dataDirectory: directory + "/data", host: "127.0.0.1", port: 0,
             socketPath: directory + "/admin.sock", catalog: PluginCatalog(builtins + plugins),

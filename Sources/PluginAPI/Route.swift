@@ -66,7 +66,11 @@ public struct RouteRequest: Sendable {
 /// Decoding of JSON request bodies with errors users can act on: the field and what is wrong.
 public enum JSONBody {
     /// Decodes `data` as `T`; failures become ``PluginError/badRequest(_:field:)`` naming the field.
+    /// A member named twice in one object is refused, naming it: readers disagree on which one counts.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        if let path = JSONDuplicateKeys.find(in: data) {
+            throw PluginError(status: 400, code: "duplicate_key", message: "字段 \(path) 重复出现", field: path)
+        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.keyNotFound(key, ctx) {

@@ -37,6 +37,7 @@ struct ConfigTests {
             server:
               maxBodyBytes: 1000000
               maxBodyByte: 5
+            plugins: {}
             """)
         #expect(e.map(\.description) == [#"plugins.yaml:3:3: server.maxBodyByte: unknown key "maxBodyByte""#])
     }

@@ -33,6 +33,29 @@ struct ExportTests {
         return file.body
     }
 
+    @Test("a scoped caller's export job counts only the records they may see")
+    func scopedTotal() async throws {
+        let (d, _) = try await start()
+        let counselor = try await d.login("counselor-se", Demo.password)
+        func finished(_ body: JSONValue) async throws -> JSONValue {
+            let id = try #require(try await d.request(.post, "/api/v1/records/source-info/export", body: body, token: counselor).json["id"]?.stringValue)
+            var job: JSONValue = [:]
+            for _ in 0..<200 {
+                job = try await d.request(.get, "/api/v1/jobs/\(id)", token: counselor).json
+                if job["state"] != "running" { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            return job
+        }
+        let all = try await finished(["format": "csv"])
+        #expect(all["state"] == "done" && all["rows"] == 40)
+        #expect(all["total"] == 40 && all["done"] == 40, "\(all)")
+        // Chosen ids count only those in scope too: one of the counselor's, one of an accountant's.
+        let chosen = try await finished(["format": "csv", "ids": [.string(Demo.student), .string(Demo.accountant)]])
+        #expect(chosen["rows"] == 1 && chosen["total"] == 1, "\(chosen)")
+        try await d.stop()
+    }
+
     @Test("CSV: the national preset's columns in order, a BOM, every row in scope, formulas inert")
     func csv() async throws {
         let (d, school) = try await start()

@@ -318,7 +318,19 @@ struct AgreementFlowTests {
                                                                       "values": ["agreementID": .string(theirs), "explanation": "x"]], w.other)
         let foreignID = try #require(try foreign.json["id"]?.stringValue)
         #expect(try await w.d.request(.post, "/api/v1/records/termination/\(foreignID)/materials?name=n.png", rawBody: png, token: w.other).status == 200)
-        #expect(try await w.call(.post, "/records/termination/\(foreignID)/submit", nil, w.other).status == 400)
+        let refusedForeign = try await w.call(.post, "/records/termination/\(foreignID)/submit", nil, w.other)
+        // Whether another employer holds an agreement with the student is not its to learn: the
+        // answer is the one for an agreement that does not exist.
+        let none = try await w.call(.post, "/records/termination", ["student": .string(Self.classmate), "studentName": .string(name),
+                                                                   "values": ["agreementID": "no-such-agreement", "explanation": "x"]], w.other)
+        let noneID = try #require(try none.json["id"]?.stringValue)
+        #expect(try await w.d.request(.post, "/api/v1/records/termination/\(noneID)/materials?name=n.png", rawBody: png, token: w.other).status == 200)
+        let refusedNone = try await w.call(.post, "/records/termination/\(noneID)/submit", nil, w.other)
+        #expect(refusedForeign.status == 400 && refusedNone.status == 400)
+        let foreignError = try #require(try refusedForeign.json["error"]), noneError = try #require(try refusedNone.json["error"])
+        #expect(foreignError["code"] == noneError["code"] && foreignError["field"] == noneError["field"])
+        #expect(foreignError["message"]?.stringValue?.replacingOccurrences(of: theirs, with: "…")
+                == noneError["message"]?.stringValue?.replacingOccurrences(of: "no-such-agreement", with: "…"))
 
         // Materials: one applicant's file as itself; several applicants in one zip, a folder each.
         let one = try await w.d.request(.get, "/api/v1/records/termination/\(id)/materials/archive", token: w.school)

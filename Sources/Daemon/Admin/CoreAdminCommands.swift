@@ -129,6 +129,7 @@ enum CoreAdminCommands {
         var lines = ["\(check.path): backup incomplete (\(check.materials) materials referenced)"]
         lines += check.missing.map { "missing material \($0)" }
         lines += check.corrupt.map { "damaged material \($0) (bytes do not match the hash)" }
+        if !check.historyKey { lines.append("missing \(HistoryKey.fileName): jiuyed will not start on this copy without the history key") }
         return AdminFailure(code: .failed, message: lines.joined(separator: "\n"))
     }
 }

@@ -7,21 +7,33 @@ import Storage
 enum RecordAdminCommands {
     static let verbs: Set<String> = ["audit verify", "outbox list", "outbox retry", "outbox purge", "seed records", "seed institution", "stats", "export"]
 
+    /// The verdict of `audit verify`: the schemes in use always, every chain's with `--chains`.
+    static func auditReply(_ report: AuditVerifier.Report, listChains: Bool) throws -> AdminReply {
+        let rows = report.problems.map { [$0.kind, $0.record, "\($0.seq)", $0.problem] }
+        let schemes = AuditVerifier.ChainScheme.allCases.map { ($0.rawValue, JSONValue.int(report.count($0))) }
+        let summary = "chains: \(report.count(.keyed)) keyed (HMAC-SHA256), \(report.count(.legacy)) legacy (unkeyed SHA-256), "
+            + "\(report.count(.legacyThenKeyed)) legacy then keyed, \(report.count(.empty)) without history"
+        guard report.problems.isEmpty else {
+            throw AdminFailure(code: .failed, message: "history verification FAILED: \(report.problems.count) problem(s)\n"
+                               + rows.map { $0.joined(separator: "  ") }.joined(separator: "\n") + "\n" + summary)
+        }
+        var result: JSONObject = ["records": .int(report.records), "entries": .int(report.entries), "problems": [], "schemes": .object(JSONObject(schemes))]
+        let message = "history intact: \(report.records) records, \(report.entries) entries; " + summary
+        guard listChains else { return AdminReply(result: .object(result), message: message) }
+        result["chains"] = .array(report.chains.map { ["kind": .string($0.kind), "record": .string($0.record), "scheme": .string($0.scheme.rawValue)] })
+        return AdminReply(result: .object(result), columns: ["KIND", "RECORD", "SCHEME"],
+                          rows: report.chains.map { [$0.kind, $0.record, $0.scheme.rawValue] }, message: message)
+    }
+
     static func make(services: CoreServices) -> [AdminCommandSpec] {
         [
-            AdminCommandSpec(words: ["audit", "verify"], usage: "[KIND]",
-                             summary: "check every record's hash-chained history; report altered or missing entries", changesState: false) { request in
+            AdminCommandSpec(words: ["audit", "verify"], usage: "[KIND] [--chains]",
+                             summary: "check every record's hash-chained history (keyed HMAC, or legacy unkeyed); report altered or missing entries; --chains lists each record's scheme",
+                             changesState: false) { request in
                 let kinds = try services.kinds()
                 let chosen = try request.arguments.first.map { [try kinds.kind($0)] } ?? kinds.tables.values.sorted { $0.spec.id < $1.spec.id }
                 let report = try services.directory.environment.read { txn in try AuditVerifier.verify(txn, kinds: chosen) }
-                let rows = report.problems.map { [$0.kind, $0.record, "\($0.seq)", $0.problem] }
-                let result: JSONValue = ["records": .int(report.records), "entries": .int(report.entries),
-                                         "problems": .array(report.problems.map { ["kind": .string($0.kind), "record": .string($0.record), "seq": .int(Int($0.seq)), "problem": .string($0.problem)] })]
-                guard report.problems.isEmpty else {
-                    throw AdminFailure(code: .failed, message: "history verification FAILED: \(report.problems.count) problem(s)\n"
-                                       + rows.map { $0.joined(separator: "  ") }.joined(separator: "\n"))
-                }
-                return AdminReply(result: result, message: "history intact: \(report.records) records, \(report.entries) entries")
+                return try auditReply(report, listChains: request.flags.contains("chains"))
             },
             AdminCommandSpec(words: ["seed", "institution"], usage: "--students N [--cohorts K] [--colleges C] [--password P]",
                              summary: "a made-up school on an empty database: registry, staff accounts school / college-1 / counselor-1 (password P, default Demo@2026), records in every enabled plugin in realistic proportions",
@@ -165,7 +177,8 @@ enum RecordAdminCommands {
     }
 }
 
-/// Recomputes every history chain: each entry's hash over its content and its predecessor's hash,
+/// Recomputes every history chain: each entry's hash under its scheme (keyed: HMAC bound to the
+/// kind and record; legacy: unkeyed, accepted only up to the head sealed when keying began),
 /// consecutive sequence numbers, and the head the record itself remembers.
 enum AuditVerifier {
     struct Problem: Equatable {
@@ -174,10 +187,16 @@ enum AuditVerifier {
         var seq: UInt32
         var problem: String
     }
+    /// Which schemes a record's chain uses.
+    enum ChainScheme: String, CaseIterable {
+        case keyed, legacy, legacyThenKeyed = "legacy-then-keyed", empty
+    }
     struct Report {
         var records = 0
         var entries = 0
         var problems: [Problem] = []
+        var chains: [(kind: String, record: String, scheme: ChainScheme)] = []
+        func count(_ s: ChainScheme) -> Int { chains.filter { $0.scheme == s }.count }
     }
 
     static func verify(_ txn: Transaction, kinds: [RecordTables]) throws -> Report {
@@ -185,30 +204,48 @@ enum AuditVerifier {
         for kind in kinds {
             try kind.records.primary.scan(txn) { id, record in
                 report.records += 1
-                var prev: [UInt8] = []
-                var expected: UInt32 = 1
-                for e in try kind.entries(txn, of: id) {
-                    report.entries += 1
-                    if e.seq != expected {
-                        report.problems.append(Problem(kind: kind.spec.id, record: id, seq: expected, problem: "entry missing"))
-                        expected = e.seq
-                    }
-                    if e.prev != prev {
-                        report.problems.append(Problem(kind: kind.spec.id, record: id, seq: e.seq, problem: "chain broken before this entry"))
-                    }
-                    if e.computedHash() != e.hash {
-                        report.problems.append(Problem(kind: kind.spec.id, record: id, seq: e.seq, problem: "entry altered"))
-                    }
-                    prev = e.hash
-                    expected += 1
-                }
-                if expected - 1 != record.historyCount || prev != record.historyHead {
-                    report.problems.append(Problem(kind: kind.spec.id, record: id, seq: record.historyCount, problem: "latest entries missing"))
-                }
+                let entries = try kind.entries(txn, of: id)
+                report.entries += entries.count
+                let (problems, scheme) = try check(txn, kind, id, record, entries)
+                report.problems += problems
+                report.chains.append((kind.spec.id, id, scheme))
                 return true
             }
         }
         return report
+    }
+
+    private static func check(_ txn: Transaction, _ kind: RecordTables, _ id: String, _ record: StoredRecord,
+                              _ entries: [HistoryEntry]) throws -> ([Problem], ChainScheme) {
+        var problems: [Problem] = []
+        func problem(_ seq: UInt32, _ text: String) { problems.append(Problem(kind: kind.spec.id, record: id, seq: seq, problem: text)) }
+        var prev: [UInt8] = []
+        var expected: UInt32 = 1
+        var lastLegacy: HistoryEntry?
+        var keyed = false
+        for e in entries {
+            if e.seq != expected {
+                problem(expected, "entry missing")
+                expected = e.seq
+            }
+            if e.prev != prev { problem(e.seq, "chain broken before this entry") }
+            if e.computedHash(key: kind.historyKey, kind: kind.spec.id, record: id) != e.hash { problem(e.seq, "entry altered") }
+            switch e.scheme {
+            case .keyed: keyed = true
+            case .legacy:
+                if keyed { problem(e.seq, "unkeyed entry after keyed ones") }
+                lastLegacy = e
+            }
+            prev = e.hash
+            expected += 1
+        }
+        if expected - 1 != record.historyCount || prev != record.historyHead { problem(record.historyCount, "latest entries missing") }
+        if let last = lastLegacy,
+           try kind.legacySeals.get(txn, id) != HistorySeal.seal(kind.historyKey, kind: kind.spec.id, record: id, head: last.hash) {
+            problem(last.seq, "unkeyed entries not sealed when the history key was made (rewritten since)")
+        }
+        let scheme: ChainScheme = entries.isEmpty ? .empty : (lastLegacy == nil ? .keyed : (keyed ? .legacyThenKeyed : .legacy))
+        return (problems, scheme)
     }
 }
 

@@ -12,6 +12,9 @@ struct ConfigDocument {
     /// Parses YAML text; syntax errors come back located.
     init(text: String, file: String) throws {
         self.file = file
+        if let nul = Self.firstNUL(in: text) {
+            throw ConfigErrors([ConfigError(file: file, line: nul.line, column: nul.column, path: "", message: "a NUL byte is not allowed in the file")])
+        }
         do {
             root = try Yams.compose(yaml: text) ?? Node.mapping(.init([]))
         } catch let error as YamlError {
@@ -25,13 +28,59 @@ struct ConfigDocument {
 
     /// Reads and parses a file.
     init(contentsOf path: String) throws {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ConfigErrors([ConfigError(file: path, line: nil, column: nil, path: "", message: "cannot read: \(error.localizedDescription)")])
         }
+        if let bad = Self.firstInvalidUTF8(in: data) {
+            throw ConfigErrors([ConfigError(file: path, line: bad.line, column: bad.column, path: "",
+                                            message: "invalid UTF-8 (byte 0x\(String(bad.byte, radix: 16, uppercase: true))): save the file as UTF-8")])
+        }
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         try self.init(text: text, file: path)
+    }
+
+    /// The 1-based line and column (in characters) of the first byte that is not UTF-8, or nil.
+    static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int, byte: UInt8)? {
+        let bytes = [UInt8](data)
+        var line = 1, column = 1, i = 0
+        while i < bytes.count {
+            let lead = bytes[i]
+            let length = switch lead {
+            case 0x00...0x7F: 1
+            case 0xC2...0xDF: 2
+            case 0xE0...0xEF: 3
+            case 0xF0...0xF4: 4
+            default: 0
+            }
+            guard length > 0, i + length <= bytes.count, bytes[i + 1 ..< i + length].allSatisfy({ $0 & 0xC0 == 0x80 }) else {
+                return (line, column, lead)
+            }
+            // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+            if length > 2 {
+                let second = bytes[i + 1]
+                if (lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) || (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F) {
+                    return (line, column, lead)
+                }
+            }
+            if lead == 0x0A { line += 1; column = 1 } else { column += 1 }
+            i += length
+        }
+        return nil
+    }
+
+    /// The 1-based line and column of the first NUL character, or nil.
+    static func firstNUL(in text: String) -> (line: Int, column: Int)? {
+        guard text.utf8.contains(0) else { return nil }
+        var line = 1, column = 1
+        for scalar in text.unicodeScalars {
+            if scalar == "\0" { return (line, column) }
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return nil
     }
 
     private static func locate(_ error: YamlError, file: String) -> ConfigError {

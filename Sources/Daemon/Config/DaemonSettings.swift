@@ -56,12 +56,14 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
             case "webhook":
                 if c.url.flatMap(URL.init(string:))?.scheme?.hasPrefix("http") != true { out.append((p.appending("url"), "a webhook needs an http(s) url")) }
                 if c.secret == nil && c.secretFile == nil { out.append((p, "a webhook needs secret: or secretFile: to sign its calls")) }
+                if let file = c.secretFile, let problem = SecretFile.problem(file) { out.append((p.appending("secretFile"), problem)) }
             default: out.append((p.appending("type"), "unknown channel type \"\(c.type)\" (log or webhook)"))
             }
         }
         if Set(notifications.channels.map(\.name)).count != notifications.channels.count {
             out.append((n.appending("channels"), "two channels share a name"))
         }
+        if let file = wechat.secretFile, let problem = SecretFile.problem(file) { out.append((root.appending("wechat").appending("secretFile"), problem)) }
         if wechat.maxSkewSeconds < 1 { out.append((root.appending("wechat").appending("maxSkewSeconds"), "must be at least 1")) }
         if storage.maxReaders < 8 { out.append((root.appending("storage").appending("maxReaders"), "must be at least 8")) }
         return out

@@ -14,14 +14,24 @@ func neutralised(_ cell: String) -> String {
     return "'" + cell
 }
 
+/// Creates (or empties) `path` readable by the daemon's user only: exports hold personal data,
+/// whatever their format. Writers then fill the file in place, keeping its mode.
+func createPrivateFile(_ path: String) throws {
+    guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+        throw ExportFailure.cannotWrite(path)
+    }
+    // createFile keeps the mode of a file that was there already.
+    guard chmod(path, 0o600) == 0 else { throw ExportFailure.cannotWrite(path) }
+}
+
 /// CSV in UTF-8 with a byte-order mark, so Excel opens Chinese text correctly.
 struct CSVExportWriter: ExportWriter {
     let handle: FileHandle
     var buffer: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let h = FileHandle(forWritingAtPath: path) else { throw ExportFailure.cannotWrite(path) }
+        try createPrivateFile(path)
+        guard let h = FileHandle(forWritingAtPath: path) else { throw ExportFailure.cannotWrite(path) }
         handle = h
         buffer.reserveCapacity(1 << 20)
     }
@@ -58,8 +68,12 @@ struct XLSXExportWriter: ExportWriter {
     let workbook: UnsafeMutablePointer<lxw_workbook>
     let sheet: UnsafeMutablePointer<lxw_worksheet>
     var row: lxw_row_t = 0
+    let path: String
 
     init(path: String, sheetName: String) throws {
+        // libxlsxwriter opens the file with the process umask: create it private first, it writes in place.
+        try createPrivateFile(path)
+        self.path = path
         var options = lxw_workbook_options()
         options.constant_memory = UInt8(LXW_TRUE.rawValue)
         options.use_zip64 = UInt8(LXW_TRUE.rawValue)
@@ -81,6 +95,8 @@ struct XLSXExportWriter: ExportWriter {
     mutating func finish() throws {
         let rc = workbook_close(workbook)
         guard rc == LXW_NO_ERROR else { throw ExportFailure.xlsx(String(cString: lxw_strerror(rc))) }
+        // Should the library have replaced the file rather than written into it.
+        guard chmod(path, 0o600) == 0 else { throw ExportFailure.cannotWrite(path) }
     }
 }
 

@@ -56,7 +56,7 @@ struct RecordExport {
         default: throw ExportFailure.badFormat(r.format)
         }
         try writer.write(["学号", "姓名"] + cols.map(\.label.zh))
-        let total = try r.ids?.count ?? environment.read { try kind.records.primary.count($0) }
+        let total = try environment.read { try count($0, r) }
         var written = 0
         // Per column, the names of its codes when labels are written.
         let names: [[String: String]?] = cols.map { f in
@@ -86,8 +86,7 @@ struct RecordExport {
                 progress(min((n + 1) * 1000, total), total)
             }
         } else {
-            var filter = RecordQuery.Filter()
-            filter.cohort = r.cohort; filter.college = r.college; filter.major = r.major; filter.classID = r.classID; filter.state = r.state
+            let filter = Self.filter(r)
             var after: String?
             var seen = 0
             repeat {
@@ -104,6 +103,25 @@ struct RecordExport {
         }
         try writer.finish()
         return written
+    }
+
+    /// How many rows the export will write: only what the caller may see (a counselor's 40, never
+    /// the institution's 200), so a job's progress tells nothing about records outside the scope.
+    func count(_ txn: Transaction, _ r: Request) throws -> Int {
+        guard let ids = r.ids else { return try RecordQuery(kind: kind, scope: scope).count(txn, filter: Self.filter(r)) }
+        var n = 0
+        for id in ids {
+            try txn.withValue(kind.records.primary.database, id.keyBytes) { raw in
+                if kind.shows(try RecordView(raw), to: scope) { n += 1 }
+            }
+        }
+        return n
+    }
+
+    static func filter(_ r: Request) -> RecordQuery.Filter {
+        var filter = RecordQuery.Filter()
+        filter.cohort = r.cohort; filter.college = r.college; filter.major = r.major; filter.classID = r.classID; filter.state = r.state
+        return filter
     }
 
     static func text(_ v: FlatJSON.Value) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import PluginAPI
 
 /// An error answered as `{"error": {"code", "message", "field"}}` with its status.
@@ -47,6 +48,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             return e.apiError
         case let e as PluginError:
             return APIError(HTTPResponse.Status(code: e.status), code: e.code, message: e.message, field: e.field)
+        case is HTTPParserError:
+            // The request itself is malformed (a bad chunk size, a chunk longer than it said): the client's fault.
+            return APIError(.badRequest, code: "malformed_request", message: "请求格式错误：HTTP 报文无法解析")
         case let e as HTTPError:
             let code: String = switch e.status.code {
             case 400: "bad_request"

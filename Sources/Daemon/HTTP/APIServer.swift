@@ -19,6 +19,24 @@ enum APIServer {
         services: CoreServices, address: BindAddress, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
+        let router = Self.router(services: services)
+        let settings = services.host.current.settings.server
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))),
+            configuration: ApplicationConfiguration(address: address, serverName: "jiuyed"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    /// What the router serves, as `METHOD /path/{param}`; the plugins' catch-all appears as `/api/v1/**`.
+    static func servedRoutes(services: CoreServices) -> [String] {
+        router(services: services).routes.map { "\($0.method.rawValue) \($0.path.description)" }
+    }
+
+    /// The routes only, so a test can compare what is served with the OpenAPI document.
+    static func router(services: CoreServices) -> Router<BasicRequestContext> {
         let host = services.host
         let router = Router()
         router.add(middleware: RequestLogMiddleware())
@@ -64,15 +82,7 @@ enum APIServer {
                 try await dispatcher.handle(request, context: context, method: method)
             }
         }
-
-        let settings = host.current.settings.server
-        return Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))),
-            configuration: ApplicationConfiguration(address: address, serverName: "jiuyed"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
+        return router
     }
 }
 

@@ -27,7 +27,7 @@ struct CoreServices: Sendable {
     func kinds() throws -> RecordKinds {
         let set = host.current
         if let (id, kinds) = kindsCache.value, id == ObjectIdentifier(set) { return kinds }
-        let kinds = try RecordKinds(set: set, environment: directory.environment)
+        let kinds = try RecordKinds(set: set, environment: directory.environment, historyKey: host.store.historyKey, meta: host.store.meta)
         kindsCache.value = (ObjectIdentifier(set), kinds)
         return kinds
     }

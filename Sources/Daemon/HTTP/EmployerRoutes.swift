@@ -62,33 +62,34 @@ struct EmployerRoutes {
             return try Response.json(["registrations": .array(list)])
         }
 
-        api.post("employers/registrations/:code/:decision") { request, context -> Response in
-            let caller = try services.caller(request, roles: [.school])
-            let code = try context.parameters.require("code")
-            let decision = try context.parameters.require("decision")
-            guard decision == "approve" || decision == "reject" else { throw APIError.notFound }
-            let input = try await services.decode(Decision.self, request)
-            let reason = input.reason?.trimmingSpaces ?? ""
-            if decision == "reject" && reason.isEmpty { throw APIError(.badRequest, code: "reason_required", message: "请填写驳回原因", field: "reason") }
-            let updated = try directory.environment.write { txn -> EmployerRegistration in
-                guard var r = try directory.registrations.get(txn, code), r.status == .pending else { throw APIError.notFound }
-                r.status = decision == "approve" ? .approved : .rejected
-                r.decidedBy = caller.account.id
-                r.reason = reason.isEmpty ? nil : reason
-                if r.status == .approved {
-                    if try directory.accounts.get(txn, code) != nil { throw APIError(.conflict, code: "exists", message: "该单位已有账号") }
-                    var account = Account(id: code, displayName: r.name, roles: [.employer])
-                    account.creditCode = code
-                    account.passwordHash = r.passwordHash
-                    account.mobile = r.mobile
-                    try directory.accounts.put(txn, code, account)
+        // One route per decision, so the router lists exactly what the OpenAPI document does.
+        for decision in ["approve", "reject"] {
+            api.post("employers/registrations/:code/\(decision)") { request, context -> Response in
+                let caller = try services.caller(request, roles: [.school])
+                let code = try context.parameters.require("code")
+                let input = try await services.decode(Decision.self, request)
+                let reason = input.reason?.trimmingSpaces ?? ""
+                if decision == "reject" && reason.isEmpty { throw APIError(.badRequest, code: "reason_required", message: "请填写驳回原因", field: "reason") }
+                let updated = try directory.environment.write { txn -> EmployerRegistration in
+                    guard var r = try directory.registrations.get(txn, code), r.status == .pending else { throw APIError.notFound }
+                    r.status = decision == "approve" ? .approved : .rejected
+                    r.decidedBy = caller.account.id
+                    r.reason = reason.isEmpty ? nil : reason
+                    if r.status == .approved {
+                        if try directory.accounts.get(txn, code) != nil { throw APIError(.conflict, code: "exists", message: "该单位已有账号") }
+                        var account = Account(id: code, displayName: r.name, roles: [.employer])
+                        account.creditCode = code
+                        account.passwordHash = r.passwordHash
+                        account.mobile = r.mobile
+                        try directory.accounts.put(txn, code, account)
+                    }
+                    try directory.registrations.put(txn, code, r)
+                    try services.outbox.enqueue(txn, event: "employer.\(decision == "approve" ? "approved" : "rejected")", to: code, kind: "", record: "",
+                                                data: ["name": .string(r.name), "mobile": .string(r.mobile), "reason": .string(reason)], now: now())
+                    return r
                 }
-                try directory.registrations.put(txn, code, r)
-                try services.outbox.enqueue(txn, event: "employer.\(decision == "approve" ? "approved" : "rejected")", to: code, kind: "", record: "",
-                                            data: ["name": .string(r.name), "mobile": .string(r.mobile), "reason": .string(reason)], now: now())
-                return r
+                return try Response.json(updated.json)
             }
-            return try Response.json(updated.json)
         }
     }
 }

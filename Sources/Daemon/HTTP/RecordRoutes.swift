@@ -149,7 +149,7 @@ struct RecordRoutes {
             let t = try target(request, context, roles: everyone)
             let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let body = try await services.body(request)
-            if let raw = try? JSONDecoder().decode(JSONObject.self, from: body), let key = raw.keys.first(where: RecordEngine.reviewKeys.contains) {
+            if let key = try JSONBody.decode(JSONObject.self, from: body).keys.first(where: RecordEngine.reviewKeys.contains) {
                 throw EngineError.reviewStateReadOnly(key)
             }
             let input = try JSONBody.decode(Update.self, from: body)
@@ -242,8 +242,8 @@ struct RecordRoutes {
                 return m
             }
             let data = try services.materials.read(material.sha256)
-            return Response(status: .ok, headers: [.contentType: material.type, .contentDisposition: Self.attachment(material.name)],
-                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            let inline = request.uri.queryParameters["inline"].map { $0 == "1" || $0 == "true" } ?? false
+            return Response(status: .ok, headers: Self.materialHeaders(material, inline: inline), body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
 
         // Materials export: one file as itself, several as one zip.
@@ -252,7 +252,7 @@ struct RecordRoutes {
             guard !items.isEmpty else { throw Materials.Failure.notFound }
             if items.count == 1 {
                 let m = items[0].1
-                return Response(status: .ok, headers: [.contentType: m.type, .contentDisposition: Self.attachment(m.name)],
+                return Response(status: .ok, headers: Self.materialHeaders(m, inline: false),
                                 body: .init(byteBuffer: ByteBuffer(bytes: try services.materials.read(m.sha256))))
             }
             let path = services.exports.directory + "/materials-\(UUID().uuidString).zip"
@@ -345,6 +345,17 @@ struct RecordRoutes {
             let failed = results.filter { $0["ok"] == false }.count
             return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
         }
+    }
+
+    /// Types the console may show inside the page: images only. A PDF (scripts, forms) or anything
+    /// else is always a download.
+    static let inlineTypes: Set<String> = ["image/png", "image/jpeg"]
+
+    /// A material's headers: a download unless the console asks for an inline preview of a safe
+    /// type; sandboxed either way, so a file opened in the browser can run nothing as the site.
+    static func materialHeaders(_ m: Materials.Material, inline: Bool) -> HTTPFields {
+        let disposition = inline && inlineTypes.contains(m.type) ? "inline" : attachment(m.name)
+        return [.contentType: m.type, .contentDisposition: disposition, .contentSecurityPolicy: "default-src 'none'; sandbox"]
     }
 
     /// `Content-Disposition` for a download named `name` (RFC 6266 with UTF-8, for Chinese names).

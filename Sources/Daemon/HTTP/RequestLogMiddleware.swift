@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// One log line and the request metrics per request, with its id, status and duration; turns every error into the JSON
-/// error body; adds `X-Request-Id` to every response.
+/// error body; adds `X-Request-Id` and `X-Content-Type-Options: nosniff` to every response.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -20,6 +20,8 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         response.headers[.init("X-Request-Id")!] = id
+        // No browser may guess a type other than the one given (an upload sniffed as HTML would run as the site).
+        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
         let elapsed = ContinuousClock.now - start
         let ms = elapsed.milliseconds
         DaemonMetrics.request(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code, duration: elapsed)

@@ -90,6 +90,7 @@ public actor PluginHost {
     @discardableResult
     public func reload() async throws -> Reloaded {
         let next = try PluginSet.load(path: configPath, catalog: catalog, reservedAdminVerbs: reservedAdminVerbs)
+        try refuseDroppingData(from: currentBox.value.set, to: next)
         let serving = (set: next, events: EventDispatcher(environment: store.environment, set: next, records: recordAccess))
         try await bootstrap(serving)
         let old = currentBox.value.set
@@ -112,10 +113,10 @@ public actor PluginHost {
     /// inside one write transaction: no write slips in between under the old stages.
     private func reconcile(_ serving: (set: PluginSet, events: EventDispatcher)) throws -> [String] {
         let env = store.environment
-        let kinds = try RecordKinds(set: serving.set, environment: env)
+        let kinds = try RecordKinds(set: serving.set, environment: env, historyKey: store.historyKey, meta: store.meta)
         let reconciler = try RecordReconciler(environment: env)
         let stored = try env.read { try reconciler.stored($0) }
-        let previous = try RecordReconciler.previousTables(kinds, stored: stored, environment: env)
+        let previous = try RecordReconciler.previousTables(kinds, stored: stored, environment: env, historyKey: store.historyKey)
         let box = currentBox
         let results = try env.write { txn in
             let r = try reconciler.apply(txn, kinds: kinds, stored: stored, previous: previous, now: Date().timeIntervalSince1970)
@@ -129,10 +130,31 @@ public actor PluginHost {
     /// `jiuyed check --data`.
     public static func plannedRecordChanges(_ set: PluginSet, store: CoreStore) throws -> [String] {
         let env = store.environment
-        let kinds = try RecordKinds(set: set, environment: env)
+        let kinds = try RecordKinds(set: set, environment: env, historyKey: store.historyKey, meta: nil)
         let reconciler = try RecordReconciler(environment: env)
         let results = try env.read { txn in try reconciler.plan(txn, kinds: kinds, stored: try reconciler.stored(txn)) }
         return results.flatMap { r in r.lines { kinds.tables[r.kind]?.stateLabel($0) ?? $0 } }
+    }
+
+    /// A plugin that leaves the file while its records exist is refused: a truncated or mistaken
+    /// file must not stop it quietly. Listing it with `enabled: false` says it is meant.
+    private func refuseDroppingData(from old: PluginSet, to next: PluginSet) throws {
+        let kept = Set(next.pluginIDs).union(next.disabled)
+        var errors: [ConfigError] = []
+        for p in old.plugins where !kept.contains(p.id) {
+            var counts: [String] = []
+            for kind in p.kinds {
+                let table = try store.environment.database("rec/\(kind.id)")
+                let n = try store.environment.read { try $0.count(table) }
+                if n > 0 { counts.append("\(kind.id): \(n)") }
+            }
+            guard !counts.isEmpty else { continue }
+            errors.append(ConfigError(file: next.source, line: next.pluginsPosition.line, column: next.pluginsPosition.column,
+                                      path: "plugins.\(p.id)",
+                                      message: "no longer listed, but its records exist (\(counts.joined(separator: ", "))); "
+                                        + "to stop it on purpose keep it listed with enabled: false"))
+        }
+        if !errors.isEmpty { throw ConfigErrors(errors) }
     }
 
     /// Shuts the serving set down in reverse dependency order.

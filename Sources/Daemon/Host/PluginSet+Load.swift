@@ -93,7 +93,13 @@ private struct Loader {
 
         // 2. Plugin entries, each decoded strictly; `config` apart, by the plugin's own type.
         let pluginsPath = root.appending("plugins")
+        if let problem = Self.missingPlugins(rootMap) {
+            let key = ConfigDocument.keyNode("plugins", in: doc.root)
+            errors.append(ConfigError(file: doc.file, line: key?.mark?.line ?? 1, column: key?.mark?.column ?? 1, path: "plugins", message: problem))
+            return nil
+        }
         var entries: [Entry] = []
+        var disabled = Set<PluginID>()
         // Plugins whose entry could not be read: enabled as far as dependency checks go.
         var unreadable = Set<PluginID>()
         if let pluginsNode = rootMap["plugins"], !pluginsNode.isNull {
@@ -128,6 +134,7 @@ private struct Loader {
                 do {
                     let s = try doc.decodeWithDefaults(PluginEntrySettings.self, defaults: PluginEntrySettings(), from: hostNode, path: path)
                     if s.enabled { entries.append(Entry(id: PluginID(name), keyNode: pair.key, path: path, settings: s, node: pair.value, type: type)) }
+                    else { disabled.insert(PluginID(name)) }
                 } catch {
                     unreadable.insert(PluginID(name))
                     record(error)
@@ -240,8 +247,20 @@ private struct Loader {
         }
 
         guard errors.isEmpty else { return nil }
+        let pluginsKey = ConfigDocument.keyNode("plugins", in: doc.root)
         return PluginSet(source: doc.file, settings: settings, plugins: order.map { loaded[$0]! },
-                         routes: routes, adminCommands: verbs, codeTables: codeTables)
+                         routes: routes, adminCommands: verbs, codeTables: codeTables,
+                         disabled: disabled, pluginsPosition: (pluginsKey?.mark?.line, pluginsKey?.mark?.column))
+    }
+
+    /// Why the file enables no plugin without saying so, or nil. An empty file, or one whose
+    /// `plugins:` entries are all commented out, would otherwise stop every plugin at a reload.
+    static func missingPlugins(_ root: Node.Mapping) -> String? {
+        let fix = "list the plugins to run under plugins:, or write plugins: {} to run none"
+        guard let node = root["plugins"] else {
+            return root.isEmpty ? "the file is empty or only comments: \(fix)" : "there is no plugins: section: \(fix)"
+        }
+        return node.isNull ? "plugins: is empty (are its entries commented out?): \(fix)" : nil
     }
 
     private func dependsNode(_ entry: Entry, _ index: Int) -> Node? {

@@ -20,9 +20,17 @@ public final class PluginSet: Sendable {
     /// Every code table: built in, then those plugins added.
     let codeTables: [String: CodeTable]
 
+    /// Plugins the file lists with `enabled: false`: turned off on purpose, data or not.
+    let disabled: Set<PluginID>
+    /// Where the file's `plugins:` key is, for errors about the set as a whole.
+    let pluginsPosition: (line: Int?, column: Int?)
+
     init(source: String, settings: DaemonSettings, plugins: [LoadedPlugin], routes: RouteTable,
-         adminCommands: [String: (plugin: PluginID, spec: AdminCommandSpec)], codeTables: [String: CodeTable]) {
+         adminCommands: [String: (plugin: PluginID, spec: AdminCommandSpec)], codeTables: [String: CodeTable],
+         disabled: Set<PluginID> = [], pluginsPosition: (line: Int?, column: Int?) = (nil, nil)) {
         self.source = source
+        self.disabled = disabled
+        self.pluginsPosition = pluginsPosition
         self.settings = settings
         self.plugins = plugins
         var kinds: [String: (PluginID, RecordKindSpec)] = [:]

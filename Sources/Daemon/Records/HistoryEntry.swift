@@ -6,7 +6,19 @@ import Storage
 /// One transition in a record's history (审核记录): who, as what, at which level, from where to
 /// where, why, when. Each entry carries the hash of the one before it, so an entry altered or
 /// removed behind the engine's back breaks the chain.
+///
+/// Two schemes: ``Scheme/keyed`` (HMAC-SHA256 with the ``HistoryKey``, over the kind, the record
+/// id and the entry) is what the engine writes; ``Scheme/legacy`` (plain SHA-256 of the entry,
+/// no key, no record) is how entries written before the key existed are read and checked.
 struct HistoryEntry: StorageValue, Sendable, Equatable {
+    enum Scheme: UInt8, Sendable {
+        /// SHA-256 of the entry alone: anyone can recompute it, and it fits any record.
+        case legacy = 1
+        /// HMAC-SHA256 keyed with `<data>/history.key`, bound to the kind and record id.
+        case keyed = 2
+
+        var label: String { self == .keyed ? "keyed (HMAC-SHA256)" : "legacy (unkeyed SHA-256)" }
+    }
     var seq: UInt32
     var time: Double
     var actor: String
@@ -21,6 +33,7 @@ struct HistoryEntry: StorageValue, Sendable, Equatable {
     var note: String
     var prev: [UInt8]
     var hash: [UInt8]
+    var scheme: Scheme
 
     /// Everything but the hash, as hashed.
     func body() -> [UInt8] {
@@ -39,12 +52,25 @@ struct HistoryEntry: StorageValue, Sendable, Equatable {
     /// Room for the body and the hash, so either is written in one allocation.
     private var capacity: Int { 200 + prev.count + reason.utf8.count + note.utf8.count }
 
-    func computedHash() -> [UInt8] { Array(SHA256.hash(data: body())) }
+    /// The hash this entry should carry under its scheme, as the entry `id` of kind `kind`.
+    func computedHash(key: HistoryKey, kind: String, record id: String) -> [UInt8] {
+        switch scheme {
+        case .legacy:
+            return Array(SHA256.hash(data: body()))
+        case .keyed:
+            var w = ByteWriter(capacity: capacity + kind.utf8.count + id.utf8.count)
+            w.string("jiuye history v2"); w.string(kind); w.string(id)
+            writeBody(&w)
+            return Array(HMAC<SHA256>.authenticationCode(for: w.bytes, using: key.key))
+        }
+    }
 
+    /// Legacy entries end at the hash; keyed ones add their scheme after it, so old values read as they were.
     func encodeValue() throws -> [UInt8] {
         var w = ByteWriter(capacity: capacity)
         writeBody(&w)
         w.blob(hash)
+        if scheme != .legacy { w.u8(scheme.rawValue) }
         return w.bytes
     }
 
@@ -54,14 +80,23 @@ struct HistoryEntry: StorageValue, Sendable, Equatable {
         actor = try r.string(); role = try r.string(); action = try r.string(); level = try r.string()
         from = try r.string(); to = try r.string(); reason = try r.string(); note = try r.string()
         prev = try r.blob(); hash = try r.blob()
+        if r.offset == bytes.count {
+            scheme = .legacy
+        } else {
+            let raw = try r.u8()
+            guard let s = Scheme(rawValue: raw) else { throw StorageError.corrupt("unknown history scheme \(raw)") }
+            scheme = s
+        }
     }
 
+    /// A new entry of record `id` of `kind`, signed with `key`.
     init(seq: UInt32, time: Double, actor: String, role: String, action: String, level: String, from: String, to: String,
-         reason: String, note: String, prev: [UInt8]) {
+         reason: String, note: String, prev: [UInt8], key: HistoryKey, kind: String, record id: String) {
         self.seq = seq; self.time = time; self.actor = actor; self.role = role; self.action = action; self.level = level
         self.from = from; self.to = to; self.reason = reason; self.note = note; self.prev = prev
+        scheme = .keyed
         hash = []
-        hash = computedHash()
+        hash = computedHash(key: key, kind: kind, record: id)
     }
 
     var json: JSONValue {

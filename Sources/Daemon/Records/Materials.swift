@@ -92,6 +92,8 @@ struct Materials: Sendable {
     /// A zip of materials, each under `<folder>/<hash prefix>-<name>`, written to `path`.
     func zip(_ items: [(folder: String, material: Material)], to path: String) throws {
         let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        // Private like every export file (it is made inside the 0700 exports directory).
+        chmod(path, 0o600)
         for (folder, m) in items {
             let data = try read(m.sha256)
             let name = "\(Self.label(folder))/\(m.sha256.prefix(8))-\(m.name)"

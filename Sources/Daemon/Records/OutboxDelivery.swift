@@ -113,6 +113,14 @@ final class OutboxDelivery: Service, Sendable {
         }
     }
 
+    /// Message data that must never reach a log line: an SMS code, a password.
+    static let secretKeys: Set<String> = ["code", "password", "temporaryPassword"]
+
+    /// `data` with every secret value replaced by asterisks.
+    static func redacted(_ data: JSONObject) -> JSONValue {
+        .object(JSONObject(data.map { ($0.key, secretKeys.contains($0.key) ? JSONValue.string("******") : $0.value) }))
+    }
+
     /// The message's text: its event's template with `{name}` replaced by its data.
     static func render(_ m: JSONObject, templates: [String: String], kindLabel: String) -> String {
         let event = m["event"]?.stringValue ?? ""
@@ -138,7 +146,11 @@ final class OutboxDelivery: Service, Sendable {
         body["data"] = m["data"] ?? [:]
         switch channel.type {
         case "log":
-            logger.notice("notification", metadata: ["id": "\(seq)", "to": "\(m["to"]?.stringValue ?? "")", "text": "\(body["text"]?.stringValue ?? "")"])
+            // Logs are read by more people than the recipient: a secret in the message is masked there.
+            var masked = m
+            masked["data"] = Self.redacted(m["data"]?.objectValue ?? [:])
+            let text = Self.render(masked, templates: templates, kindLabel: kindLabel ?? "")
+            logger.notice("notification", metadata: ["id": "\(seq)", "to": "\(m["to"]?.stringValue ?? "")", "text": "\(text)"])
         default:
             try await Webhook(channel: channel).post(.object(body), delivery: seq)
         }

@@ -90,14 +90,15 @@ struct RecordReconciler {
     /// Tables as the records of `kind` were written under `shape`: indexes and counters are
     /// removed with these before the records are written again under the new stages. Opened
     /// outside any write transaction (LMDB opens databases only there).
-    static func previousTables(_ kinds: RecordKinds, stored: [String: KindShape], environment: Environment) throws -> [String: RecordTables] {
+    static func previousTables(_ kinds: RecordKinds, stored: [String: KindShape], environment: Environment,
+                               historyKey: HistoryKey) throws -> [String: RecordTables] {
         var out: [String: RecordTables] = [:]
         for (id, kind) in kinds.tables {
             guard case .review(var pipeline) = kind.spec.process, let shape = stored[id], shape.stages != KindShape(kind).stages else { continue }
             pipeline.stages = shape.stages.compactMap(Role.init(rawValue:)).map(ReviewStage.init)
             var spec = kind.spec
             spec.process = .review(pipeline)
-            out[id] = try RecordTables(environment: environment, plugin: kind.plugin, spec: spec)
+            out[id] = try RecordTables(environment: environment, plugin: kind.plugin, spec: spec, historyKey: historyKey)
         }
         return out
     }

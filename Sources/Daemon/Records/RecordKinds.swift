@@ -8,9 +8,15 @@ final class RecordKinds: Sendable {
     let tables: [String: RecordTables]
     let codeTables: [String: CodeTable]
 
-    init(set: PluginSet, environment: Environment) throws {
+    /// - Parameter meta: where the sealing of legacy history chains is recorded; nil opens the
+    ///   kinds without sealing (a read-only look, as `jiuyed check --data` takes).
+    init(set: PluginSet, environment: Environment, historyKey: HistoryKey, meta: Table<String, UInt32>?) throws {
         var t: [String: RecordTables] = [:]
-        for (id, entry) in set.kinds { t[id] = try RecordTables(environment: environment, plugin: entry.plugin, spec: entry.spec) }
+        for (id, entry) in set.kinds {
+            let tables = try RecordTables(environment: environment, plugin: entry.plugin, spec: entry.spec, historyKey: historyKey)
+            if let meta { try HistorySeal.sealLegacyChains(tables, environment: environment, meta: meta) }
+            t[id] = tables
+        }
         tables = t
         codeTables = set.codeTables
     }

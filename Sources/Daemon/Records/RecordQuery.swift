@@ -147,6 +147,17 @@ struct RecordQuery {
         return try StoredRecord(decodingValue: raw)
     }
 
+    /// How many records in scope match `filter`. Only the whole table unfiltered is read from the
+    /// table's count; anything narrower is counted record by record.
+    func count(_ txn: Transaction, filter: Filter) throws -> Int {
+        let unfiltered = filter.cohort == nil && filter.college == nil && filter.major == nil && filter.classID == nil
+            && filter.states.isEmpty && filter.levels.isEmpty && filter.fields.isEmpty && filter.terms.isEmpty && filter.values.isEmpty
+        if unfiltered && scope.all && kind.spec.staffVisibility == nil { return try kind.records.primary.count(txn) }
+        var n = 0
+        try candidates(txn, filter: filter) { _ in n += 1; return true }
+        return n
+    }
+
     /// Visits every candidate record (for orders other than by id).
     private func candidates(_ txn: Transaction, filter: Filter, _ body: (StoredRecord) throws -> Bool) throws {
         let db = kind.records.primary.database

@@ -33,6 +33,10 @@ final class RecordTables: Sendable {
     let byParty: SecondaryIndex<String, StoredRecord>
     let byField: [String: SecondaryIndex<String, StoredRecord>]
     let history: Table<KeyPair<String, UInt32>, HistoryEntry>
+    /// Record id → HMAC of the last unkeyed entry its chain had when keying began (see ``HistorySeal``).
+    let legacySeals: Table<String, [UInt8]>
+    /// What new history entries are signed with.
+    let historyKey: HistoryKey
     /// Attached files: (record id, sha256) → material.
     let materials: Table<KeyPair<String, String>, Materials.Material>
     /// The fields whose values the envelope keeps as terms: indexed fields and code fields.
@@ -44,7 +48,8 @@ final class RecordTables: Sendable {
     /// The statistics dimensions: `state`, `level.<role>`, and `field.<key>` for every code field.
     let dimensions: [String]
 
-    init(environment: Environment, plugin: PluginID, spec: RecordKindSpec) throws {
+    init(environment: Environment, plugin: PluginID, spec: RecordKindSpec, historyKey: HistoryKey) throws {
+        self.historyKey = historyKey
         self.spec = spec
         self.plugin = plugin
         workflow = spec.process.workflow
@@ -107,6 +112,7 @@ final class RecordTables: Sendable {
                                indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel, byParty] + Array(fields.values),
                                counters: [stats])
         history = try Table(environment, name: "hist/\(k)")
+        legacySeals = try Table(environment, name: "hist-legacy/\(k)")
         materials = try Table(environment, name: "materials/\(k)")
     }
 
@@ -212,7 +218,8 @@ final class RecordTables: Sendable {
     func append(_ txn: Transaction, to record: inout StoredRecord, actor: String, role: String, action: String, level: String,
                 from: String, to: String, reason: String, note: String, now: Double) throws -> HistoryEntry {
         let entry = HistoryEntry(seq: record.historyCount + 1, time: now, actor: actor, role: role, action: action, level: level,
-                                 from: from, to: to, reason: reason, note: note, prev: record.historyHead)
+                                 from: from, to: to, reason: reason, note: note, prev: record.historyHead,
+                                 key: historyKey, kind: spec.id, record: record.id)
         try history.put(txn, KeyPair(record.id, entry.seq), entry)
         record.historyCount = entry.seq
         record.historyHead = entry.hash

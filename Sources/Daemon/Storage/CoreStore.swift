@@ -15,6 +15,8 @@ public final class CoreStore: Sendable {
     let meta: Table<String, UInt32>
     /// The directory the daemon keeps its data in.
     public let dataDirectory: String
+    /// What history chains are signed with (`<data>/history.key`).
+    let historyKey: HistoryKey
 
     /// Opens (creating) the environment under `dataDirectory/db` and brings its schema up to date.
     /// A data file from a newer jiuyed is refused with ``StorageError/schemaTooNew(found:supported:)``.
@@ -29,6 +31,7 @@ public final class CoreStore: Sendable {
             noSync: noSync))
         try environment.migrateSchema(to: Self.schemaVersion, migrations: Self.migrations)
         meta = try environment.metaTable()
+        historyKey = try HistoryKey.open(dataDirectory: dataDirectory, environment: environment, meta: meta)
     }
 
     /// Flushes and closes the environment.

@@ -4,7 +4,8 @@ import PluginAPI
 import Storage
 
 /// A backup is a data directory: `DIR/db/data.mdb` (LMDB's compacted copy, taken in one read
-/// transaction while jiuyed serves) and `DIR/blobs/` with every material that copy references.
+/// transaction while jiuyed serves), `DIR/history.key` (the key of the history chains, kept
+/// outside LMDB) and `DIR/blobs/` with every material that copy references.
 /// Restoring is copying the directory into place.
 ///
 /// Consistent by construction: a material's file is written (and renamed into place) before the
@@ -33,7 +34,9 @@ enum DataBackup {
         var missing: [String]
         /// Present but with other bytes than their hash says.
         var corrupt: [String]
-        var ok: Bool { missing.isEmpty && corrupt.isEmpty }
+        /// Whether `history.key` is there (the daemon will not start on the copy without it).
+        var historyKey: Bool
+        var ok: Bool { missing.isEmpty && corrupt.isEmpty && historyKey }
     }
 
     enum Failure: Error, CustomStringConvertible {
@@ -53,6 +56,8 @@ enum DataBackup {
         if let entries = try? fm.contentsOfDirectory(atPath: directory), !entries.isEmpty { throw Failure.notEmpty(directory) }
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var bytes = try store.environment.backup(to: directory + "/db")
+        // The history key is not in LMDB: without it the copy's histories cannot be verified.
+        try HistoryKey.backup(dataDirectory: store.dataDirectory, to: directory)
         let (records, shas) = try contents(ofDatabaseIn: directory)
         for sha in shas {
             let from = Materials.path(sha, blobs: store.dataDirectory + "/blobs"), to = Materials.path(sha, blobs: directory + "/blobs")
@@ -74,7 +79,8 @@ enum DataBackup {
             guard let data = FileManager.default.contents(atPath: Materials.path(sha, blobs: directory + "/blobs")) else { missing.append(sha); continue }
             if SHA256.hash(data: data).hex != sha { corrupt.append(sha) }
         }
-        return Verification(path: directory, records: records, materials: shas.count, missing: missing, corrupt: corrupt)
+        let key = FileManager.default.fileExists(atPath: directory + "/" + HistoryKey.fileName)
+        return Verification(path: directory, records: records, materials: shas.count, missing: missing, corrupt: corrupt, historyKey: key)
     }
 
     /// The records and the distinct material hashes of the database copy in `directory/db`.

@@ -15,6 +15,7 @@ public struct AgreementsConfiguration: PluginConfiguration, Equatable {
         var problems: [ConfigProblem] = []
         if (try? Regex(numberPattern)) == nil { problems.append(ConfigProblem(path: ["numberPattern"], "is not a valid regular expression")) }
         if esign.secret != nil && esign.secretFile != nil { problems.append(ConfigProblem(path: ["esign"], "set secret or secretFile, not both")) }
+        if let file = esign.secretFile, let problem = SecretFile.problem(file) { problems.append(ConfigProblem(path: ["esign", "secretFile"], problem)) }
         return problems
     }
 }

@@ -64,14 +64,14 @@ public struct TerminationPlugin: Plugin {
         }
         guard let id = event.recordID, let application = try txn.records.record(kind, id) else { return }
         let agreementID = application.text("agreementID")
-        guard let agreement = try txn.records.record(agreementKind, agreementID), agreement.student == application.student else {
+        // Another employer's agreement answers exactly as a missing one, and before its state is
+        // looked at: an employer must not learn who else has signed with the student.
+        guard let agreement = try txn.records.record(agreementKind, agreementID), agreement.student == application.student,
+              application.party.isEmpty || application.party == agreement.party else {
             throw PluginError.badRequest("没有找到该学生的协议 \(agreementID)", field: "agreementID")
         }
         guard ["completed", "offline"].contains(agreement.state) else {
             throw PluginError.conflict("只有已完成的协议可以申请解约")
-        }
-        if !application.party.isEmpty && application.party != agreement.party {
-            throw PluginError.badRequest("该协议不属于本单位", field: "agreementID")
         }
         let pending = try txn.records.records(kind, student: application.student).contains {
             $0.id != id && $0.text("agreementID") == agreementID && $0.state.hasPrefix("pending:")
