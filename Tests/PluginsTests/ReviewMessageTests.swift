@@ -14,7 +14,13 @@ struct ReviewMessageTests {
 
     @Test("a rejection: the notice names the reason by its label; the record carries it for the student's page")
     func rejection() async throws {
-        let a = try await Actors.start()
+        // The demo's log channel writes each notification's text: read it from the log.
+        let logs = LogCapture()
+        let text = try String(contentsOfFile: BuiltinPluginsTests.repositoryConfig, encoding: .utf8)
+        let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: text, seedDemo: true, logs: logs)
+        let a = Actors(d: d, student: try await d.login(Self.student, GraduateFlowTests.studentPassword),
+                       counselor: try await d.login("counselor-se", GraduateFlowTests.password), college: try await d.login("cs-college", GraduateFlowTests.password),
+                       school: try await d.login("school", GraduateFlowTests.password))
         try await StageChangeTests.submit(a, Self.student, token: a.student)
         let note = "家庭住址请写到门牌号"
         _ = try await a.call(.post, "/records/source-info/\(Self.student)/review", ["action": "reject", "reason": "incorrect", "note": .string(note)], a.counselor)
@@ -22,9 +28,13 @@ struct ReviewMessageTests {
         let rejection = try #require(r["rejection"])
         #expect(rejection["reason"] == "incorrect" && rejection["reasonLabel"] == "信息有误" && rejection["note"] == .string(note))
         #expect(rejection["level"] == "counselor" && rejection["levelLabel"] == "辅导员" && rejection["time"]?.stringValue?.hasSuffix("Z") == true)
-        let outbox = try await a.d.admin("outbox", "list", "--json")
-        let text = outbox.reply?.result.jsonString() ?? ""
-        #expect(text.contains("信息有误") && text.contains("\"reasonCode\":\"incorrect\""), "\(text)")
+        var line: String?
+        for _ in 0..<50 {
+            line = logs.lines.first { $0.contains("未通过审核") }
+            if line != nil { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(line?.contains("您的生源信息未通过审核（信息有误）：\(note)") == true, "\(line ?? "no notification logged")")
         // Before any rejection: null.
         #expect(try await a.call(.get, "/records/source-info/202211002", nil, a.school).json["rejection"] == .null)
         try await a.d.stop()

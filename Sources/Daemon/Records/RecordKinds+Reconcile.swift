@@ -145,13 +145,11 @@ struct RecordReconciler {
         let recount = old?.counters != new.counters
         guard relay || merge || rederive || recount else { return result }
 
-        var changed: [(StoredRecord, StoredRecord)] = []
-        var moves: [String: Int] = [:]
-        try kind.records.primary.scan(txn) { _, r in
+        /// What a record becomes under the new shape.
+        func follow(_ r: StoredRecord) throws -> StoredRecord {
             var next = r
             if relay {
                 next.state = Self.state(r.state, from: oldStages, to: new.stages)
-                if next.state != r.state { moves["\(r.state)\u{0}\(next.state)", default: 0] += 1 }
                 Self.relayLevels(&next, from: oldStages, to: new.stages)
             }
             var values: JSONObject?
@@ -160,36 +158,45 @@ struct RecordReconciler {
                 for (k, x) in try r.filledObject() { v[k] = x }
                 values = v
                 next.filled = Array("{}".utf8)
-                result.formsMerged += 1
             }
-            if rederive {
-                values = try values ?? r.valuesObject()
-                result.rederived += 1
-            }
+            if rederive { values = try values ?? r.valuesObject() }
             if let values { try kind.setValues(&next, values) }
+            return next
+        }
+        // First count and note the ids (a write cannot happen inside a scan; records are read
+        // again below rather than held, so memory stays flat at any size).
+        var ids: [String] = []
+        var moves: [String: Int] = [:]
+        try kind.records.primary.scan(txn) { id, r in
+            let next = try follow(r)
+            guard next != r else { return true }
+            ids.append(id)
+            if next.state != r.state { moves["\(r.state)\u{0}\(next.state)", default: 0] += 1 }
+            if next.filled != r.filled { result.formsMerged += 1 }
+            if rederive && next.values != r.values { result.rederived += 1 }
             if relay { result.relaid += 1 }
-            if next != r { changed.append((r, next)) }
             return true
         }
         result.moves = moves.sorted { $0.key < $1.key }.map { key, count in
             let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
             return KindReconciliation.Move(from: parts[0], to: parts[1], count: count)
         }
-        if result.rederived > 0 { result.rederived = changed.count }
         guard write else { return result }
         result.countersRebuilt = recount
         let note = "配置变更：" + (result.removedLevels.isEmpty ? "审核环节调整" : "移除审核环节 " + result.removedLevels.map { Role(rawValue: $0)?.label.zh ?? $0 }.joined(separator: "、"))
-        for (original, var r) in changed {
+        for id in ids {
+            guard let original = try kind.records.get(txn, id) else { continue }
+            var r = try follow(original)
             if r.state != original.state {
                 _ = try kind.append(txn, to: &r, actor: "config", role: "system", action: "reconfigure", level: "",
                                     from: original.state, to: r.state, reason: "", note: note, now: now)
             }
             if let previous {
                 // Indexes and counters as the old stages wrote them, then as the new ones do.
-                _ = try previous.records.delete(txn, r.id)
-                try kind.records.put(txn, r.id, r, replacing: nil)
+                _ = try previous.records.delete(txn, id)
+                try kind.records.put(txn, id, r, replacing: nil)
             } else {
-                try kind.records.put(txn, r.id, r, replacing: original)
+                try kind.records.put(txn, id, r, replacing: original)
             }
         }
         if recount {
