@@ -50,10 +50,13 @@ public final class TestDaemon: Sendable {
     ///   - builtins: the built-in plugin types to offer as well (pass `[]` for none).
     ///   - config: the text of `plugins.yaml`.
     ///   - seedDemo: seed the demo institution (示例大学) first.
+    ///   - dataDirectory: where LMDB lives, when it must be somewhere special (a small file
+    ///     system); it is left in place by ``stop()``. By default a folder of the temporary directory.
     ///
     /// Unless `config` has an `auth:` section, password hashing is made cheap so logins stay fast.
     public static func start(
-        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false
+        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false,
+        dataDirectory: String? = nil
     ) async throws -> TestDaemon {
         let directory = FileManager.default.temporaryDirectory.path + "/jiuye-test-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -64,7 +67,7 @@ public final class TestDaemon: Sendable {
         var logger = Logger(label: "jiuyed-test")
         logger.logLevel = ProcessInfo.processInfo.environment["JIUYE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
         let options = DaemonOptions(
-            configPath: configPath, dataDirectory: directory + "/data", host: "127.0.0.1", port: 0,
+            configPath: configPath, dataDirectory: dataDirectory ?? directory + "/data", host: "127.0.0.1", port: 0,
             socketPath: directory + "/admin.sock", catalog: PluginCatalog(builtins + plugins),
             handleSignals: false, noSync: true, seedDemo: seedDemo)
         let daemon: Daemon
@@ -188,6 +191,13 @@ public struct TestResponse: Sendable {
     public let headers: [String: String]
     /// The raw body.
     public let body: Data
+
+    /// A response received some other way (a test's own client).
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
 
     /// The body decoded as JSON.
     public var json: JSONValue {
