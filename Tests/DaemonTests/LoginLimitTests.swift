@@ -105,6 +105,15 @@ struct LoginLimitTests {
         // The production hash (64 MiB, 3 passes); the test client stands for a proxy that names
         // each client in X-Forwarded-For.
         let d = try await Demo.start("auth: {argon2MemoryKiB: 65536, argon2Iterations: 3}\nserver: {trustedProxies: [\"127.0.0.1\"]}")
+        func realLogin() async throws -> Double {
+            let start = ContinuousClock.now
+            let r = try await Self.login(d, "school", Demo.password, from: "203.0.113.9")
+            #expect(r.status == 200)
+            let t = ContinuousClock.now - start
+            return Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18
+        }
+        // What a login costs on this machine right now, without a flood.
+        let quiet = try await realLogin()
         let stop = LockedFlag()
         let flood = Task {
             try await withThrowingTaskGroup(of: [TestResponse].self) { group in
@@ -121,16 +130,14 @@ struct LoginLimitTests {
         try await Task.sleep(for: .seconds(1))
         var worst = 0.0
         for _ in 0..<3 {
-            let start = ContinuousClock.now
-            let r = try await Self.login(d, "school", Demo.password, from: "203.0.113.9")
-            let t = ContinuousClock.now - start
-            worst = max(worst, Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18)
-            #expect(r.status == 200)
+            worst = max(worst, try await realLogin())
             try await Task.sleep(for: .milliseconds(500))
         }
         stop.value = true
         let answers = try await flood.value
-        #expect(worst < 1.0, "a real login took \(worst) s under the flood")
+        // Within a second (docs/BENCHMARKS.md), or, on a machine too busy for that even without
+        // a flood, within a small multiple of the quiet login (before the gate: 4-7 s).
+        #expect(worst < max(1.0, quiet * 2.5), "a real login took \(worst) s under the flood, \(quiet) s without")
         let refused = answers.filter { $0.status == 429 }
         #expect(!refused.isEmpty)
         #expect(refused.allSatisfy { Int($0.headers["retry-after"] ?? "") ?? 0 >= 1 })
