@@ -135,9 +135,10 @@ struct LoginLimitTests {
         }
         stop.value = true
         let answers = try await flood.value
-        // Within a second (docs/BENCHMARKS.md), or, on a machine too busy for that even without
-        // a flood, within a small multiple of the quiet login (before the gate: 4-7 s).
-        #expect(worst < max(1.0, quiet * 2.5), "a real login took \(worst) s under the flood, \(quiet) s without")
+        // Within a second (docs/BENCHMARKS.md), or, on a machine too busy for that even without a
+        // flood (other suites run beside this one), within a few quiet logins. Before the gate
+        // the real hash shared 2 cores with 16 others: at least 8 quiet logins, 4-7 s.
+        #expect(worst < max(1.0, quiet * 4), "a real login took \(worst) s under the flood, \(quiet) s without")
         let refused = answers.filter { $0.status == 429 }
         #expect(!refused.isEmpty)
         #expect(refused.allSatisfy { Int($0.headers["retry-after"] ?? "") ?? 0 >= 1 })

@@ -56,8 +56,10 @@ final class AccountService: Sendable {
     /// Made on first need, not at start-up, so starting stays fast.
     /// Keyed by the hashing parameters, so a reload that changes them changes the decoy's cost too.
     private let decoyBox = LockedBox<(memoryKiB: UInt32, iterations: UInt32, hash: String)?>(nil)
-    /// Login attempts per client address and per account.
-    private let limiter = RateLimiter()
+    /// Login attempts per client address, and per account (apart, so that spraying made-up
+    /// names, which fills the account buckets, never resets the address buckets).
+    private let clientLimiter = RateLimiter()
+    private let accountLimiter = RateLimiter()
     /// At most a few argon2 hashes at once.
     let gate = HashGate()
 
@@ -112,8 +114,9 @@ final class AccountService: Sendable {
 
     /// argon2 takes a large fraction of a second: keep it off the request threads, and through
     /// the same gate as logins so password changes count against the same bound.
-    private func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await hashing(client: "authenticated", limits: settings().loginLimits, work)
+    /// - Parameter key: whose turn it is in the gate (the account changing its password).
+    private func offload<T: Sendable>(_ key: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await hashing(client: "account:" + key, limits: settings().loginLimits, work)
     }
 
     // MARK: Sessions
@@ -201,10 +204,10 @@ final class AccountService: Sendable {
     /// Per-address, then per-account token buckets (in memory).
     private func admit(username: String, client: String, limits: LoginLimitSettings) throws {
         let now = Date().timeIntervalSince1970
-        if let wait = limiter.take("ip:" + client, burst: limits.perClientBurst, perMinute: limits.perClientPerMinute, now: now) {
+        if let wait = clientLimiter.take(client, burst: limits.perClientBurst, perMinute: limits.perClientPerMinute, now: now) {
             throw AuthFailure.tooManyAttempts(retryAfter: wait)
         }
-        if let wait = limiter.take("account:" + username, burst: limits.perAccountBurst, perMinute: limits.perAccountPerMinute, now: now) {
+        if let wait = accountLimiter.take(username, burst: limits.perAccountBurst, perMinute: limits.perAccountPerMinute, now: now) {
             throw AuthFailure.tooManyAttempts(retryAfter: wait)
         }
     }
@@ -264,13 +267,13 @@ final class AccountService: Sendable {
         let initial = student.flatMap { try? IDNumber($0.idNumber) }?.lastSix
         let oldOK: Bool
         if let hash = account.passwordHash {
-            oldOK = try await offload { hasher.verify(old, against: hash) }
+            oldOK = try await offload(account.id) { hasher.verify(old, against: hash) }
         } else {
             oldOK = initial.map { constantTimeEquals(old, $0) } ?? false
         }
         guard oldOK else { throw AuthFailure.wrongOldPassword }
         guard new.count >= s.minPasswordLength, new != initial else { throw AuthFailure.weakPassword(s.minPasswordLength) }
-        let hash = try await offload { try hasher.hash(new) }
+        let hash = try await offload(account.id) { try hasher.hash(new) }
         try store.environment.write { txn in
             var current = try store.account(txn, account.id) ?? account
             current.passwordHash = hash
@@ -286,7 +289,7 @@ final class AccountService: Sendable {
     func resetPassword(_ id: String, temporary: String? = nil) async throws {
         let s = settings()
         var hash: String?
-        if let temporary { hash = try await offload { try Self.hasher(s).hash(temporary) } }
+        if let temporary { hash = try await offload(id) { try Self.hasher(s).hash(temporary) } }
         try store.environment.write { txn in
             guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
             let isStudent = try store.students.primary.contains(txn, id)

@@ -39,8 +39,8 @@ final class RateLimiter: @unchecked Sendable {
 }
 
 /// Bounds the argon2 work: a few hashes at once; other attempts wait briefly in per-client
-/// queues served in turn, and one client address never holds every slot, so a flood from one
-/// address cannot push everyone else back. An attempt that cannot get a slot in time is refused
+/// queues, the client with the least recent hashing served first, and one client address never
+/// holds every slot, so a flood cannot push everyone else back. An attempt that cannot get a slot in time is refused
 /// (429) instead of piling up.
 final class HashGate: @unchecked Sendable {
     /// No slot came free in time, or the queue was full.
@@ -55,6 +55,8 @@ final class HashGate: @unchecked Sendable {
     private var turn: [String] = []
     private var waiting = 0
     private var nextID: UInt64 = 0
+    /// Recent hashing per client, for who goes first.
+    private var recent: [String: (score: Double, at: Double)] = [:]
 
     /// Runs `work` on the thread pool once a slot is free.
     func run<T: Sendable>(client: String, limits: LoginLimitSettings, _ work: @escaping @Sendable () throws -> T) async throws -> T {
@@ -85,31 +87,42 @@ final class HashGate: @unchecked Sendable {
         }
     }
 
-    /// Starts waiters while slots are free, taking clients in turn; a client may hold all but one
-    /// slot (when there are several), so someone else can always start at once.
+    /// Starts waiters while slots are free. The client that has used the least hashing lately
+    /// goes first (ties in turn), so someone new is served next even when many addresses flood;
+    /// and a client may hold all but one slot (when there are several), so someone else can
+    /// always start at once.
     private func dispatch(_ limits: LoginLimitSettings) -> [Waiter] {
         let slots = limits.hashSlots
         let cap = slots > 1 ? slots - 1 : 1
+        let now = Date().timeIntervalSince1970
         var ready: [Waiter] = []
-        var passes = turn.count
-        while running < slots, passes > 0, !turn.isEmpty {
-            let client = turn.removeFirst()
-            passes -= 1
-            guard runningBy[client, default: 0] < cap, var q = queues[client] else {
-                turn.append(client)
-                continue
+        while running < slots {
+            var best: (index: Int, score: Double)?
+            for (i, client) in turn.enumerated() where runningBy[client, default: 0] < cap {
+                let score = usage(client, now: now)
+                if best == nil || score < best!.score { best = (i, score) }
             }
+            guard let (index, _) = best else { break }
+            let client = turn.remove(at: index)
+            guard var q = queues[client], !q.isEmpty else { continue }
             ready.append(q.removeFirst())
             waiting -= 1
             running += 1
             runningBy[client, default: 0] += 1
+            recent[client] = (usage(client, now: now) + 1, now)
             if q.isEmpty { queues[client] = nil } else {
                 queues[client] = q
                 turn.append(client)
             }
-            passes = turn.count
         }
+        if recent.count > 10_000 { recent = recent.filter { usage($0.key, now: now) > 0.05 } }
         return ready
+    }
+
+    /// Hashes started for `client`, each fading with a one-minute time constant.
+    private func usage(_ client: String, now: Double) -> Double {
+        guard let r = recent[client] else { return 0 }
+        return r.score * exp(-(now - r.at) / 60)
     }
 
     /// A waiter still queued after its time is refused.
