@@ -171,7 +171,14 @@ final class AccountService: Sendable {
     /// - Parameter client: the client's address, for the per-address limit.
     func login(username: String, password: String, client: String = "local", now: Date = Date()) async throws -> LoginOutcome {
         let s = settings()
-        try admit(username: username, client: client, limits: s.loginLimits)
+        do {
+            try admit(username: username, client: client, limits: s.loginLimits)
+        } catch {
+            // Refusals are answered after a pause: a flood that retries at once then runs at a
+            // walking pace instead of keeping the cores busy with refusals.
+            try? await Task.sleep(for: .milliseconds(s.loginLimits.refusalDelayMilliseconds))
+            throw error
+        }
         let hasher = Self.hasher(s)
         let found = try store.environment.read { txn -> (Account, StudentEntry?)? in
             guard let a = try store.account(txn, username) else { return nil }

@@ -51,6 +51,9 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
                              ("queueLength", limits.queueLength)] where value < 1 {
             out.append((l.appending(key), "must be at least 1"))
         }
+        if limits.refusalDelayMilliseconds < 0 || limits.refusalDelayMilliseconds > 10_000 {
+            out.append((l.appending("refusalDelayMilliseconds"), "must be between 0 and 10000"))
+        }
         if limits.concurrentHashes < 0 { out.append((l.appending("concurrentHashes"), "must be 0 (one per core) or more")) }
         if !(limits.queueSeconds > 0) { out.append((l.appending("queueSeconds"), "must be above 0")) }
         for (i, proxy) in server.trustedProxies.enumerated() where !ClientAddress.isIPAddress(proxy) {
@@ -206,6 +209,9 @@ public struct LoginLimitSettings: Codable, Sendable, Equatable {
     public var queueLength = 32
     /// How long an attempt may wait for a slot before it is answered 429.
     public var queueSeconds = 2.0
+    /// An attempt over a rate limit is answered 429 after this pause, so that a client retrying
+    /// at once cannot keep the server busy answering refusals.
+    public var refusalDelayMilliseconds = 500
     public init() {}
 
     /// Hashes at once, with 0 resolved to the number of cores.
