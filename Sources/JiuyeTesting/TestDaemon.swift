@@ -32,6 +32,9 @@ public final class TestDaemon: Sendable {
     public let socketPath: String
     private let task: Task<Void, Error>
 
+    /// Login limits no test reaches by accident.
+    static let roomyLoginLimits = "{perClientBurst: 100000, perClientPerMinute: 100000, perAccountBurst: 100000, perAccountPerMinute: 100000}"
+
     /// `http://127.0.0.1:<port>`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -53,7 +56,8 @@ public final class TestDaemon: Sendable {
     ///   - dataDirectory: where LMDB lives, when it must be somewhere special (a small file
     ///     system); it is left in place by ``stop()``. By default a folder of the temporary directory.
     ///
-    /// Unless `config` has an `auth:` section, password hashing is made cheap so logins stay fast.
+    /// Unless `config` has an `auth:` section, password hashing is made cheap so logins stay fast,
+    /// and the login rate limits are set out of reach (every test client is 127.0.0.1).
     public static func start(
         plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false,
         dataDirectory: String? = nil
@@ -62,7 +66,7 @@ public final class TestDaemon: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let configPath = directory + "/plugins.yaml"
         let hasAuth = config.hasPrefix("auth:") || config.contains("\nauth:")
-        try (hasAuth ? config : config + "\nauth: {argon2MemoryKiB: 64, argon2Iterations: 1}\n")
+        try (hasAuth ? config : config + "\nauth: {argon2MemoryKiB: 64, argon2Iterations: 1, loginLimits: \(Self.roomyLoginLimits)}\n")
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         var logger = Logger(label: "jiuyed-test")
         logger.logLevel = ProcessInfo.processInfo.environment["JIUYE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
