@@ -32,6 +32,9 @@ public final class TestDaemon: Sendable {
     public let socketPath: String
     private let task: Task<Void, Error>
 
+    /// Login limits no test reaches by accident.
+    static let roomyLoginLimits = "{perClientBurst: 100000, perClientPerMinute: 100000, perAccountBurst: 100000, perAccountPerMinute: 100000}"
+
     /// `http://127.0.0.1:<port>`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -53,23 +56,26 @@ public final class TestDaemon: Sendable {
     ///   - logs: where to record every log line, at every level (otherwise only critical ones reach stderr).
     ///   - directory: the directory of an earlier daemon stopped with `keepDirectory` (its data
     ///     directory is `<directory>/data`): a restart on the same data.
+    ///   - dataDirectory: where LMDB lives, when it must be somewhere special (a small file
+    ///     system); it is left in place by ``stop()``. By default a folder of the temporary directory.
     ///
-    /// Unless `config` has an `auth:` section, password hashing is made cheap so logins stay fast.
+    /// Unless `config` has an `auth:` section, password hashing is made cheap so logins stay fast,
+    /// and the login rate limits are set out of reach (every test client is 127.0.0.1).
     public static func start(
         plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false, logs: LogCapture? = nil,
-        directory: String? = nil
+        directory: String? = nil, dataDirectory: String? = nil
     ) async throws -> TestDaemon {
         let directory = directory ?? FileManager.default.temporaryDirectory.path + "/jiuye-test-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let configPath = directory + "/plugins.yaml"
         let hasAuth = config.hasPrefix("auth:") || config.contains("\nauth:")
-        try (hasAuth ? config : config + "\nauth: {argon2MemoryKiB: 64, argon2Iterations: 1}\n")
+        try (hasAuth ? config : config + "\nauth: {argon2MemoryKiB: 64, argon2Iterations: 1, loginLimits: \(Self.roomyLoginLimits)}\n")
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         var logger = Logger(label: "jiuyed-test")
         logger.logLevel = ProcessInfo.processInfo.environment["JIUYE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
         if let logs { logger = logs.logger(label: "jiuyed-test") }
         let options = DaemonOptions(
-            configPath: configPath, dataDirectory: directory + "/data", host: "127.0.0.1", port: 0,
+            configPath: configPath, dataDirectory: dataDirectory ?? directory + "/data", host: "127.0.0.1", port: 0,
             socketPath: directory + "/admin.sock", catalog: PluginCatalog(builtins + plugins),
             handleSignals: false, noSync: true, seedDemo: seedDemo)
         let daemon: Daemon
@@ -194,6 +200,13 @@ public struct TestResponse: Sendable {
     public let headers: [String: String]
     /// The raw body.
     public let body: Data
+
+    /// A response received some other way (a test's own client).
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
 
     /// The body decoded as JSON.
     public var json: JSONValue {

@@ -151,22 +151,22 @@ public final class Environment: @unchecked Sendable {
                 let result: Result<R, Error> = resizeLock.withShared {
                     let txn: Transaction
                     do { txn = try begin(readOnly: false) } catch { return .failure(error) }
+                    let value: R
                     do {
-                        let value = try body(txn)
+                        value = try body(txn)
                         try txn.flushCounts()
-                        let rc = mdb_txn_commit(txn.handle)
-                        if rc == MDB_MAP_FULL {
-                            grow = true
-                            return .failure(StorageError.lmdb(code: rc, operation: "mdb_txn_commit"))
-                        }
-                        try check(rc, "mdb_txn_commit")
-                        return .success(value)
                     } catch {
                         mdb_txn_abort(txn.handle)
                         // The sticky flag catches MAP_FULL even if the body wrapped the error.
                         if txn.mapFull { grow = true }
                         return .failure(error)
                     }
+                    // mdb_txn_commit frees the transaction whether it succeeds or not: never
+                    // abort it after this line (a full disk used to crash the process here).
+                    let rc = mdb_txn_commit(txn.handle)
+                    if rc == MDB_MAP_FULL { grow = true }
+                    guard rc == MDB_SUCCESS else { return .failure(StorageError.commitFailure(rc)) }
+                    return .success(value)
                 }
                 if grow {
                     try growMap()

@@ -1,4 +1,9 @@
 import CLMDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Errors raised by the storage layer. Every LMDB return code that is not success becomes one of these.
 public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -18,6 +23,10 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
     case mapCeilingReached(bytes: Int)
     /// A database was opened from inside a write transaction: open databases first.
     case databaseOpenedInWrite(String)
+    /// The file system refused the commit's pages (ENOSPC, EDQUOT, or EIO, which is what LMDB
+    /// reports for the short write of a full disk). The transaction was rolled back; the
+    /// environment stays usable and later writes succeed once space is freed.
+    case diskFull(code: Int32, operation: String)
 
     public var description: String {
         switch self {
@@ -37,6 +46,16 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "the LMDB map reached its ceiling of \(bytes) bytes"
         case .databaseOpenedInWrite(let name):
             return "database \(name) opened inside a write transaction; open it before"
+        case .diskFull(let code, let operation):
+            return "\(operation): the data file could not be written (\(String(cString: mdb_strerror(code)))); is the disk full?"
+        }
+    }
+
+    /// True when the data file could not grow: the disk is full, or the map is at its ceiling.
+    public var isOutOfSpace: Bool {
+        switch self {
+        case .diskFull, .mapCeilingReached: return true
+        default: return false
         }
     }
 
@@ -44,6 +63,13 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
     public var isMapFull: Bool {
         if case .lmdb(let code, _) = self { return code == MDB_MAP_FULL }
         return false
+    }
+}
+
+extension StorageError {
+    /// The error for a failed `mdb_txn_commit` (LMDB has already freed the transaction).
+    static func commitFailure(_ rc: Int32) -> StorageError {
+        rc == ENOSPC || rc == EDQUOT || rc == EIO ? .diskFull(code: rc, operation: "mdb_txn_commit") : .lmdb(code: rc, operation: "mdb_txn_commit")
     }
 }
 

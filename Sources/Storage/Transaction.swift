@@ -1,4 +1,9 @@
 import CLMDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One LMDB transaction, valid only inside the closure that received it.
 ///
@@ -21,6 +26,9 @@ public final class Transaction {
 
     private func fail(_ rc: Int32, _ op: String) -> StorageError {
         if rc == MDB_MAP_FULL { mapFull = true }
+        // A large transaction spills dirty pages to the file before commit, so a full disk can
+        // surface here too.
+        if rc == ENOSPC || rc == EDQUOT || rc == EIO { return .diskFull(code: rc, operation: op) }
         return StorageError.lmdb(code: rc, operation: op)
     }
 

@@ -25,7 +25,7 @@ struct LoginTests {
         let d = try await Demo.start()
         for _ in 0..<5 { #expect(try await login(d, Demo.student, "000000").status == 401) }
         let locked = try await login(d, Demo.student, Demo.studentPassword)
-        #expect(locked.status == 401 && locked.errorCode == "invalid_credentials")
+        #expect(locked.status == 401 && locked.errorCode == "account_locked")
         let counselor = try await d.login("counselor-se", Demo.password)
         #expect(try await d.request(.post, "/api/v1/students/\(Demo.student)/unlock", token: counselor).status == 204)
         #expect(try await login(d, Demo.student, Demo.studentPassword).status == 200)
@@ -38,7 +38,7 @@ struct LoginTests {
         let accounts = d.daemon.accounts
         let past = Date().addingTimeInterval(-120)
         for _ in 0..<2 { await #expect(throws: AuthFailure.invalidCredentials) { _ = try await accounts.login(username: Demo.student, password: "x", now: past) } }
-        await #expect(throws: AuthFailure.invalidCredentials) { _ = try await accounts.login(username: Demo.student, password: Demo.studentPassword, now: past) }
+        await #expect(throws: AuthFailure.locked(until: past.addingTimeInterval(60), now: past)) { _ = try await accounts.login(username: Demo.student, password: Demo.studentPassword, now: past) }
         #expect(try await login(d, Demo.student, Demo.studentPassword).status == 200)
         try await d.stop()
     }

@@ -38,7 +38,7 @@ struct AdminCommandTable: Sendable {
             let store = LazyPluginStore { try host.pluginStore(plugin ?? "core") }
             let request = AdminCommandRequest(arguments: parsed.arguments, options: parsed.options, flags: parsed.flags,
                                               peerUID: peer.uid, store: store, workingDirectory: cwd, progress: progress,
-                                              statistics: statistics, tables: CoreTableFileReader())
+                                              statistics: statistics, tables: CoreTableFileReader(limits: .init(host.current.settings.imports)))
             return .success(try await spec.handler(request))
         } catch let failure as AdminFailure {
             return AdminResponse(ok: false, error: failure)

@@ -9,6 +9,7 @@ enum DirectoryAdminCommands {
                                      "user set-mobile", "import students"]
 
     static func make(directory: DirectoryStore, accounts: AccountService, kinds: @escaping @Sendable () throws -> RecordKinds,
+                     importSettings: @escaping @Sendable () -> ImportSettings = { ImportSettings() },
                      hasherSettings: @escaping @Sendable () -> AuthSettings) -> [AdminCommandSpec] {
         @Sendable func one(_ request: AdminCommandRequest, _ usage: String) throws -> String {
             guard request.arguments.count == 1 else { throw AdminFailure(code: .usage, message: "usage: \(usage)") }
@@ -134,7 +135,7 @@ enum DirectoryAdminCommands {
                 guard let data = FileManager.default.contents(atPath: path) else { throw AdminFailure(code: .failed, message: "cannot read \(path)") }
                 let report: StudentImport.Report
                 do {
-                    report = try StudentImport.forKinds(try kinds(), store: directory)
+                    report = try StudentImport.forKinds(try kinds(), store: directory, limits: TableReader.Limits(importSettings()))
                         .run(data, skipInvalid: request.flags.contains("skip-invalid"), progress: request.progress)
                 } catch let f as TableReader.Failure {
                     throw AdminFailure(code: .failed, message: f.description)

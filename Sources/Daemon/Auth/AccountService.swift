@@ -6,8 +6,12 @@ import Storage
 
 /// Why an account operation was refused; each maps to one HTTP answer.
 enum AuthFailure: Error, Equatable {
-    /// Wrong name, wrong password, unknown account or locked: deliberately one answer.
+    /// Wrong name, wrong password or unknown account: deliberately one answer.
     case invalidCredentials
+    /// The account is locked until `until` (student numbers are not secret, so saying so is fine).
+    case locked(until: Date, now: Date)
+    /// Too many attempts from this address or on this account, or no hashing slot in time.
+    case tooManyAttempts(retryAfter: Int)
     case unauthenticated
     case passwordChangeRequired
     case weakPassword(Int)
@@ -19,6 +23,10 @@ enum AuthFailure: Error, Equatable {
         switch self {
         case .invalidCredentials:
             APIError(.unauthorized, code: "invalid_credentials", message: "用户名或密码错误，或账号已被锁定")
+        case .locked(let until, let now):
+            APIError(.unauthorized, code: "account_locked", message: "账号已锁定，请 \(Self.minutesLeft(until, now)) 分钟后再试或联系辅导员解锁")
+        case .tooManyAttempts(let seconds):
+            APIError(.tooManyRequests, code: "too_many_attempts", message: "登录尝试过于频繁，请 \(seconds) 秒后再试", retryAfter: seconds)
         case .unauthenticated: APIError.unauthenticated
         case .passwordChangeRequired:
             APIError(.forbidden, code: "password_change_required", message: "请先修改密码")
@@ -29,6 +37,11 @@ enum AuthFailure: Error, Equatable {
         case .notFound: APIError(.notFound, code: "not_found", message: "记录不存在")
         case .conflict(let m): APIError(.conflict, code: "conflict", message: m)
         }
+    }
+
+    /// Whole minutes until `until`, rounded up (a lock with 10 s left still says 1 minute).
+    static func minutesLeft(_ until: Date, _ now: Date) -> Int {
+        max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
     }
 }
 
@@ -41,7 +54,14 @@ final class AccountService: Sendable {
     let settings: @Sendable () -> AuthSettings
     /// A hash verified when the account does not exist, so the answer takes as long either way.
     /// Made on first need, not at start-up, so starting stays fast.
-    private let decoyBox = LockedBox<String?>(nil)
+    /// Keyed by the hashing parameters, so a reload that changes them changes the decoy's cost too.
+    private let decoyBox = LockedBox<(memoryKiB: UInt32, iterations: UInt32, hash: String)?>(nil)
+    /// Login attempts per client address, and per account (apart, so that spraying made-up
+    /// names, which fills the account buckets, never resets the address buckets).
+    private let clientLimiter = RateLimiter()
+    private let accountLimiter = RateLimiter()
+    /// At most a few argon2 hashes at once.
+    let gate = HashGate()
 
     init(store: DirectoryStore, settings: @escaping @Sendable () -> AuthSettings) throws {
         self.store = store
@@ -82,9 +102,9 @@ final class AccountService: Sendable {
     }
 
     private func decoy(_ hasher: PasswordHasher) throws -> String {
-        if let d = decoyBox.value { return d }
+        if let d = decoyBox.value, d.memoryKiB == hasher.memoryKiB, d.iterations == hasher.iterations { return d.hash }
         let d = try hasher.hash("decoy-\(UInt64.random(in: 0...UInt64.max))")
-        decoyBox.value = d
+        decoyBox.value = (hasher.memoryKiB, hasher.iterations, d)
         return d
     }
 
@@ -92,9 +112,11 @@ final class AccountService: Sendable {
         PasswordHasher(memoryKiB: UInt32(s.argon2MemoryKiB), iterations: UInt32(s.argon2Iterations))
     }
 
-    /// argon2 takes a large fraction of a second: keep it off the request threads.
-    private func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive(work)
+    /// argon2 takes a large fraction of a second: keep it off the request threads, and through
+    /// the same gate as logins so password changes count against the same bound.
+    /// - Parameter key: whose turn it is in the gate (the account changing its password).
+    private func offload<T: Sendable>(_ key: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await hashing(client: "account:" + key, limits: settings().loginLimits, work)
     }
 
     // MARK: Sessions
@@ -143,61 +165,105 @@ final class AccountService: Sendable {
 
     // MARK: Login
 
-    /// Checks a name and password; answers the same way for every kind of failure.
-    func login(username: String, password: String, now: Date = Date()) async throws -> LoginOutcome {
+    /// Checks a name and password. Every failure answers alike and costs one argon2 check, so
+    /// neither the answer nor its timing tells whether an account exists or was ever used; only
+    /// a locked account is told so (student numbers are not secret), with when it unlocks.
+    /// - Parameter client: the client's address, for the per-address limit.
+    func login(username: String, password: String, client: String = "local", now: Date = Date()) async throws -> LoginOutcome {
         let s = settings()
+        do {
+            try admit(username: username, client: client, limits: s.loginLimits)
+        } catch {
+            // Refusals are answered after a pause: a flood that retries at once then runs at a
+            // walking pace instead of keeping the cores busy with refusals.
+            try? await Task.sleep(for: .milliseconds(s.loginLimits.refusalDelayMilliseconds))
+            throw error
+        }
         let hasher = Self.hasher(s)
         let found = try store.environment.read { txn -> (Account, StudentEntry?)? in
             guard let a = try store.account(txn, username) else { return nil }
             return (a, try store.students.get(txn, username))
         }
-        guard let (account, student) = found else {
-            _ = try await offload { hasher.verify(password, against: try self.decoy(hasher)) }
-            throw AuthFailure.invalidCredentials
+        // The lock is told before any hashing: the answer says it anyway, and a flood on a locked
+        // account then costs nothing.
+        if let until = found?.0.lockedUntil, until > now { throw AuthFailure.locked(until: until, now: now) }
+        let ok = try await hashing(client: client, limits: s.loginLimits) {
+            try self.verdict(password, account: found?.0, student: found?.1, hasher: hasher)
         }
-        if let until = account.lockedUntil, until > now {
-            _ = try await offload { hasher.verify(password, against: try self.decoy(hasher)) }
-            throw AuthFailure.invalidCredentials
-        }
-        let ok: Bool
-        if let hash = account.passwordHash {
-            ok = try await offload { hasher.verify(password, against: hash) }
-        } else if let student, let id = try? IDNumber(student.idNumber) {
-            // Still on the initial password: compare, and hash it now that it is used.
-            ok = constantTimeEquals(password, id.lastSix)
-        } else {
-            ok = false
-        }
-        let firstHash = ok && account.passwordHash == nil ? try await offload { try hasher.hash(password) } : nil
-        // The failure count must commit, so the failure is thrown after the transaction.
-        let outcome = try store.environment.write { txn -> Result<LoginOutcome, PhoneVerification.Failure>? in
+        guard let (account, _) = found else { throw AuthFailure.invalidCredentials }
+        let firstHash = ok && account.passwordHash == nil
+            ? try await hashing(client: client, limits: s.loginLimits) { try hasher.hash(password) } : nil
+        // The count, the lock and the verdict are decided in one write transaction: concurrent
+        // attempts are serialised there, so the lock falls after exactly maxFailedLogins failures
+        // and a right password arriving after it is refused, whenever its hash finished.
+        let outcome = try store.environment.write { txn -> Result<LoginOutcome, Error> in
             var current = try store.account(txn, username) ?? account
-            if !ok {
-                current.failedLogins += 1
-                if current.failedLogins >= s.maxFailedLogins {
-                    current.lockedUntil = now.addingTimeInterval(TimeInterval(s.lockMinutes * 60))
-                    current.failedLogins = 0
-                }
-                try store.accounts.put(txn, current.id, current)
-                return nil
+            if let until = current.lockedUntil, until > now { return .failure(AuthFailure.locked(until: until, now: now)) }
+            guard ok else {
+                try recordFailure(txn, &current, settings: s, now: now)
+                return .failure(AuthFailure.invalidCredentials)
             }
-            current.failedLogins = 0
-            current.lockedUntil = nil
-            if let firstHash, current.passwordHash == nil { current.passwordHash = firstHash }
-            try store.accounts.put(txn, current.id, current)
-            if needsPhoneVerification(current) {
-                do {
-                    let c = try phone.challenge(txn, account: current, settings: s.phoneVerification, outbox: outbox, now: now.timeIntervalSince1970)
-                    return .success(.verification(challenge: c.id, mobile: c.masked))
-                } catch let f as PhoneVerification.Failure {
-                    return .failure(f)
-                }
-            }
-            let session = try openSession(txn, for: current.id, now: now)
-            return .success(.session(token: session.token, expires: session.expires, account: current))
+            return try succeed(txn, &current, firstHash: firstHash, settings: s, now: now)
         }
-        guard let outcome else { throw AuthFailure.invalidCredentials }
         return try outcome.get()
+    }
+
+    /// Per-address, then per-account token buckets (in memory).
+    private func admit(username: String, client: String, limits: LoginLimitSettings) throws {
+        let now = Date().timeIntervalSince1970
+        if let wait = clientLimiter.take(client, burst: limits.perClientBurst, perMinute: limits.perClientPerMinute, now: now) {
+            throw AuthFailure.tooManyAttempts(retryAfter: wait)
+        }
+        if let wait = accountLimiter.take(username, burst: limits.perAccountBurst, perMinute: limits.perAccountPerMinute, now: now) {
+            throw AuthFailure.tooManyAttempts(retryAfter: wait)
+        }
+    }
+
+    /// argon2 work through the gate, off the request threads.
+    private func hashing<T: Sendable>(client: String, limits: LoginLimitSettings, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await gate.run(client: client, limits: limits, work)
+        } catch let busy as HashGate.Busy {
+            throw AuthFailure.tooManyAttempts(retryAfter: busy.retryAfter)
+        }
+    }
+
+    /// Whether `password` is right. Exactly one argon2 verification on every path: an unknown
+    /// name and a student still on the initial password (a plain comparison) verify against a
+    /// decoy hash too, so the time taken tells nothing.
+    private func verdict(_ password: String, account: Account?, student: StudentEntry?, hasher: PasswordHasher) throws -> Bool {
+        if let hash = account?.passwordHash { return hasher.verify(password, against: hash) }
+        _ = hasher.verify(password, against: try decoy(hasher))
+        guard account != nil, let student, let id = try? IDNumber(student.idNumber) else { return false }
+        return constantTimeEquals(password, id.lastSix)
+    }
+
+    /// One more failure, and the lock when it is the last one allowed.
+    private func recordFailure(_ txn: Transaction, _ account: inout Account, settings s: AuthSettings, now: Date) throws {
+        account.failedLogins += 1
+        if account.failedLogins >= s.maxFailedLogins {
+            account.lockedUntil = now.addingTimeInterval(TimeInterval(s.lockMinutes * 60))
+            account.failedLogins = 0
+        }
+        try store.accounts.put(txn, account.id, account)
+    }
+
+    /// A right password: the count cleared, then a session or an SMS challenge.
+    private func succeed(_ txn: Transaction, _ current: inout Account, firstHash: String?, settings s: AuthSettings, now: Date) throws -> Result<LoginOutcome, Error> {
+        current.failedLogins = 0
+        current.lockedUntil = nil
+        if let firstHash, current.passwordHash == nil { current.passwordHash = firstHash }
+        try store.accounts.put(txn, current.id, current)
+        if needsPhoneVerification(current) {
+            do {
+                let c = try phone.challenge(txn, account: current, settings: s.phoneVerification, outbox: outbox, now: now.timeIntervalSince1970)
+                return .success(.verification(challenge: c.id, mobile: c.masked))
+            } catch let f as PhoneVerification.Failure {
+                return .failure(f)
+            }
+        }
+        let session = try openSession(txn, for: current.id, now: now)
+        return .success(.session(token: session.token, expires: session.expires, account: current))
     }
 
     /// Changes the caller's own password; other sessions are revoked.
@@ -208,13 +274,13 @@ final class AccountService: Sendable {
         let initial = student.flatMap { try? IDNumber($0.idNumber) }?.lastSix
         let oldOK: Bool
         if let hash = account.passwordHash {
-            oldOK = try await offload { hasher.verify(old, against: hash) }
+            oldOK = try await offload(account.id) { hasher.verify(old, against: hash) }
         } else {
             oldOK = initial.map { constantTimeEquals(old, $0) } ?? false
         }
         guard oldOK else { throw AuthFailure.wrongOldPassword }
         guard new.count >= s.minPasswordLength, new != initial else { throw AuthFailure.weakPassword(s.minPasswordLength) }
-        let hash = try await offload { try hasher.hash(new) }
+        let hash = try await offload(account.id) { try hasher.hash(new) }
         try store.environment.write { txn in
             var current = try store.account(txn, account.id) ?? account
             current.passwordHash = hash
@@ -230,7 +296,7 @@ final class AccountService: Sendable {
     func resetPassword(_ id: String, temporary: String? = nil) async throws {
         let s = settings()
         var hash: String?
-        if let temporary { hash = try await offload { try Self.hasher(s).hash(temporary) } }
+        if let temporary { hash = try await offload(id) { try Self.hasher(s).hash(temporary) } }
         try store.environment.write { txn in
             guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
             let isStudent = try store.students.primary.contains(txn, id)

@@ -19,6 +19,8 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
     public var notifications = NotificationSettings()
     /// Uploaded materials.
     public var materials = MaterialSettings()
+    /// Imported spreadsheets.
+    public var imports = ImportSettings()
 
     public init() {}
 
@@ -43,6 +45,20 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         if auth.minPasswordLength < 6 { out.append((a.appending("minPasswordLength"), "must be at least 6")) }
         if auth.argon2MemoryKiB < 8 { out.append((a.appending("argon2MemoryKiB"), "must be at least 8")) }
         if auth.argon2Iterations < 1 { out.append((a.appending("argon2Iterations"), "must be at least 1")) }
+        let l = a.appending("loginLimits"), limits = auth.loginLimits
+        for (key, value) in [("perClientBurst", limits.perClientBurst), ("perClientPerMinute", limits.perClientPerMinute),
+                             ("perAccountBurst", limits.perAccountBurst), ("perAccountPerMinute", limits.perAccountPerMinute),
+                             ("queueLength", limits.queueLength)] where value < 1 {
+            out.append((l.appending(key), "must be at least 1"))
+        }
+        if limits.refusalDelayMilliseconds < 0 || limits.refusalDelayMilliseconds > 10_000 {
+            out.append((l.appending("refusalDelayMilliseconds"), "must be between 0 and 10000"))
+        }
+        if limits.concurrentHashes < 0 { out.append((l.appending("concurrentHashes"), "must be 0 (one per core) or more")) }
+        if !(limits.queueSeconds > 0) { out.append((l.appending("queueSeconds"), "must be above 0")) }
+        for (i, proxy) in server.trustedProxies.enumerated() where !ClientAddress.isIPAddress(proxy) {
+            out.append((root.appending("server").appending("trustedProxies").appending(index: i), "\"\(proxy)\" is not an IP address"))
+        }
         if materials.maxBytes < 1024 {
             out.append((root.appending("materials").appending("maxBytes"), "must be at least 1024"))
         }
@@ -64,6 +80,8 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
             out.append((n.appending("channels"), "two channels share a name"))
         }
         if let file = wechat.secretFile, let problem = SecretFile.problem(file) { out.append((root.appending("wechat").appending("secretFile"), problem)) }
+        if imports.maxPartMiB < 1 { out.append((root.appending("imports").appending("maxPartMiB"), "must be at least 1")) }
+        if imports.maxCompressionRatio < 10 { out.append((root.appending("imports").appending("maxCompressionRatio"), "must be at least 10")) }
         if wechat.maxSkewSeconds < 1 { out.append((root.appending("wechat").appending("maxSkewSeconds"), "must be at least 1")) }
         if storage.maxReaders < 8 { out.append((root.appending("storage").appending("maxReaders"), "must be at least 8")) }
         return out
@@ -87,6 +105,10 @@ public struct ServerSettings: Codable, Sendable, Equatable {
     public var idleTimeoutSeconds = 60
     /// A request body must arrive within this many seconds (stops slow senders).
     public var bodyTimeoutSeconds = 30
+    /// IP addresses of the reverse proxies in front of jiuyed. Only a request arriving from one
+    /// of them has its client address taken from `X-Forwarded-For` (or `X-Real-IP`); anyone else
+    /// could write those headers to dodge the per-address login limit.
+    public var trustedProxies: [String] = []
     public init() {}
 }
 
@@ -171,7 +193,34 @@ public struct AuthSettings: Codable, Sendable, Equatable {
     public var argon2Iterations = 3
     /// SMS verification of a bound mobile number at an account's first login.
     public var phoneVerification = PhoneVerificationSettings()
+    /// Rate limits and the bound on concurrent password hashing.
+    public var loginLimits = LoginLimitSettings()
     public init() {}
+}
+
+/// `auth.loginLimits`: every login attempt costs an argon2id hash (64 MiB by default), so
+/// attempts are rate-limited per client address and per account, and hashing is bounded.
+/// The counters live in memory: a restart forgets them.
+public struct LoginLimitSettings: Codable, Sendable, Equatable {
+    /// Attempts one client address may make at once, and then per minute.
+    public var perClientBurst = 30
+    public var perClientPerMinute = 30
+    /// Attempts on one account, from anywhere, at once and then per minute.
+    public var perAccountBurst = 10
+    public var perAccountPerMinute = 5
+    /// Hashes computed at the same time; 0 means one per CPU core.
+    public var concurrentHashes = 0
+    /// Attempts that may wait for a hashing slot (one client holds at most an eighth of them).
+    public var queueLength = 32
+    /// How long an attempt may wait for a slot before it is answered 429.
+    public var queueSeconds = 2.0
+    /// An attempt over a rate limit is answered 429 after this pause, so that a client retrying
+    /// at once cannot keep the server busy answering refusals.
+    public var refusalDelayMilliseconds = 500
+    public init() {}
+
+    /// Hashes at once, with 0 resolved to the number of cores.
+    var hashSlots: Int { concurrentHashes > 0 ? concurrentHashes : max(1, ProcessInfo.processInfo.activeProcessorCount) }
 }
 
 /// `auth.phoneVerification`: a 6-digit code by SMS (through the outbox) before the first session.
@@ -251,5 +300,16 @@ public struct ChannelSettings: Codable, Sendable, Equatable {
 public struct MaterialSettings: Codable, Sendable, Equatable {
     /// The largest file accepted, in bytes (10 MB by default; never more than server.maxBodyBytes).
     public var maxBytes = 10 << 20
+    public init() {}
+}
+
+/// Imported spreadsheets (the registry, plugin imports). An XLSX is a zip, so a small upload can
+/// inflate enormously; each part of it is held to these before it is inflated.
+public struct ImportSettings: Codable, Sendable, Equatable {
+    /// MiB one part (a worksheet, the shared strings) may inflate to. A 100 000-row registry's
+    /// sheet is about 33 MB.
+    public var maxPartMiB = 256
+    /// Inflated over compressed size, per part. Real sheets compress about 8:1; a zip bomb 1000:1.
+    public var maxCompressionRatio = 200
     public init() {}
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOHTTP1
 import PluginAPI
+import Storage
 
 /// An error answered as `{"error": {"code", "message", "field"}}` with its status.
 public struct APIError: Error, HTTPResponseError, Sendable {
@@ -12,12 +13,15 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var message: String
     /// The field it is about, if any.
     public var field: String?
+    /// Seconds to send as `Retry-After` (429 answers).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     /// The JSON body.
@@ -28,7 +32,14 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try Response.json(body, status: status)
+        try response()
+    }
+
+    /// The JSON answer, with `Retry-After` when set.
+    func response() throws -> Response {
+        var r = try Response.json(body, status: status)
+        if let retryAfter { r.headers[.retryAfter] = String(retryAfter) }
+        return r
     }
 
     static let unauthenticated = APIError(.unauthorized, code: "unauthenticated", message: "需要登录")
@@ -46,6 +57,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             return e
         case let e as any APIErrorConvertible:
             return e.apiError
+        case let e as StorageError where e.isOutOfSpace:
+            // The write was rolled back and nothing was acknowledged; reads still work.
+            return APIError(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), code: "insufficient_storage",
+                            message: "存储空间不足，本次修改未保存，请稍后再试或联系管理员")
         case let e as PluginError:
             return APIError(HTTPResponse.Status(code: e.status), code: e.code, message: e.message, field: e.field)
         case is HTTPParserError:

@@ -36,9 +36,9 @@ enum APIServer {
     }
 
     /// The routes only, so a test can compare what is served with the OpenAPI document.
-    static func router(services: CoreServices) -> Router<BasicRequestContext> {
+    static func router(services: CoreServices) -> Router<APIRequestContext> {
         let host = services.host
-        let router = Router()
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         // Prometheus scrapes this (keep it off the public network: see docs/OPERATIONS.md).
         router.get("metrics") { _, _ -> Response in
@@ -133,7 +133,7 @@ struct PluginRouteDispatcher: Sendable {
             // Records act as the caller; an anonymous route sees none until it proves itself.
             requestID: context.id, store: try host.pluginStore(entry.plugin, caller: caller ?? Caller(account: Self.anonymous, token: "")), logger: logger,
             statistics: ScopedStatistics(services: services, scope: caller?.scope ?? Scope(account: Self.anonymous)),
-            tables: CoreTableFileReader(),
+            tables: CoreTableFileReader(limits: .init(set.settings.imports)),
             isSigned: { [signature = request.headers["X-Jiuye-Signature".headerName]] secret in
                 Webhook.verify(secret: secret, body: body, signature: signature)
             })

@@ -15,12 +15,14 @@ struct AuthRoutes {
         ["token": .string(token), "expiresAt": .string(ISO8601DateFormatter().string(from: expires)), "account": account.summary]
     }
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: RouterGroup<APIRequestContext>) {
         let services = self.services
-        api.post("auth/login") { request, _ -> Response in
+        api.post("auth/login") { request, context -> Response in
             let login = try await services.decode(Login.self, request)
+            let client = ClientAddress.of(request, peer: context.remoteAddress,
+                                          trustedProxies: services.host.current.settings.server.trustedProxies)
             do {
-                switch try await services.accounts.login(username: login.username.trimmingSpaces, password: login.password) {
+                switch try await services.accounts.login(username: login.username.trimmingSpaces, password: login.password, client: client) {
                 case .session(let token, let expires, let account):
                     return try Response.json(Self.session(token, expires, account))
                 case .verification(let challenge, let mobile):

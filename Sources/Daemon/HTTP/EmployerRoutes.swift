@@ -11,7 +11,7 @@ struct EmployerRoutes {
     struct Register: Decodable { var creditCode: String; var name: String; var contact: String; var mobile: String; var password: String }
     struct Decision: Decodable { var reason: String? }
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: RouterGroup<APIRequestContext>) {
         let services = self.services
         let directory = services.directory
         @Sendable func now() -> Double { Date().timeIntervalSince1970 }

@@ -29,7 +29,7 @@ struct RecordRoutes {
         var message: String?
     }
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: RouterGroup<APIRequestContext>) {
         let services = self.services
         let directory = services.directory
         let env = directory.environment
@@ -43,7 +43,7 @@ struct RecordRoutes {
             let kind: RecordTables
             let id: String
         }
-        @Sendable func target(_ request: Request, _ context: BasicRequestContext, roles: Set<Role>) throws -> Target {
+        @Sendable func target(_ request: Request, _ context: APIRequestContext, roles: Set<Role>) throws -> Target {
             let caller = try services.caller(request, roles: roles)
             let engine = try services.engine()
             let kind = try engine.kinds.kind(try context.parameters.require("kind"))

@@ -16,7 +16,7 @@ struct StudentRoutes {
         ]
     }
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
+    func register(on api: RouterGroup<APIRequestContext>) {
         let services = self.services
         let directory = services.directory
         let staff: Set<Role> = Role.staff
@@ -86,7 +86,8 @@ struct StudentRoutes {
             let report: StudentImport.Report
             do {
                 let kinds = try services.kinds()
-                report = try StudentImport.forKinds(kinds, store: directory).run(data, skipInvalid: skip)
+                let limits = TableReader.Limits(services.host.current.settings.imports)
+                report = try StudentImport.forKinds(kinds, store: directory, limits: limits).run(data, skipInvalid: skip)
             } catch let f as TableReader.Failure {
                 throw APIError(.badRequest, code: "unreadable_file", message: f.description)
             }

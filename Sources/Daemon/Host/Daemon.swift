@@ -112,7 +112,8 @@ public final class Daemon: Sendable {
         let host = self.host
         let services = self.services
         let core = CoreAdminCommands.make(host: host, info: info) { tableBox.value }
-            + DirectoryAdminCommands.make(directory: directory, accounts: accounts, kinds: services.kinds) { host.current.settings.auth }
+            + DirectoryAdminCommands.make(directory: directory, accounts: accounts, kinds: services.kinds,
+                                          importSettings: { host.current.settings.imports }) { host.current.settings.auth }
             + RecordAdminCommands.make(services: services)
         let table = AdminCommandTable(core: core, host: host, statistics: ScopedStatistics(services: services, scope: .everything))
         tableBox.value = table

@@ -64,7 +64,7 @@ private struct Loader {
         // 1. The daemon's own settings, section by section so one bad section hides no other,
         //    each strict and over its defaults.
         var settings = DaemonSettings()
-        let sections = ["institution", "server", "admin", "storage", "auth", "wechat", "notifications", "materials", "codeTables", "plugins"]
+        let sections = ["institution", "server", "admin", "storage", "auth", "wechat", "notifications", "materials", "imports", "codeTables", "plugins"]
         for pair in rootMap where !sections.contains(pair.key.string ?? "") {
             let name = pair.key.string ?? ""
             errors.append(doc.error("unknown key \"\(name)\" (known keys: \(sections.joined(separator: ", ")))", at: pair.key, path: root.appending(name)))
@@ -76,6 +76,7 @@ private struct Loader {
         do { settings.wechat = try doc.decodeWithDefaults(WeChatSettings.self, defaults: .init(), from: rootMap["wechat"], path: root.appending("wechat")) } catch { record(error) }
         do { settings.notifications = try doc.decodeWithDefaults(NotificationSettings.self, defaults: .init(), from: rootMap["notifications"], path: root.appending("notifications")) } catch { record(error) }
         do { settings.materials = try doc.decodeWithDefaults(MaterialSettings.self, defaults: .init(), from: rootMap["materials"], path: root.appending("materials")) } catch { record(error) }
+        do { settings.imports = try doc.decodeWithDefaults(ImportSettings.self, defaults: .init(), from: rootMap["imports"], path: root.appending("imports")) } catch { record(error) }
         do { settings.storage = try doc.decodeWithDefaults(StorageSettings.self, defaults: .init(), from: rootMap["storage"], path: root.appending("storage")) } catch { record(error) }
         var codeTables = CodeTable.builtin
         do {

@@ -33,8 +33,9 @@ struct StudentImport {
 
     /// An import that keeps the record kinds in step: placement, registry fields, one record per
     /// graduate where a kind wants it, extra registry columns.
-    static func forKinds(_ kinds: RecordKinds, store: DirectoryStore) -> StudentImport {
+    static func forKinds(_ kinds: RecordKinds, store: DirectoryStore, limits: TableReader.Limits = .init()) -> StudentImport {
         var i = StudentImport(store: store)
+        i.limits = limits
         i.studentChanged = { txn, student, created, name in try kinds.sync(txn, student: student, created: created, name: name) }
         i.extraFields = kinds.importFields
         i.codeTables = kinds.codeTables
@@ -60,6 +61,8 @@ struct StudentImport {
     var extraFields: [FieldSpec] = []
     /// Code tables for checking them.
     var codeTables: [String: CodeTable] = CodeTable.builtin
+    /// How far an XLSX part may inflate.
+    var limits = TableReader.Limits()
     /// Receives each imported student's extra values (by field key), in the import's transaction.
     var extrasImported: (Transaction, String, JSONObject) throws -> Void = { _, _, _ in }
 
@@ -69,7 +72,7 @@ struct StudentImport {
     ///   - skipInvalid: import the good rows even when some are bad.
     ///   - progress: called with (rows done, rows in all) as the work advances.
     func run(_ data: Data, skipInvalid: Bool, progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Report {
-        let rows = try TableReader.rows(from: data)
+        let rows = try TableReader.rows(from: data, limits: limits)
         guard let header = rows.first else { throw TableReader.Failure.empty }
         var report = Report()
         report.rows = rows.count - 1

@@ -12,12 +12,32 @@ struct TableReader {
         case encoding
         case unreadableWorkbook(String)
         case empty
+        /// A part of the workbook inflates past a limit (a zip bomb, or not a registry).
+        case partTooLarge(part: String, why: String)
         var description: String {
             switch self {
             case .encoding: "文件不是 UTF-8 编码的 CSV，请在 Excel 中另存为“CSV UTF-8”或 XLSX"
             case .unreadableWorkbook(let why): "无法读取 XLSX 文件：\(why)"
             case .empty: "文件为空"
+            case .partTooLarge(let part, let why): "XLSX 文件中的 \(part) \(why)，已拒绝（疑似压缩炸弹；上限见 imports 设置）"
             }
+        }
+    }
+
+    /// How far one part of an XLSX may inflate. An XLSX is a zip: 1 MB can inflate to 1 GB.
+    struct Limits: Sendable {
+        /// Bytes one part may inflate to.
+        var maxPartBytes: Int
+        /// Inflated size over compressed size.
+        var maxRatio: Int
+
+        init(maxPartBytes: Int = ImportSettings().maxPartMiB << 20, maxRatio: Int = ImportSettings().maxCompressionRatio) {
+            self.maxPartBytes = maxPartBytes
+            self.maxRatio = maxRatio
+        }
+
+        init(_ settings: ImportSettings) {
+            self.init(maxPartBytes: settings.maxPartMiB << 20, maxRatio: settings.maxCompressionRatio)
         }
     }
 
@@ -28,9 +48,9 @@ struct TableReader {
     }
 
     /// Reads the first worksheet of an XLSX, or a CSV.
-    static func rows(from data: Data) throws -> [Row] {
+    static func rows(from data: Data, limits: Limits = Limits()) throws -> [Row] {
         guard !data.isEmpty else { throw Failure.empty }
-        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try XLSX(data: data).rows() }
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try XLSX(data: data, limits: limits).rows() }
         return try csv(data)
     }
 
@@ -85,8 +105,10 @@ struct TableReader {
 /// The first worksheet of an XLSX workbook: shared strings, inline strings, numbers and booleans.
 private struct XLSX {
     let archive: Archive
+    let limits: TableReader.Limits
 
-    init(data: Data) throws {
+    init(data: Data, limits: TableReader.Limits) throws {
+        self.limits = limits
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {
@@ -94,10 +116,31 @@ private struct XLSX {
         }
     }
 
+    /// One part, inflated. The sizes the zip declares are checked before inflating anything,
+    /// and the inflated bytes are counted as they come, so a part that lies about its size is
+    /// stopped at what it declared.
     func entry(_ path: String) throws -> Data? {
         guard let e = archive[path] else { return nil }
+        let declared = Int(clamping: e.uncompressedSize), packed = max(1, Int(clamping: e.compressedSize))
+        typealias Failure = TableReader.Failure
+        if declared > limits.maxPartBytes {
+            throw Failure.partTooLarge(part: path, why: "解压后有 \(declared) 字节，超过上限 \(limits.maxPartBytes) 字节")
+        }
+        if declared / packed > limits.maxRatio {
+            throw Failure.partTooLarge(part: path, why: "压缩比 \(declared / packed):1，超过上限 \(limits.maxRatio):1")
+        }
+        struct Overflow: Error {}
         var out = Data()
-        _ = try archive.extract(e) { out.append($0) }
+        do {
+            _ = try archive.extract(e, skipCRC32: false) { chunk in
+                guard out.count + chunk.count <= declared else { throw Overflow() }
+                out.append(chunk)
+            }
+        } catch is Overflow {
+            throw Failure.partTooLarge(part: path, why: "解压后超过其声明的 \(declared) 字节")
+        } catch {
+            throw Failure.unreadableWorkbook("\(path) 无法解压")
+        }
         return out
     }
 
@@ -236,9 +279,10 @@ private final class SheetParser: NSObject, XMLParserDelegate {
 
 /// The core's reader, handed to plugins.
 struct CoreTableFileReader: TableFileReader {
+    var limits = TableReader.Limits()
     func rows(_ data: Data) throws -> [TableRow] {
         do {
-            return try TableReader.rows(from: data).map { TableRow(number: $0.number, cells: $0.cells) }
+            return try TableReader.rows(from: data, limits: limits).map { TableRow(number: $0.number, cells: $0.cells) }
         } catch let f as TableReader.Failure {
             throw PluginError.badRequest(f.description, field: nil)
         }
