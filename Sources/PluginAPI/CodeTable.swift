@@ -43,9 +43,14 @@ public struct CodeTable: Sendable, Hashable {
     /// The codes under `parent` (direct children).
     public func children(of parent: String) -> [CodeEntry] { entries.filter { $0.parent == parent } }
 
+    /// Each code's name, for writing labels beside codes (the first entry wins for a repeated code).
+    public var names: [String: String] {
+        Dictionary(entries.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// A description for listings.
     public var json: JSONValue {
-        var o: JSONObject = ["id": .string(id), "label": .string(label.zh)]
+        var o: JSONObject = ["id": .string(id), "label": .string(label.zh), "labelEn": .string(label.en)]
         if let source { o["source"] = .string(source) }
         o["entries"] = .array(entries.map { e in
             var m: JSONObject = ["code": .string(e.code), "name": .string(e.name)]

@@ -53,6 +53,15 @@ public struct ReviewPipeline: Sendable, Hashable {
     /// The state of a record rejected at `role`'s level and awaiting the student's fix.
     public static func rejectedState(_ role: Role) -> String { "rejected:\(role.rawValue)" }
 
+    /// The label of ``pendingState(_:)``: 待学院审核.
+    public static func pendingLabel(_ role: Role) -> LocalizedText {
+        LocalizedText("待\(role.label.zh)审核", en: "awaiting \(role.label.en) review")
+    }
+    /// The label of ``rejectedState(_:)``: 学院审核未通过待修改.
+    public static func rejectedLabel(_ role: Role) -> LocalizedText {
+        LocalizedText("\(role.label.zh)审核未通过待修改", en: "rejected by \(role.label.en), awaiting fix")
+    }
+
     /// The pipeline as states and transitions, so the engine runs one shape for everything.
     public var workflow: Workflow {
         var states = [WorkflowState("draft", LocalizedText("已保存未提交", en: "saved, not submitted"))]
@@ -63,8 +72,8 @@ public struct ReviewPipeline: Sendable, Hashable {
         for (i, stage) in stages.enumerated() {
             let pending = Self.pendingState(stage.role), rejected = Self.rejectedState(stage.role)
             let next = i + 1 < stages.count ? Self.pendingState(stages[i + 1].role) : "approved"
-            states.append(WorkflowState(pending, LocalizedText("待\(stage.role.label.zh)审核", en: "awaiting \(stage.role.label.en) review")))
-            states.append(WorkflowState(rejected, LocalizedText("\(stage.role.label.zh)审核未通过待修改", en: "rejected by \(stage.role.label.en), awaiting fix")))
+            states.append(WorkflowState(pending, Self.pendingLabel(stage.role)))
+            states.append(WorkflowState(rejected, Self.rejectedLabel(stage.role)))
             transitions.append(.init(from: [pending], action: "approve", to: next, roles: [stage.role],
                                      label: LocalizedText("通过", en: "approve"), emits: next == "approved" ? "approved" : nil))
             transitions.append(.init(from: [pending], action: "reject", to: rejected, roles: [stage.role],

@@ -288,12 +288,17 @@ struct AgreementFlowTests {
         let noReason = try await w.call(.post, "/records/termination/\(id)/review", ["action": "reject"], w.school)
         #expect(noReason.status == 400 && noReason.errorCode == "reason_required")
         #expect(try await w.call(.post, "/records/termination/\(id)/review", ["action": "reject", "reason": "proof", "note": "请补充违约金缴纳凭证"], w.school).json["state"] == "rejected:school")
+        // 解约记录: processed applications, approved and rejected, in one view; pending ones are not there.
+        let processed = try await w.call(.get, "/records/termination?view=processed", nil, w.school).json["records"]?.arrayValue ?? []
+        #expect(processed.compactMap { $0["id"]?.stringValue } == [id])
         let reapplied = try await w.call(.post, "/records/termination/\(id)/submit", nil, w.student)
         #expect(try reapplied.json["state"] == "pending:school")
         let approved = try await w.call(.post, "/records/termination/\(id)/review", ["action": "approve"], w.school)
         #expect(try approved.json["state"] == "approved", "\(String(decoding: approved.body, as: UTF8.self))")
         #expect(try await w.call(.get, "/records/agreement/\(blank)", nil, w.student).json["state"] == "terminated")
         #expect(try await w.call(.get, "/records/termination?state=approved", nil, w.school).json["records"]?.arrayValue?.count == 1)
+        let afterApproval = try await w.call(.get, "/records/termination?view=processed", nil, w.school).json["records"]?.arrayValue ?? []
+        #expect(afterApproval.compactMap { $0["state"]?.stringValue } == ["approved"])
 
         // Free again: a new number, a new agreement.
         let again = try await w.assign([Self.student])

@@ -87,8 +87,11 @@ struct ReviewMessageTests {
         let bad = try await a.call(.get, "/records/source-info?nosuchfield=1", nil, a.school)
         #expect(bad.status == 400 && bad.errorCode == "unknown_filter")
         let sortable = try #require(a.d.daemon.services.kinds().kind("source-info").termFields.first { $0.indexed }?.key)
-        let sorted = try await a.call(.get, "/records/source-info?size=50&sort=-\(sortable)", nil, a.school)
-        #expect(sorted.status == 200)
+        let sorted = try await a.call(.get, "/records/source-info?size=200&sort=-\(sortable)", nil, a.school).json["records"]?.arrayValue ?? []
+        let keys = sorted.map { $0["values"]?[sortable]?.stringValue ?? "" }
+        #expect(sorted.count == 200 && keys == keys.sorted(by: >) && Set(keys).count > 1, "\(keys.prefix(5))")
+        let byTime = try await a.call(.get, "/records/source-info?size=20&sort=-updated", nil, a.school).json["records"]?.arrayValue ?? []
+        #expect(byTime.first?["id"] == .string(Self.student), "the record just reviewed is the latest")
         let badSort = try await a.call(.get, "/records/source-info?sort=homeAddress", nil, a.school)
         #expect(badSort.status == 400 && badSort.errorCode == "invalid_sort")
         let states = try await a.call(.get, "/records/source-info?state=draft,pending:college", nil, a.school).json["records"]?.arrayValue ?? []

@@ -61,6 +61,28 @@ struct StageChangeTests {
         try await a.d.stop()
     }
 
+    @Test("a write that picked up the old stages before a reload is refused, never written under them")
+    func staleWriteRefused() async throws {
+        let a = try await Actors.start()
+        try await Self.submit(a, Self.student, token: a.student)
+        let services = a.d.daemon.services
+        // What a request holds when it started before the reload and waits for the write lock.
+        let stale = try services.engine()
+        try a.d.writeConfig(try Self.config(stages: "[counselor, school]"))
+        #expect(try await a.d.admin("plugin", "reload").ok)
+        let kind = try stale.kinds.kind("source-info")
+        let env = services.directory.environment
+        #expect(throws: EngineError.configurationChanged) {
+            try env.write { txn in
+                try stale.transition(txn, kind, caller: .system(), id: Self.student, .init(action: "approve"), now: 0)
+            }
+        }
+        // Under the new stages the counselor's approval leads to the school, not to a removed level.
+        let approved = try await a.call(.post, "/records/source-info/\(Self.student)/review", ["action": "approve"], a.counselor)
+        #expect(try approved.json["state"] == "pending:school")
+        try await a.d.stop()
+    }
+
     @Test("jiuyed check --data says what a configuration would move; the next start moves it")
     func checkThenRestart() async throws {
         let a = try await Actors.start()
@@ -73,8 +95,9 @@ struct StageChangeTests {
         let set = try Daemon.check(configPath: path, catalog: PluginCatalog(BuiltinPlugins.all))
         let planned = try Daemon.plannedRecordChanges(set, dataDirectory: directory + "/data")
         #expect(planned.contains { $0.contains("1 条记录从「待学院审核」移至「待学校审核」") }, "\(planned)")
-        // Read only: nothing moved yet.
+        // It moves nothing: asked twice, the same plan.
         #expect(try Daemon.plannedRecordChanges(set, dataDirectory: directory + "/data") == planned)
+        #expect(throws: Daemon.CheckFailure.self) { try Daemon.plannedRecordChanges(set, dataDirectory: directory + "/nosuch") }
         let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: try String(contentsOfFile: path, encoding: .utf8), directory: directory)
         let school = try await d.login("school", GraduateFlowTests.password)
         #expect(try await d.request(.get, "/api/v1/records/source-info/\(Self.student)", token: school).json["state"] == "pending:school")

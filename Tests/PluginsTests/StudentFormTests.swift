@@ -68,6 +68,13 @@ struct StudentFormTests {
         let base = "/records/employment-info"
         let created = try await a.call(.post, base, ["student": .string(Self.student), "values": ["destination": "76"]], a.student).json
         #expect(created["filled"]?["destination"] == "76" && created["values"]?["destination"] == nil)
+        // A classmate's record a counselor copied over and corrected: the correction must survive.
+        let classmate = "202211002"
+        let t = try await a.d.login(classmate, GraduateFlowTests.initialPassword(classmate))
+        _ = try await a.call(.post, base, ["student": .string(classmate), "values": ["destination": "75"]], t)
+        #expect(try await a.call(.post, "\(base)/\(classmate)/submit", nil, t).status == 200)
+        let corrected = try await a.call(.post, "\(base)/\(classmate)/review", ["action": "approve", "copyFill": true, "values": ["destination": "76"]], a.counselor)
+        #expect(try corrected.json["values"]?["destination"] == "76" && corrected.json["filled"]?["destination"] == "75")
         let directory = a.d.directory
         try await a.d.stop(keepDirectory: true)
         // A data file from before shapes were kept: none stored.
@@ -82,9 +89,13 @@ struct StudentFormTests {
         let school = try await d.login("school", GraduateFlowTests.password)
         let migrated = try await d.request(.get, "/api/v1\(base)/\(Self.student)", token: school).json
         #expect(migrated["values"]?["destination"] == "76" && migrated["filled"] == [:])
+        let history = try await d.request(.get, "/api/v1\(base)/\(Self.student)/history", token: school).json["history"]?.arrayValue ?? []
+        #expect(history.last?["action"] == "reconfigure" && history.last?["note"]?.stringValue?.contains("学生填报内容并入记录") == true)
+        let kept = try await d.request(.get, "/api/v1\(base)/202211002", token: school).json
+        #expect(kept["values"]?["destination"] == "76" && kept["filled"] == [:], "a reviewer's correction is not overwritten")
         // Counted at once: the counters follow the migrated record.
         let stats = try await d.request(.get, "/api/v1/stats/employment-info?by=field.destination&cohort=2026&group=none", token: school).json
-        #expect(stats["totals"]?["76"] == 1, "\(stats.jsonString())")
+        #expect(stats["totals"]?["76"] == 2, "\(stats.jsonString())")
         try await d.stop()
     }
 

@@ -1,5 +1,6 @@
 import AdminProtocol
 import Foundation
+import NIOPosix
 import PluginAPI
 import Storage
 
@@ -96,11 +97,13 @@ enum CoreAdminCommands {
                 guard request.arguments.count == 1, let dir = request.arguments.first else {
                     throw AdminFailure(code: .usage, message: "usage: db backup DIR [--verify]")
                 }
-                let report = try DataBackup.write(host.store, to: request.resolvePath(dir))
+                // Off the concurrency pool: copying gigabytes must not hold one of its threads.
+                let target = request.resolvePath(dir)
+                let report = try await NIOThreadPool.singleton.runIfActive { try DataBackup.write(host.store, to: target) }
                 var result = try JSONValue(encoding: report).objectValue ?? [:]
                 var message = "backup written to \(report.path): \(report.records) records, \(report.materials) materials, \(report.bytes) bytes"
                 if request.flags.contains("verify") {
-                    let check = try DataBackup.verify(report.path)
+                    let check = try DataBackup.verify(report.path, liveData: host.store.dataDirectory)
                     result["verified"] = .bool(check.ok)
                     guard check.ok else { throw Self.verifyFailure(check) }
                     message += "; verified: every material present with its hash"
@@ -112,7 +115,7 @@ enum CoreAdminCommands {
                 guard request.arguments.count == 1, let dir = request.arguments.first else {
                     throw AdminFailure(code: .usage, message: "usage: db verify DIR")
                 }
-                let check = try DataBackup.verify(request.resolvePath(dir))
+                let check = try DataBackup.verify(request.resolvePath(dir), liveData: host.store.dataDirectory)
                 guard check.ok else { throw Self.verifyFailure(check) }
                 return AdminReply(result: try JSONValue(encoding: check),
                                   message: "\(check.path): \(check.records) records, \(check.materials) materials, every one present with its hash")

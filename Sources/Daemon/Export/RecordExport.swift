@@ -61,7 +61,7 @@ struct RecordExport {
         // Per column, the names of its codes when labels are written.
         let names: [[String: String]?] = cols.map { f in
             guard Self.writesLabels(r), case .code(let table) = f.type, let t = codeTables[table] else { return nil }
-            return Dictionary(t.entries.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+            return t.names
         }
         func emit(_ v: RecordView) throws {
             let values = try FlatJSON.parse(v.values)

@@ -34,7 +34,9 @@ struct CoreServices: Sendable {
 
     /// The engine over the current kinds.
     func engine() throws -> RecordEngine {
-        RecordEngine(kinds: try kinds(), directory: directory, outbox: outbox, materials: materials, events: host.currentBox.value.events)
+        let host = self.host
+        return RecordEngine(kinds: try kinds(), directory: directory, outbox: outbox, materials: materials, events: host.currentBox.value.events,
+                            isCurrent: { $0.set === host.current })
     }
 
     /// The gateway verifier of the current settings, or nil when no secret is configured.

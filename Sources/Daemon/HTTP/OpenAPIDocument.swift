@@ -32,7 +32,7 @@ enum OpenAPIDocument {
                                          ("class", .text), ("cohort", .integer), ("state", .text), ("stateLabel", .text), ("levels", .map(.any)),
                                          ("values", .map(.any)), ("filled", .map(.any)), ("updated", .string(format: "date-time")),
                                          // The latest rejection, null before any; `labels` with ?labels=1.
-                                         ("rejection", .nullable(.object([("action", .text), ("level", .text), ("levelLabel", .text), ("reason", .text),
+                                         ("rejection", .nullable(.object([("action", .text), ("state", .text), ("level", .text), ("levelLabel", .text), ("reason", .text),
                                                                           ("reasonLabel", .text), ("note", .text), ("by", .text), ("time", .text)]))),
                                          ("labels", .map(.text))]).json,
             "Student": JSONSchema.object([("number", .text), ("name", .text), ("gender", .text), ("college", .text), ("major", .text),

@@ -193,7 +193,7 @@ struct RecordRoutes {
                 _ = try engine.fetch(txn, kind, id: id, scope: caller.scope)
                 return try kind.entries(txn, of: id)
             }
-            return try Response.json(["history": .array(entries.map(\.json))])
+            return try Response.json(["history": .array(entries.map { $0.json(in: kind) })])
         }
 
         // Materials: upload (the bytes decide the type), list, download — all through the record's scope.

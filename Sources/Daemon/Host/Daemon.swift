@@ -67,10 +67,17 @@ public final class Daemon: Sendable {
 
     /// What `set` would do to the records stored under `dataDirectory` (`jiuyed check --data`).
     public static func plannedRecordChanges(_ set: PluginSet, dataDirectory: String) throws -> [String] {
-        guard FileManager.default.fileExists(atPath: dataDirectory + "/db") else { return [] }
+        guard FileManager.default.fileExists(atPath: dataDirectory + "/db/data.mdb") else {
+            throw CheckFailure(description: "\(dataDirectory) holds no jiuye data (no db/data.mdb): check the --data path")
+        }
         let store = try CoreStore(dataDirectory: dataDirectory, settings: set.settings.storage)
         defer { store.close() }
         return try PluginHost.plannedRecordChanges(set, store: store)
+    }
+
+    /// Why `jiuyed check --data` could not look.
+    public struct CheckFailure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     static let coreVerbNames = Set(["help", "status", "plugin list", "plugin reload", "db stats", "db backup", "db verify", "db reader-check"])

@@ -71,8 +71,7 @@ public actor PluginHost {
     /// started are shut down in reverse and the error is thrown.
     public func start() async throws {
         try await bootstrap(currentBox.value)
-        let changes = try reconcile(currentBox.value)
-        for line in changes { logger.notice("records follow the configuration: \(line)") }
+        _ = try reconcile(currentBox.value)
         started = true
     }
 
@@ -94,7 +93,14 @@ public actor PluginHost {
         let serving = (set: next, events: EventDispatcher(environment: store.environment, set: next, records: recordAccess))
         try await bootstrap(serving)
         let old = currentBox.value.set
-        let changes = try reconcile(serving)
+        let changes: [String]
+        do {
+            changes = try reconcile(serving)
+        } catch {
+            // All or nothing: the old set keeps serving (reconcile put it back), the new one stops.
+            await shutdown(next)
+            throw error
+        }
         // Most settings are read where they are used and apply now; these are bound at start.
         var atRestart: [String] = []
         if next.settings.admin != old.settings.admin { atRestart.append("admin") }
@@ -104,7 +110,6 @@ public actor PluginHost {
             logger.notice("plugins.yaml: \(atRestart.joined(separator: ", ")) take effect at the next restart; the other settings apply now")
         }
         await shutdown(old)
-        for line in changes { logger.notice("records follow the configuration: \(line)") }
         logger.notice("plugin set reloaded", metadata: ["plugins": "\(next.pluginIDs.map(\.rawValue))"])
         return Reloaded(set: next, recordChanges: changes)
     }
@@ -118,12 +123,24 @@ public actor PluginHost {
         let stored = try env.read { try reconciler.stored($0) }
         let previous = try RecordReconciler.previousTables(kinds, stored: stored, environment: env, historyKey: store.historyKey)
         let box = currentBox
-        let results = try env.write { txn in
-            let r = try reconciler.apply(txn, kinds: kinds, stored: stored, previous: previous, now: Date().timeIntervalSince1970)
-            box.value = serving
-            return r
+        let before = box.value
+        let results: [KindReconciliation]
+        do {
+            results = try env.write { txn in
+                let r = try reconciler.apply(txn, kinds: kinds, stored: stored, previous: previous, now: Date().timeIntervalSince1970)
+                // Switched before the commit, while this transaction holds the write lock: a write
+                // queued behind it sees the new set (and one holding the old kinds is refused by
+                // the engine). Put back below if the commit fails.
+                box.value = serving
+                return r
+            }
+        } catch {
+            box.value = before
+            throw error
         }
-        return results.flatMap { r in r.lines { kinds.tables[r.kind]?.stateLabel($0) ?? $0 } }
+        let lines = results.flatMap { r in r.lines { kinds.tables[r.kind]?.stateLabel($0) ?? $0 } }
+        for line in lines { logger.notice("records follow the configuration: \(line)") }
+        return lines
     }
 
     /// What the configuration at `set` would do to the records in `store`, without writing:

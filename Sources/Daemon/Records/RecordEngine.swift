@@ -14,6 +14,15 @@ struct RecordEngine {
     var materials: Materials? = nil
     /// The plugins' hooks, run for the events transitions emit.
     var events: EventDispatcher? = nil
+    /// Whether `kinds` still belong to the plugin set being served. Asked inside every write
+    /// transaction: a reload switches the set inside its own, so a request that picked up the
+    /// old kinds before it cannot write a state the new stages no longer have.
+    var isCurrent: @Sendable (RecordKinds) -> Bool = { _ in true }
+
+    /// Refuses a write under kinds a reload has replaced.
+    func ensureCurrent() throws {
+        guard isCurrent(kinds) else { throw EngineError.configurationChanged }
+    }
 
     /// Keys a client may never set through an update: review state moves only by transitions.
     static let reviewKeys: Set<String> = ["state", "levels", "level", "status", "reviewers", "history"]
@@ -34,6 +43,7 @@ struct RecordEngine {
     /// it cannot see students otherwise — and becomes the record's party.
     func create(_ txn: Transaction, _ kind: RecordTables, caller: Caller, student number: String, studentName: String? = nil,
                 values input: JSONObject, action: String? = nil, now: Double) throws -> StoredRecord {
+        try ensureCurrent()
         let asParty = !caller.isSystem && kind.spec.party.map { caller.account.roles.contains($0.role) } == true
             && !caller.account.roles.contains(where: \.isStaff)
         guard caller.isSystem || !caller.account.roles.isDisjoint(with: kind.spec.creators) else { throw EngineError.roleNotAllowed("新建") }
@@ -85,6 +95,7 @@ struct RecordEngine {
     /// Changes fields. The owning student writes their form (only while it is theirs to edit);
     /// staff write the official values. Registry fields and review state are refused.
     func update(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String, values input: JSONObject, now: Double) throws -> StoredRecord {
+        try ensureCurrent()
         var record = try fetch(txn, kind, id: id, scope: caller.scope)
         let original = record
         let isOwner = caller.account.roles.contains(.student) && record.student == caller.account.id
@@ -171,6 +182,7 @@ struct RecordEngine {
     /// (not the actor), queues the transition's outbox messages and emits its event.
     @discardableResult
     func transition(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String, _ input: TransitionInput, now: Double) throws -> StoredRecord {
+        try ensureCurrent()
         // Scope first: outside it the record does not exist, whatever its kind allows.
         var record = try fetch(txn, kind, id: id, scope: caller.scope)
         let original = record
@@ -231,7 +243,7 @@ struct RecordEngine {
         let from = record.state
         record.state = t.to
         if t.requiresReason {
-            record.rejection = StoredRecord.rejection(action: input.action, level: level?.rawValue ?? "", reason: reason,
+            record.rejection = StoredRecord.rejection(action: input.action, state: t.to, level: level?.rawValue ?? "", reason: reason,
                                                       label: reasonLabel(kind, reason), note: input.note, by: caller.account.displayName, now: now)
         }
         if let pipeline = kind.pipeline { applyLevels(&record, pipeline: pipeline, action: input.action, at: levelIndex, from: from, actor: caller.account.id) }
@@ -263,8 +275,7 @@ struct RecordEngine {
         let data: JSONObject = ["state": .string(t.to), "stateLabel": .string(stateLabel(kind, t.to)), "reason": .string(reasonLabel(kind, reason)),
                                 "reasonCode": .string(reason), "note": .string(note), "by": .string(actor.account.displayName)]
         let actorParty = actor.partyID
-        for recipient in CollectionOfOne(record.student) + (record.party.isEmpty ? [] : [record.party])
-        where recipient != actor.account.id && recipient != actorParty {
+        for recipient in Self.concerned(record) where recipient != actor.account.id && recipient != actorParty {
             try outbox.enqueue(txn, event: "record.\(t.action)", to: recipient, kind: kind.spec.id, record: record.id, data: data, now: now)
         }
         guard !t.outbox.isEmpty else { return }
@@ -286,23 +297,29 @@ struct RecordEngine {
         var message = data
         message["studentName"] = .string(record.studentName)
         for key in ["agreementNumber", "employerName"] { if let v = values[key] { message[key] = v } }
-        for recipient in CollectionOfOne(record.student) + (record.party.isEmpty ? [] : [record.party]) {
+        for recipient in Self.concerned(record) {
             guard let mobile = try mobile(of: recipient, isStudent: recipient == record.student, txn) else { continue }
             message["mobile"] = .string(mobile)
             try outbox.enqueue(txn, event: event, to: recipient, kind: kind.spec.id, record: record.id, data: message, now: now)
         }
     }
 
+    /// Who a record concerns: its student and, where it has one, its party.
+    static func concerned(_ record: StoredRecord) -> [String] {
+        record.party.isEmpty ? [record.student] : [record.student, record.party]
+    }
+
     /// An account's bound mobile number; for a student without one, the 手机号码 of their
-    /// registry record (a `.phone` field of a kind created on import).
+    /// registry record (a `.phone` field of a kind created on import), as staff keep it or, not
+    /// yet copied over, as the student gave it.
     private func mobile(of id: String, isStudent: Bool, _ txn: Transaction) throws -> String? {
         if let m = try directory.account(txn, id)?.mobile, !m.isEmpty { return m }
         guard isStudent else { return nil }
-        for kind in kinds.tables.values where kind.spec.createOnImport {
+        for kind in kinds.tables.values.sorted(by: { $0.spec.id < $1.spec.id }) where kind.spec.createOnImport {
             guard let r = try kind.byStudent.keys(txn, matching: id).first.flatMap({ try kind.records.get(txn, $0) }) else { continue }
-            let values = try r.valuesObject()
+            let values = try r.valuesObject(), filled = try r.filledObject()
             for f in kind.spec.fields where f.type == .phone {
-                if case .string(let m)? = values[f.key], !m.isEmpty { return m }
+                for v in [values[f.key], filled[f.key]] { if case .string(let m)? = v, !m.isEmpty { return m } }
             }
         }
         return nil
@@ -371,9 +388,7 @@ struct RecordEngine {
     }
 
     /// The label of a reject reason (信息有误 for `incorrect`); free-text reasons are their own label.
-    func reasonLabel(_ kind: RecordTables, _ reason: String) -> String {
-        kind.pipeline?.rejectReasons.first { $0.code == reason }?.name ?? reason
-    }
+    func reasonLabel(_ kind: RecordTables, _ reason: String) -> String { kind.reasonLabel(reason) }
 
     func stateLabel(_ kind: RecordTables, _ state: String) -> String {
         kind.stateLabel(state)

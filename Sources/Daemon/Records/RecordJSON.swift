@@ -28,7 +28,7 @@ struct RecordJSON {
         codeLabels = codeTables.map { tables in
             kind.termFields.enumerated().compactMap { i, f in
                 guard case .code(let id) = f.type, let t = tables[id], fields?.contains(f.key) ?? true else { return nil }
-                return (i, f.key, Dictionary(t.entries.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
+                return (i, f.key, t.names)
             }
         }
     }
@@ -68,7 +68,7 @@ struct RecordJSON {
         key("cohort")
         out.append(contentsOf: String(r.cohort).utf8)
         string("state", r.state)
-        string("stateLabel", kind.stateLabels[r.state] ?? kind.stateLabel(r.state))
+        string("stateLabel", kind.stateLabel(r.state))
         if let pipeline = kind.pipeline {
             key("levels")
             out.append(UInt8(ascii: "{"))

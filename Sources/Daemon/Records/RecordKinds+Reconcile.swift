@@ -52,15 +52,20 @@ struct KindReconciliation: Sendable, Equatable {
 
     var changesRecords: Bool { relaid + formsMerged + rederived > 0 }
 
+    /// Levels by their Chinese names: 学院、学校.
+    static func names(_ roles: [String]) -> String {
+        roles.map { Role(rawValue: $0)?.label.zh ?? $0 }.joined(separator: "、")
+    }
+
     /// One line per fact, in Chinese, for `jiuyed check`, `plugin reload` and the log.
     func lines(labels: (String) -> String) -> [String] {
         var out: [String] = []
         let name = "\(label)（\(kind)）"
         if !removedLevels.isEmpty {
-            out.append("\(name)：移除审核环节 \(removedLevels.map { Role(rawValue: $0)?.label.zh ?? $0 }.joined(separator: "、"))")
+            out.append("\(name)：移除审核环节 \(Self.names(removedLevels))")
         }
         if !addedLevels.isEmpty {
-            out.append("\(name)：新增审核环节 \(addedLevels.map { Role(rawValue: $0)?.label.zh ?? $0 }.joined(separator: "、"))，尚未经过它的记录将经过它审核")
+            out.append("\(name)：新增审核环节 \(Self.names(addedLevels))，尚未经过它的记录将经过它审核")
         }
         for m in moves {
             out.append("\(name)：\(m.count) 条记录从「\(labels(m.from))」移至「\(labels(m.to))」")
@@ -154,9 +159,7 @@ struct RecordReconciler {
             }
             var values: JSONObject?
             if merge, r.filled.count > 2 {
-                var v = try r.valuesObject()
-                for (k, x) in try r.filledObject() { v[k] = x }
-                values = v
+                values = try Self.merged(r, kind)
                 next.filled = Array("{}".utf8)
             }
             if rederive { values = try values ?? r.valuesObject() }
@@ -183,13 +186,14 @@ struct RecordReconciler {
         }
         guard write else { return result }
         result.countersRebuilt = recount
-        let note = "配置变更：" + (result.removedLevels.isEmpty ? "审核环节调整" : "移除审核环节 " + result.removedLevels.map { Role(rawValue: $0)?.label.zh ?? $0 }.joined(separator: "、"))
+        let note = "配置变更：" + (result.removedLevels.isEmpty ? "审核环节调整" : "移除审核环节 " + KindReconciliation.names(result.removedLevels))
         for id in ids {
             guard let original = try kind.records.get(txn, id) else { continue }
             var r = try follow(original)
-            if r.state != original.state {
+            if r.state != original.state || r.values != original.values {
+                let what = r.state != original.state ? note : "配置变更：学生填报内容并入记录"
                 _ = try kind.append(txn, to: &r, actor: "config", role: "system", action: "reconfigure", level: "",
-                                    from: original.state, to: r.state, reason: "", note: note, now: now)
+                                    from: original.state, to: r.state, reason: "", note: what, now: now)
             }
             if let previous {
                 // Indexes and counters as the old stages wrote them, then as the new ones do.
@@ -206,6 +210,19 @@ struct RecordReconciler {
             try kind.records.primary.scan(txn) { _, r in kind.stats.add(txn, r); return true }
         }
         return result
+    }
+
+    /// The record's values with the student's form merged in, student-editable fields only:
+    /// while the record is the student's (a draft, a rejection) the form wins, as it is their
+    /// latest word; once submitted it only fills what the record lacks, so nothing a reviewer
+    /// set or corrected is overwritten.
+    static func merged(_ r: StoredRecord, _ kind: RecordTables) throws -> JSONObject {
+        var values = try r.valuesObject()
+        let theirs = r.state == kind.workflow?.initial || r.state.hasPrefix("rejected:")
+        for (k, v) in try r.filledObject() where kind.spec.field(k)?.editableBy.allows(.student) == true {
+            if theirs || values[k] == nil || values[k] == .null { values[k] = v }
+        }
+        return values
     }
 
     /// Where a record at `state` goes when the stages change: a level that stays keeps its

@@ -7,6 +7,8 @@ import Storage
 final class RecordKinds: Sendable {
     let tables: [String: RecordTables]
     let codeTables: [String: CodeTable]
+    /// The plugin set these kinds were declared by: a write checks it is still the one served.
+    let set: PluginSet
 
     /// - Parameter meta: where the sealing of legacy history chains is recorded; nil opens the
     ///   kinds without sealing (a read-only look, as `jiuyed check --data` takes).
@@ -19,6 +21,7 @@ final class RecordKinds: Sendable {
         }
         tables = t
         codeTables = set.codeTables
+        self.set = set
     }
 
     func kind(_ id: String) throws -> RecordTables {
@@ -113,6 +116,8 @@ enum EngineError: Error, Equatable {
     case badRequest(String, field: String?)
     case materialsRequired(Int)
     case conditionNotMet(field: String, label: String, allowed: String)
+    /// A reload switched the plugin set while the request was on its way: its stages may be gone.
+    case configurationChanged
 
     var apiError: APIError {
         switch self {
@@ -134,6 +139,7 @@ enum EngineError: Error, Equatable {
         case .materialsRequired(let n): APIError(.badRequest, code: "materials_required", message: "请上传证明材料（至少 \(n) 个文件）", field: "materials")
         case .conditionNotMet(let f, let label, let allowed):
             APIError(.conflict, code: "condition_not_met", message: "\(label)须为 \(allowed) 才能执行此操作", field: f)
+        case .configurationChanged: APIError(.conflict, code: "configuration_changed", message: "审核配置刚刚更新，请刷新后重试")
         }
     }
 }

@@ -11,7 +11,8 @@ extension RecordQuery.Filter {
     init(_ pairs: [(String, String)], kind: RecordTables) throws {
         self.init()
         var pairs = pairs
-        // A saved view's filters first; the query's own come after and add to them.
+        // A saved view's filters first; the query's own come after: they add filters, and one
+        // the view also sets (`state`) takes the query's value.
         if let name = pairs.first(where: { $0.0 == "view" })?.1 {
             guard let view = kind.spec.views.first(where: { $0.id == name }) else {
                 throw APIError(.badRequest, code: "unknown_view", message: "没有列表视图 \(name)", field: "view")

@@ -84,18 +84,27 @@ struct RecordQuery {
             }
         }
 
-        func precedes(_ a: StoredRecord, _ b: StoredRecord) -> Bool {
+        /// What a record sorts by, read in place: its id and, for these orders, its time or term.
+        struct Key {
+            var id: String
+            var updated: Double
+            var term: String
+        }
+
+        func key(_ v: RecordView) -> Key {
+            if case .field(let i, _) = self { return Key(id: v.idText, updated: 0, term: v.term(i) ?? "") }
+            return Key(id: v.idText, updated: v.updated, term: "")
+        }
+
+        func precedes(_ a: Key, _ b: Key) -> Bool {
             switch self {
             case .updated: (a.updated, a.id) < (b.updated, b.id)
             case .updatedDescending: (a.updated, a.id) > (b.updated, b.id)
-            case .field(let i, let descending):
-                descending ? (Self.term(a, i), a.id) > (Self.term(b, i), b.id) : (Self.term(a, i), a.id) < (Self.term(b, i), b.id)
+            case .field(_, let descending): descending ? (a.term, a.id) > (b.term, b.id) : (a.term, a.id) < (b.term, b.id)
             case .id: a.id < b.id
             case .idDescending: a.id > b.id
             }
         }
-
-        private static func term(_ r: StoredRecord, _ i: Int) -> String { i < r.terms.count ? r.terms[i] : "" }
     }
 
     /// One page: records after the cursor in the chosen order.
@@ -103,14 +112,15 @@ struct RecordQuery {
         var page: [StoredRecord] = []
         // Sorting by time or a field needs every candidate; sorting by id can stream.
         if order.collects {
-            var all: [StoredRecord] = []
-            try candidates(txn, filter: filter) { r in
-                all.append(r)
+            // Sort keys only, read in place; only the page is decoded.
+            var keys: [Order.Key] = []
+            try candidates(txn, filter: filter) { v in
+                keys.append(order.key(v))
                 return true
             }
-            all.sort(by: order.precedes)
-            let start = after.flatMap { a in all.firstIndex { $0.id == a }.map { $0 + 1 } } ?? 0
-            return Array(all.dropFirst(start).prefix(size))
+            keys.sort(by: order.precedes)
+            let start = after.flatMap { a in keys.firstIndex { $0.id == a }.map { $0 + 1 } } ?? 0
+            return try keys.dropFirst(start).prefix(size).compactMap { try kind.records.get(txn, $0.id) }
         }
         let descending = order == .idDescending
         if let ids = try candidateIDs(txn, filter: filter) {
@@ -158,16 +168,19 @@ struct RecordQuery {
         return n
     }
 
-    /// Visits every candidate record (for orders other than by id).
-    private func candidates(_ txn: Transaction, filter: Filter, _ body: (StoredRecord) throws -> Bool) throws {
+    /// Visits every record in scope that the filter takes, read in place (orders other than by
+    /// id, and counts): nothing is decoded.
+    private func candidates(_ txn: Transaction, filter: Filter, _ body: (RecordView) throws -> Bool) throws {
         let db = kind.records.primary.database
+        func visit(_ raw: UnsafeRawBufferPointer) throws -> Bool {
+            let v = try RecordView(raw)
+            guard kind.shows(v, to: scope), filter.matches(v) else { return true }
+            return try body(v)
+        }
         if let ids = try candidateIDs(txn, filter: filter) {
-            for id in ids { if let r = try txn.withValue(db, id.keyBytes, { raw in try shown(raw, filter) }) ?? nil, try !body(r) { return } }
+            for id in ids where try !(txn.withValue(db, id.keyBytes, visit) ?? true) { return }
         } else {
-            try txn.scan(db, KeyRange(from: nil, to: nil)) { _, raw in
-                guard let r = try shown(raw, filter) else { return true }
-                return try body(r)
-            }
+            try txn.scan(db, KeyRange(from: nil, to: nil)) { _, raw in try visit(raw) }
         }
     }
 

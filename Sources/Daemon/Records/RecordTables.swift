@@ -146,13 +146,18 @@ final class RecordTables: Sendable {
     /// Whether the student's values are kept apart from the official ones.
     var keepsStudentForm: Bool { pipeline != nil && spec.studentForm == .separate }
 
+    /// The label of a reject reason (信息有误 for `incorrect`); free-text reasons are their own label.
+    func reasonLabel(_ reason: String) -> String {
+        pipeline?.rejectReasons.first { $0.code == reason }?.name ?? reason
+    }
+
     /// The label of a state, never its raw id: a state the workflow no longer declares (a level
     /// removed from the configuration) is named from its role, or as unknown.
     func stateLabel(_ state: String) -> String {
         if let label = stateLabels[state] { return label }
         if let role = Role(rawValue: String(state.drop { $0 != ":" }.dropFirst())) {
-            if state.hasPrefix("pending:") { return "待\(role.label.zh)审核" }
-            if state.hasPrefix("rejected:") { return "\(role.label.zh)审核未通过待修改" }
+            if state == ReviewPipeline.pendingState(role) { return ReviewPipeline.pendingLabel(role).zh }
+            if state == ReviewPipeline.rejectedState(role) { return ReviewPipeline.rejectedLabel(role).zh }
         }
         return "未知状态"
     }

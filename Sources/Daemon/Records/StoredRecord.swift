@@ -131,9 +131,10 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
     /// The student's form, decoded.
     func filledObject() throws -> JSONObject { try Self.object(filled) }
 
-    /// A rejection as the record keeps it.
-    static func rejection(action: String, level: String, reason: String, label: String, note: String, by: String, now: Double) -> [UInt8] {
-        let v: JSONValue = ["action": .string(action), "level": .string(level), "levelLabel": .string(Role(rawValue: level)?.label.zh ?? ""),
+    /// A rejection as the record keeps it, with the state it led to: while the record is still
+    /// there, a student's page shows it as the reason to fix; after, as history.
+    static func rejection(action: String, state: String, level: String, reason: String, label: String, note: String, by: String, now: Double) -> [UInt8] {
+        let v: JSONValue = ["action": .string(action), "state": .string(state), "level": .string(level), "levelLabel": .string(Role(rawValue: level)?.label.zh ?? ""),
                             "reason": .string(reason), "reasonLabel": .string(label), "note": .string(note), "by": .string(by),
                             "time": .string(ISO8601.string(now))]
         var out: [UInt8] = []

@@ -42,8 +42,10 @@ enum DataBackup {
     enum Failure: Error, CustomStringConvertible {
         case notEmpty(String)
         case noDatabase(String)
+        case live(String)
         var description: String {
             switch self {
+            case .live(let p): "\(p) is the running daemon's own data directory, not a backup"
             case .notEmpty(let p): "\(p) is not empty: a backup goes into a new or empty directory"
             case .noDatabase(let p): "\(p) holds no jiuye backup (no db/data.mdb)"
             }
@@ -55,6 +57,17 @@ enum DataBackup {
         let fm = FileManager.default
         if let entries = try? fm.contentsOfDirectory(atPath: directory), !entries.isEmpty { throw Failure.notEmpty(directory) }
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            return try copy(store, into: directory)
+        } catch {
+            // No half backup left to be mistaken for a whole one.
+            try? fm.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    private static func copy(_ store: CoreStore, into directory: String) throws -> Report {
+        let fm = FileManager.default
         var bytes = try store.environment.backup(to: directory + "/db")
         // The history key is not in LMDB: without it the copy's histories cannot be verified.
         try HistoryKey.backup(dataDirectory: store.dataDirectory, to: directory)
@@ -72,7 +85,10 @@ enum DataBackup {
 
     /// Opens the backup in `directory` and checks every material it references: present, and
     /// with the bytes its hash names.
-    static func verify(_ directory: String) throws -> Verification {
+    static func verify(_ directory: String, liveData: String) throws -> Verification {
+        // Opening the live environment a second time in this process would break its locks.
+        func real(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.path }
+        guard real(directory) != real(liveData) else { throw Failure.live(directory) }
         let (records, shas) = try contents(ofDatabaseIn: directory)
         var missing: [String] = [], corrupt: [String] = []
         for sha in shas.sorted() {
