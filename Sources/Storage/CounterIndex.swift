@@ -16,17 +16,16 @@ public struct CounterIndex<Value: StorageValue>: Sendable {
         let table = try Table<RawKey, UInt64>(environment, name: name)
         self.init(table: table) { txn, old, new in
             let before = old.map(terms) ?? [], after = new.map(terms) ?? []
-            if before.count == after.count {
-                // Terms come in the same order when the value keeps its shape: pairwise, only the
-                // changed ones move (the net change is the same as the set difference's).
-                for (b, a) in zip(before, after) where b != a {
-                    txn.addCount(table.database, b.keyBytes, -1)
-                    txn.addCount(table.database, a.keyBytes, 1)
-                }
-                return
+            // Pairwise, then the longer side's tail: every old term leaves and every new one
+            // arrives, except pairs that are equal. Terms come in the same order while a value
+            // keeps its shape, so only the changed ones move; where they shift, the extra moves
+            // cancel in the transaction's per-key sums. Linear however the shapes differ.
+            for (b, a) in zip(before, after) where b != a {
+                txn.addCount(table.database, b.keyBytes, -1)
+                txn.addCount(table.database, a.keyBytes, 1)
             }
-            for t in before where !after.contains(t) { txn.addCount(table.database, t.keyBytes, -1) }
-            for t in after where !before.contains(t) { txn.addCount(table.database, t.keyBytes, 1) }
+            for t in before.dropFirst(after.count) { txn.addCount(table.database, t.keyBytes, -1) }
+            for t in after.dropFirst(before.count) { txn.addCount(table.database, t.keyBytes, 1) }
         }
     }
 

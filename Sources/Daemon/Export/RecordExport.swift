@@ -89,16 +89,22 @@ struct RecordExport {
             let filter = Self.filter(r)
             var after: String?
             var seen = 0
+            // 2000 records a short read transaction, each written as read in place.
             repeat {
-                let page = try environment.read { txn in
-                    try RecordQuery(kind: kind, scope: scope).list(txn, filter: filter, order: .id, after: after, size: 2000)
+                var n = 0
+                let last: String? = try environment.read { txn in
+                    var last: String?
+                    try RecordQuery(kind: kind, scope: scope).visit(txn, filter: filter, after: after) { _, v in
+                        try emit(v)
+                        n += 1
+                        last = v.idText
+                        return n < 2000
+                    }
+                    return last
                 }
-                for record in page {
-                    try record.encodeValue().withUnsafeBytes { try emit(try RecordView($0)) }
-                }
-                seen += page.count
+                seen += n
                 progress(min(seen, total), total)
-                after = page.count == 2000 ? page.last?.id : nil
+                after = n == 2000 ? last : nil
             } while after != nil
         }
         try writer.finish()

@@ -122,7 +122,22 @@ struct RecordQuery {
             let start = after.flatMap { a in keys.firstIndex { $0.id == a }.map { $0 + 1 } } ?? 0
             return try keys.dropFirst(start).prefix(size).compactMap { try kind.records.get(txn, $0.id) }
         }
-        let descending = order == .idDescending
+        try visit(txn, filter: filter, descending: order == .idDescending, after: after) { raw, _ in
+            page.append(try StoredRecord(decodingValue: raw))
+            return page.count < size
+        }
+        return page
+    }
+
+    /// Visits, in id order from the cursor, the records in scope that the filter takes, read in
+    /// place, until `body` returns false: a list decodes only what it shows, an export nothing.
+    func visit(_ txn: Transaction, filter: Filter, descending: Bool = false, after: String?,
+               _ body: (UnsafeRawBufferPointer, RecordView) throws -> Bool) throws {
+        let db = kind.records.primary.database
+        func take(_ raw: UnsafeRawBufferPointer) throws -> Bool {
+            guard let v = try admitted(raw, filter) else { return true }
+            return try body(raw, v)
+        }
         if let ids = try candidateIDs(txn, filter: filter) {
             var sorted = ids
             if descending { sorted.reverse() }
@@ -130,31 +145,20 @@ struct RecordQuery {
             if let after {
                 start = descending ? (sorted.firstIndex { $0 < after } ?? sorted.count) : (sorted.firstIndex { $0 > after } ?? sorted.count)
             }
-            let db = kind.records.primary.database
-            for id in sorted[start...] {
-                if let r = try txn.withValue(db, id.keyBytes, { raw in try shown(raw, filter) }) ?? nil {
-                    page.append(r)
-                    if page.count >= size { break }
-                }
-            }
+            for id in sorted[start...] where try !(txn.withValue(db, id.keyBytes, take) ?? true) { return }
         } else {
             // Everything in scope: walk the records table from the cursor.
             let range: KeyRange = descending
                 ? KeyRange(from: nil, to: after.map { $0.keyBytes })
                 : KeyRange(from: after.map { $0.keyBytes + [0] }, to: nil)
-            try txn.scan(kind.records.primary.database, range, reverse: descending) { _, raw in
-                if let r = try shown(raw, filter) { page.append(r) }
-                return page.count < size
-            }
+            try txn.scan(db, range, reverse: descending) { _, raw in try take(raw) }
         }
-        return page
     }
 
-    /// The record in `raw` when the scope shows it and the filter takes it; decoded only then.
-    private func shown(_ raw: UnsafeRawBufferPointer, _ filter: Filter) throws -> StoredRecord? {
+    /// The record read in place when the scope shows it and the filter takes it.
+    private func admitted(_ raw: UnsafeRawBufferPointer, _ filter: Filter) throws -> RecordView? {
         let v = try RecordView(raw)
-        guard kind.shows(v, to: scope), filter.matches(v) else { return nil }
-        return try StoredRecord(decodingValue: raw)
+        return kind.shows(v, to: scope) && filter.matches(v) ? v : nil
     }
 
     /// How many records in scope match `filter`. Only the whole table unfiltered is read from the
@@ -173,8 +177,7 @@ struct RecordQuery {
     private func candidates(_ txn: Transaction, filter: Filter, _ body: (RecordView) throws -> Bool) throws {
         let db = kind.records.primary.database
         func visit(_ raw: UnsafeRawBufferPointer) throws -> Bool {
-            let v = try RecordView(raw)
-            guard kind.shows(v, to: scope), filter.matches(v) else { return true }
+            guard let v = try admitted(raw, filter) else { return true }
             return try body(v)
         }
         if let ids = try candidateIDs(txn, filter: filter) {

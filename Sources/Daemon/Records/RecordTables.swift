@@ -83,9 +83,11 @@ final class RecordTables: Sendable {
         let stages: [ReviewStage]
         if case .review(let p) = spec.process { stages = p.stages } else { stages = [] }
         let initial = spec.process.workflow?.initial ?? ""
-        // `approved.field.<key>`: the same values among records approved at the last level (the
-        // placement rate's 已审核 figure), for reviewed kinds.
-        let approvedDimensions = stages.isEmpty ? [] : codeFields.map { (position: $0.offset, dimension: "approved.field.\($0.element.key)") }
+        // `approved.field.<key>`: the values of indexed code fields among records approved at the
+        // last level (the placement rate's 已审核 figure), for reviewed kinds. Indexed ones only:
+        // every counter costs each approval a write, and batch approval does ten thousand.
+        let approvedDimensions = stages.isEmpty ? [] : codeFields.filter(\.element.indexed)
+            .map { (position: $0.offset, dimension: "approved.field.\($0.element.key)") }
         dimensions = ["state"] + stages.map { "level.\($0.role.rawValue)" } + codeFields.map { "field.\($0.element.key)" } + approvedDimensions.map(\.dimension)
         let levelDimensions = stages.map { "level.\($0.role.rawValue)" }
         let fieldDimensions = codeFields.map { (position: $0.offset, dimension: "field.\($0.element.key)") }
