@@ -99,6 +99,31 @@ public final class TestDaemon: Sendable {
         return TestDaemon(daemon: daemon, port: port, directory: directory, task: task)
     }
 
+    /// Boots a daemon, runs `body` with it, and stops it however `body` ends — returning,
+    /// throwing, or failing an expectation — so no test leaves a daemon running:
+    ///
+    /// ```swift
+    /// try await TestDaemon.with(builtins: BuiltinPlugins.all, config: "plugins: {source-info: {}}") { d in
+    ///     #expect(try await d.request(.get, "/api/v1/health").status == 200)
+    /// }
+    /// ```
+    /// The parameters are those of ``start(plugins:builtins:config:seedDemo:logs:directory:dataDirectory:)``.
+    public static func with<R>(
+        plugins: [any Plugin.Type] = [], builtins: [any Plugin.Type], config: String, seedDemo: Bool = false, logs: LogCapture? = nil,
+        _ body: (TestDaemon) async throws -> R
+    ) async throws -> R {
+        let d = try await start(plugins: plugins, builtins: builtins, config: config, seedDemo: seedDemo, logs: logs)
+        let result: R
+        do {
+            result = try await body(d)
+        } catch {
+            try? await d.stop()
+            throw error
+        }
+        try await d.stop()
+        return result
+    }
+
     /// Stops the daemon as SIGTERM would and removes its directory, unless `keepDirectory` (to
     /// start another daemon on the same data with `start(…, directory:)`).
     public func stop(keepDirectory: Bool = false) async throws {
