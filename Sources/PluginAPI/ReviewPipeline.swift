@@ -68,19 +68,21 @@ public struct ReviewPipeline: Sendable, Hashable {
         var transitions: [WorkflowTransition] = []
         let first = stages.first.map { Self.pendingState($0.role) } ?? "approved"
         transitions.append(.init(from: ["draft"], action: "submit", to: first, roles: submitters,
-                                 label: LocalizedText("提交", en: "submit"), requiresComplete: true, emits: "submitted"))
+                                 label: LocalizedText("提交", en: "submit"), requiresComplete: true, emits: "submitted", effect: .submit))
         for (i, stage) in stages.enumerated() {
             let pending = Self.pendingState(stage.role), rejected = Self.rejectedState(stage.role)
             let next = i + 1 < stages.count ? Self.pendingState(stages[i + 1].role) : "approved"
             states.append(WorkflowState(pending, Self.pendingLabel(stage.role)))
             states.append(WorkflowState(rejected, Self.rejectedLabel(stage.role)))
             transitions.append(.init(from: [pending], action: "approve", to: next, roles: [stage.role],
-                                     label: LocalizedText("通过", en: "approve"), emits: next == "approved" ? "approved" : nil))
+                                     label: LocalizedText("通过", en: "approve"), emits: next == "approved" ? "approved" : nil,
+                                     effect: .approve, independentReview: true))
             transitions.append(.init(from: [pending], action: "reject", to: rejected, roles: [stage.role],
-                                     label: LocalizedText("不通过", en: "reject"), requiresReason: true, emits: "rejected"))
+                                     label: LocalizedText("不通过", en: "reject"), requiresReason: true, emits: "rejected", effect: .reject))
             let restart = resubmission == .firstStage ? first : pending
             transitions.append(.init(from: [rejected], action: "resubmit", to: restart, roles: submitters,
-                                     label: LocalizedText("修改后重新提交", en: "resubmit"), requiresComplete: true, emits: "resubmitted"))
+                                     label: LocalizedText("修改后重新提交", en: "resubmit"), requiresComplete: true, emits: "resubmitted",
+                                     effect: .resubmit))
         }
         states.append(WorkflowState("approved", LocalizedText("审核通过", en: "approved"), final: true))
         return Workflow(initial: "draft", states: states, transitions: transitions)

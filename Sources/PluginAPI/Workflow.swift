@@ -15,6 +15,20 @@ public struct WorkflowState: Sendable, Hashable {
     }
 }
 
+/// What a transition means to the review engine, whatever its action is called.
+public enum TransitionEffect: String, Sendable, Hashable {
+    /// A plain move between states.
+    case move
+    /// The first submission: every level starts 未审核.
+    case submit
+    /// A submission after a rejection: the rejecting levels show 未通过已修改.
+    case resubmit
+    /// A level approves (通过).
+    case approve
+    /// A level rejects (不通过), with a reason.
+    case reject
+}
+
 /// A role-guarded move `(from, action) → to`. Only transitions change a record's state.
 public struct WorkflowTransition: Sendable, Hashable {
     /// The states it leaves from.
@@ -45,14 +59,22 @@ public struct WorkflowTransition: Sendable, Hashable {
     /// when an online agreement goes to signing: the message carries each one's mobile number
     /// and goes to the channels that take `sms.*`; its text is the template of that event.
     public var sms: String?
+    /// What the move means to the engine (levels, resubmission), independent of its name.
+    public var effect: TransitionEffect
+    /// Whether the actor must be independent of the record: not its student, and not the
+    /// reviewer of another level in the same round (no self-approval), whatever the action's name.
+    public var independentReview: Bool
 
     /// A transition; see the properties for each parameter.
     public init(
         from: [String], action: String, to: String, roles: Set<Role>, label: LocalizedText,
         requiresReason: Bool = false, requiresComplete: Bool = false, conditions: [FieldCondition] = [],
-        emits: String? = nil, outbox: [String] = [], sms: String? = nil
+        emits: String? = nil, outbox: [String] = [], sms: String? = nil,
+        effect: TransitionEffect = .move, independentReview: Bool = false
     ) {
         self.sms = sms
+        self.effect = effect
+        self.independentReview = independentReview
         self.from = from
         self.action = action
         self.to = to
@@ -141,7 +163,8 @@ public struct Workflow: Sendable, Hashable {
                     "from": .array(t.from.map { .string($0) }), "action": .string(t.action), "to": .string(t.to),
                     "roles": .array(t.roles.sorted().map { .string($0.rawValue) }),
                     "label": .string(t.label.zh), "labelEn": .string(t.label.en), "requiresReason": .bool(t.requiresReason),
-                    "requiresComplete": .bool(t.requiresComplete),
+                    "requiresComplete": .bool(t.requiresComplete), "effect": .string(t.effect.rawValue),
+                    "independentReview": .bool(t.independentReview),
                     "emits": t.emits.map(JSONValue.string) ?? .null,
                 ]
             }),

@@ -34,7 +34,11 @@ enum OpenAPIDocument {
                                          // The latest rejection, null before any; `labels` with ?labels=1.
                                          ("rejection", .nullable(.object([("action", .text), ("state", .text), ("level", .text), ("levelLabel", .text), ("reason", .text),
                                                                           ("reasonLabel", .text), ("note", .text), ("by", .text), ("time", .text)]))),
-                                         ("labels", .map(.text))]).json,
+                                         ("labels", .map(.text)),
+                                         // GET one: what this caller may do with the record now.
+                                         ("actions", .array(.object([("action", .text), ("label", .text), ("labelEn", .text), ("requiresReason", .boolean),
+                                                                     ("to", .text), ("toLabel", .text)]))),
+                                         ("editable", .array(.text))]).json,
             "Student": JSONSchema.object([("number", .text), ("name", .text), ("gender", .text), ("college", .text), ("major", .text),
                                           ("class", .text), ("collegeId", .integer), ("majorId", .integer), ("classId", .integer),
                                           ("educationLevel", .text), ("cohort", .integer)]).json,

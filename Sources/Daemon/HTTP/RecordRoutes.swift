@@ -56,13 +56,18 @@ struct RecordRoutes {
         @Sendable func units(_ txn: Transaction) throws -> [UInt32: OrgUnit] {
             try directory.unitsByID(txn)
         }
-        @Sendable func one(_ kind: RecordTables, _ r: StoredRecord, _ txn: Transaction) throws -> Response {
-            var out: [UInt8] = []
-            try RecordJSON(kind: kind, fields: nil, units: try units(txn)).write(r, into: &out)
+        /// A record just written, with what the caller may now do with it.
+        @Sendable func written(_ t: Target, _ r: StoredRecord) throws -> Response {
+            let bytes = try r.encodeValue()
+            let out = try env.read { txn -> [UInt8] in
+                try bytes.withUnsafeBytes { raw in
+                    let view = try RecordView(raw, full: true)
+                    var out: [UInt8] = []
+                    try RecordJSON(kind: t.kind, fields: nil, units: try units(txn)).write(view, into: &out, extra: t.engine.permissions(t.kind, view, caller: t.caller))
+                    return out
+                }
+            }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
-        }
-        @Sendable func written(_ kind: RecordTables, _ r: StoredRecord) throws -> Response {
-            try env.read { try one(kind, r, $0) }
         }
 
         // List, with filters, order, columns and fixed page sizes.
@@ -123,7 +128,7 @@ struct RecordRoutes {
                 try engine.create($0, kind, caller: caller, student: input.student, studentName: input.studentName,
                                   values: input.values ?? [:], action: input.action, now: now())
             }
-            return try written(kind, r)
+            return try written(t, r)
         }
 
         api.get("records/:kind/:id") { request, context -> Response in
@@ -133,11 +138,13 @@ struct RecordRoutes {
             // Read in place and written straight out: the hottest route decodes nothing it does not show.
             let body = try env.read { txn -> [UInt8]? in
                 try txn.withValue(kind.records.primary.database, id.keyBytes) { raw -> [UInt8]? in
-                    let view = try RecordView(raw)
+                    // Whole (the reviewers too): the answer says what this caller may do now.
+                    let view = try RecordView(raw, full: true)
                     guard kind.shows(view, to: caller.scope) else { return nil }
                     var out: [UInt8] = []
-                    out.reserveCapacity(raw.count + 512)
-                    try RecordJSON(kind: kind, fields: nil, units: try units(txn), codeTables: codeTables).write(view, into: &out)
+                    out.reserveCapacity(raw.count + 768)
+                    try RecordJSON(kind: kind, fields: nil, units: try units(txn), codeTables: codeTables)
+                        .write(view, into: &out, extra: t.engine.permissions(kind, view, caller: caller))
                     return out
                 } ?? nil
             }
@@ -154,7 +161,7 @@ struct RecordRoutes {
             }
             let input = try JSONBody.decode(Update.self, from: body)
             let r = try env.write { try engine.update($0, kind, caller: caller, id: id, values: input.values, now: now()) }
-            return try written(kind, r)
+            return try written(t, r)
         }
 
         api.delete("records/:kind/:id") { request, context -> Response in
@@ -169,10 +176,11 @@ struct RecordRoutes {
             let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let r = try env.write { txn -> StoredRecord in
                 let current = try engine.fetch(txn, kind, id: id, scope: caller.scope)
-                let action = current.state.hasPrefix("rejected:") ? "resubmit" : "submit"
+                // The submission out of this state, by its meaning: a first one or after a rejection.
+                let action = kind.workflow?.transitions.first { t in [.submit, .resubmit].contains(t.effect) && t.from.contains(current.state) }?.action ?? "submit"
                 return try engine.transition(txn, kind, caller: caller, id: id, .init(action: action), now: now())
             }
-            return try written(kind, r)
+            return try written(t, r)
         }
 
         api.post("records/:kind/:id/review") { request, context -> Response in
@@ -183,7 +191,7 @@ struct RecordRoutes {
                 try engine.transition(txn, kind, caller: caller, id: id, .init(action: input.action, reason: input.reason ?? "", note: input.note ?? "",
                                                                              copyFill: input.copyFill ?? false, values: input.values ?? [:]), now: now())
             }
-            return try written(kind, r)
+            return try written(t, r)
         }
 
         api.get("records/:kind/:id/history") { request, context -> Response in

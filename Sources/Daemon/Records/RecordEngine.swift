@@ -110,8 +110,7 @@ struct RecordEngine {
             record.filled = try StoredRecord.bytes(filled)
             try kind.setValues(&record, values)
         } else {
-            let final = kind.workflow?.states.first { $0.id == record.state }?.isFinal ?? false
-            if final && !caller.account.roles.contains(.school) && !caller.isSystem { throw EngineError.notEditableInState(stateLabel(kind, record.state)) }
+            guard staffMayEdit(kind, state: record.state, caller: caller) else { throw EngineError.notEditableInState(stateLabel(kind, record.state)) }
             var values = try record.valuesObject()
             // The core itself (a plugin's hook) also sets computed fields nobody edits.
             for (k, v) in try checked(input, kind, allowed: { caller.isSystem || $0.editableBy != .nobody }) { values[k] = v }
@@ -155,9 +154,19 @@ struct RecordEngine {
         return out
     }
 
-    func studentMayEdit(_ kind: RecordTables, _ record: StoredRecord) -> Bool {
+    /// Whether the record is the student's to edit: before its first submission, or after a
+    /// rejection (a state a resubmission leaves from).
+    func studentMayEdit(_ kind: RecordTables, _ record: StoredRecord) -> Bool { studentMayEdit(kind, state: record.state) }
+
+    func studentMayEdit(_ kind: RecordTables, state: String) -> Bool {
         guard let w = kind.workflow else { return true }
-        return record.state == w.initial || record.state.hasPrefix("rejected:")
+        return state == w.initial || w.transitions.contains { $0.effect == .resubmit && $0.from.contains(state) }
+    }
+
+    /// Whether staff may change a record in `state`: not once it is final, except the school.
+    func staffMayEdit(_ kind: RecordTables, state: String, caller: Caller) -> Bool {
+        let final = kind.workflow?.states.first { $0.id == state }?.isFinal ?? false
+        return !final || caller.account.roles.contains(.school) || caller.isSystem
     }
 
     // MARK: Transitions
@@ -207,9 +216,9 @@ struct RecordEngine {
                 throw EngineError.invalidReason(reason)
             }
         }
-        let level = kind.pipeline.flatMap { _ in record.state.hasPrefix("pending:") ? Role(rawValue: String(record.state.dropFirst(8))) : nil }
+        let level = kind.pipeline?.stages.first { ReviewPipeline.pendingState($0.role) == record.state }?.role
         let levelIndex = level.flatMap(kind.levelIndex)
-        if input.action == "approve" && role != nil {
+        if t.independentReview && role != nil {
             // No self-approval: not one's own record, and not a second level of the same round.
             if record.student == caller.account.id || record.reviewers.contains(caller.account.id) { throw EngineError.selfApproval }
         }
@@ -246,7 +255,7 @@ struct RecordEngine {
             record.rejection = StoredRecord.rejection(action: input.action, state: t.to, level: level?.rawValue ?? "", reason: reason,
                                                       label: reasonLabel(kind, reason), note: input.note, by: caller.account.displayName, now: now)
         }
-        if let pipeline = kind.pipeline { applyLevels(&record, pipeline: pipeline, action: input.action, at: levelIndex, from: from, actor: caller.account.id) }
+        if let pipeline = kind.pipeline { applyLevels(&record, pipeline: pipeline, effect: t.effect, at: levelIndex, from: from, actor: caller.account.id) }
         record.updated = now
         let roleName = role?.rawValue ?? "system"
         _ = try kind.append(txn, to: &record, actor: caller.account.id, role: roleName, action: input.action, level: level?.rawValue ?? "",
@@ -333,29 +342,29 @@ struct RecordEngine {
     }
 
     /// The per-level statuses after a pipeline transition (DOMAIN.md §1).
-    func applyLevels(_ r: inout StoredRecord, pipeline: ReviewPipeline, action: String, at level: Int?, from: String, actor: String) {
-        switch action {
-        case "submit":
+    func applyLevels(_ r: inout StoredRecord, pipeline: ReviewPipeline, effect: TransitionEffect, at level: Int?, from: String, actor: String) {
+        switch effect {
+        case .submit:
             for i in r.levels.indices { r.levels[i] = r.rejectedMask & (1 << i) != 0 ? .fixed : .pending; r.reviewers[i] = "" }
-        case "approve":
+        case .approve:
             if let i = level {
                 r.levels[i] = .approved
                 r.reviewers[i] = actor
                 r.rejectedMask &= ~(1 << UInt32(i))
             }
-        case "reject":
+        case .reject:
             if let i = level {
                 r.levels[i] = .rejected
                 r.rejectedMask |= 1 << UInt32(i)
             }
-        case "resubmit":
+        case .resubmit:
             let rejectedAt = pipeline.stages.firstIndex { ReviewPipeline.rejectedState($0.role) == from } ?? 0
             let restart = pipeline.resubmission == .firstStage ? 0 : rejectedAt
             for i in r.levels.indices where i >= restart {
                 r.levels[i] = r.rejectedMask & (1 << UInt32(i)) != 0 ? .fixed : .pending
                 r.reviewers[i] = ""
             }
-        default:
+        case .move:
             break
         }
     }

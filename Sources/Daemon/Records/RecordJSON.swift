@@ -38,8 +38,9 @@ struct RecordJSON {
         try r.encodeValue().withUnsafeBytes { try write(RecordView($0), into: &out) }
     }
 
-    /// One record read in place, written straight into `out` (searches write thousands per request).
-    func write(_ r: RecordView, into out: inout [UInt8]) throws {
+    /// One record read in place, written straight into `out` (searches write thousands per request),
+    /// with `extra` members after the record's own (what the caller may do with it).
+    func write(_ r: RecordView, into out: inout [UInt8], extra: JSONObject = [:]) throws {
         func key(_ k: String, first: Bool = false) {
             if !first { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "\""))
@@ -107,6 +108,10 @@ struct RecordJSON {
         }
         key("rejection")
         if r.rejection.isEmpty { out.append(contentsOf: "null".utf8) } else { out.append(contentsOf: r.rejection) }
+        for (k, v) in extra {
+            key(k)
+            v.append(to: &out)
+        }
         out.append(UInt8(ascii: "}"))
     }
 

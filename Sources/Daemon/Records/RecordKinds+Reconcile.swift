@@ -218,7 +218,7 @@ struct RecordReconciler {
     /// set or corrected is overwritten.
     static func merged(_ r: StoredRecord, _ kind: RecordTables) throws -> JSONObject {
         var values = try r.valuesObject()
-        let theirs = r.state == kind.workflow?.initial || r.state.hasPrefix("rejected:")
+        let theirs = r.state == kind.workflow?.initial || kind.workflow?.transitions.contains { $0.effect == .resubmit && $0.from.contains(r.state) } == true
         for (k, v) in try r.filledObject() where kind.spec.field(k)?.editableBy.allows(.student) == true {
             if theirs || values[k] == nil || values[k] == .null { values[k] = v }
         }

@@ -1,0 +1,46 @@
+import PluginAPI
+
+/// What a caller may do with a record now, answered by the engine from the same rules it
+/// enforces, so a screen shows exactly the buttons and inputs that will be accepted.
+extension RecordEngine {
+    /// The transitions out of the record's state that `caller` may take: one of their roles is
+    /// allowed, a student only on their own record and a party only on its own, and no one on a
+    /// record they may not review independently (their own, or one they reviewed at another
+    /// level this round).
+    func actions(_ kind: RecordTables, state: String, student: String, party: String, reviewers: [String], caller: Caller) -> [WorkflowTransition] {
+        guard let workflow = kind.workflow else { return [] }
+        return workflow.transitions.filter { t in
+            guard t.from.contains(state) else { return false }
+            if caller.isSystem { return true }
+            guard let role = caller.account.roles.intersection(t.roles).sorted().last else { return false }
+            if role == .student && student != caller.account.id { return false }
+            if let p = kind.spec.party, role == p.role, party != caller.partyID { return false }
+            return !(t.independentReview && (student == caller.account.id || reviewers.contains(caller.account.id)))
+        }
+    }
+
+    /// The fields `caller` may change now with `PATCH`: staff every field but registry ones
+    /// (none once the record is final, unless the school); the owning student their own fields
+    /// while the record is theirs; everyone else none.
+    func editableFields(_ kind: RecordTables, state: String, student: String, caller: Caller) -> [String] {
+        let isStaff = caller.isSystem || caller.account.roles.contains(where: \.isStaff)
+        if isStaff {
+            guard staffMayEdit(kind, state: state, caller: caller) else { return [] }
+            return kind.spec.fields.filter { caller.isSystem || $0.editableBy != .nobody }.map(\.key)
+        }
+        guard caller.account.roles.contains(.student), student == caller.account.id, studentMayEdit(kind, state: state) else { return [] }
+        return kind.spec.fields.filter { $0.editableBy.allows(.student) }.map(\.key)
+    }
+
+    /// `actions` and `editable` as a record answer carries them.
+    func permissions(_ kind: RecordTables, _ v: RecordView, caller: Caller) -> JSONObject {
+        let actions = actions(kind, state: v.state, student: v.student, party: v.party, reviewers: v.reviewers, caller: caller)
+        return [
+            "actions": .array(actions.map { t in
+                ["action": .string(t.action), "label": .string(t.label.zh), "labelEn": .string(t.label.en),
+                 "requiresReason": .bool(t.requiresReason), "to": .string(t.to), "toLabel": .string(kind.stateLabel(t.to))]
+            }),
+            "editable": .array(editableFields(kind, state: v.state, student: v.student, caller: caller).map(JSONValue.string)),
+        ]
+    }
+}
