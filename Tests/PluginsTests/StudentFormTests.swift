@@ -77,11 +77,22 @@ struct StudentFormTests {
         #expect(try corrected.json["values"]?["destination"] == "76" && corrected.json["filled"]?["destination"] == "75")
         let directory = a.d.directory
         try await a.d.stop(keepDirectory: true)
-        // A data file from before shapes were kept: none stored.
+        // The data file as the previous jiuyed wrote it: records in envelope format 2 (no
+        // rejection member) and no shapes kept.
         do {
             let store = try CoreStore(dataDirectory: directory + "/data", settings: StorageSettings())
             let shapes = try Table<String, KindShape>(store.environment, name: "kind-shapes")
-            try store.environment.write { txn in try txn.clear(shapes.database) }
+            let raw = try Table<String, [UInt8]>(store.environment, name: "rec/employment-info")
+            try store.environment.write { txn in
+                try txn.clear(shapes.database)
+                for id in [Self.student, "202211002"] {
+                    var bytes = try #require(try raw.get(txn, id))
+                    #expect(bytes.first == 3 && bytes.suffix(4) == [0, 0, 0, 0])
+                    bytes[0] = 2
+                    bytes.removeLast(4)
+                    try raw.put(txn, id, bytes)
+                }
+            }
             store.close()
         }
         let text = try String(contentsOfFile: BuiltinPluginsTests.repositoryConfig, encoding: .utf8)
