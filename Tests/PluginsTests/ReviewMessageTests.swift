@@ -99,6 +99,8 @@ struct ReviewMessageTests {
         let view = try await a.call(.get, "/records/termination?view=processed", nil, a.school)
         #expect(view.status == 200)
         #expect(try await a.call(.get, "/records/termination?view=nosuch", nil, a.school).errorCode == "unknown_view")
+        let badState = try await a.call(.get, "/records/source-info?state=pending:dean", nil, a.school)
+        #expect(try badState.status == 400 && badState.errorCode == "unknown_state" && badState.json["error"]?["field"] == "state")
         try await a.d.stop()
     }
 

@@ -30,12 +30,15 @@ extension RecordQuery.Filter {
             case "major": major = try number(k, value)
             case "class": classID = try number(k, value)
             case "state":
-                // `rejected:*`: every declared state with that prefix.
+                // Declared states only; `rejected:*` is every declared state with that prefix.
                 let declared = kind.workflow?.states.map(\.id) ?? []
-                states = value.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }.flatMap { s in
-                    s.hasSuffix("*") ? declared.filter { $0.hasPrefix(s.dropLast()) } : [s]
+                states = try value.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }.flatMap { s -> [String] in
+                    let found = s.hasSuffix("*") ? declared.filter { $0.hasPrefix(s.dropLast()) } : declared.filter { $0 == s }
+                    guard !found.isEmpty else {
+                        throw APIError(.badRequest, code: "unknown_state", message: "\(kind.spec.label.zh)没有状态 \(s)", field: "state")
+                    }
+                    return found
                 }
-                if states.isEmpty { states = ["\u{0}none"] }   // a pattern that matches no state lists nothing
             case _ where Self.listParameters.contains(k): continue
             case _ where k.hasPrefix("level."):
                 guard let role = Role(rawValue: String(k.dropFirst(6))), let i = kind.levelIndex(role) else {
