@@ -99,7 +99,7 @@ struct StatsTests {
             try kind.records.primary.scan(txn) { _, r in records.append(r); return true }
             #expect(records.count > 3000)
             for dimension in ["total"] + kind.dimensions {
-                let live = try StatsQuery(kind: kind, scope: .everything).run(txn, dimension: dimension, cohort: nil, college: nil, group: .class)
+                let live = try ScopedRecords.system.statistics(kind).run(txn, dimension: dimension, cohort: nil, college: nil, group: .class)
                 var expected: [UInt32: [String: UInt64]] = [:]
                 for r in records {
                     let value: String? = switch dimension {
@@ -115,7 +115,7 @@ struct StatsTests {
                 }
                 #expect(live.groups == expected, "dimension \(dimension)")
             }
-            let oneCohort = try StatsQuery(kind: kind, scope: .everything).run(txn, dimension: "total", cohort: 2027, college: nil, group: .none)
+            let oneCohort = try ScopedRecords.system.statistics(kind).run(txn, dimension: "total", cohort: 2027, college: nil, group: .none)
             #expect(oneCohort.totals[""] == UInt64(records.filter { $0.cohort == 2027 }.count))
         }
         try await d.stop()

@@ -103,7 +103,7 @@ enum RecordAdminCommands {
                 r.preset = request.options["preset"]
                 r.fields = request.options["fields"].map { $0.split(separator: ",").map(String.init) }
                 r.cohort = request.options["cohort"].flatMap(UInt16.init)
-                let rows = try RecordExport(kind: kind, scope: .everything, environment: services.directory.environment, codeTables: kinds.codeTables)
+                let rows = try ScopedRecords.system.export(kind, environment: services.directory.environment, codeTables: kinds.codeTables)
                     .run(r, to: path, progress: request.progress)
                 return AdminReply(result: ["rows": .int(rows), "path": .string(path)], message: "\(rows) rows written to \(path)")
             },
@@ -125,7 +125,7 @@ enum RecordAdminCommands {
                 }
                 let env = services.directory.environment
                 let (r, units) = try env.read { txn in
-                    (try StatsQuery(kind: kind, scope: Scope.everything).run(txn, dimension: by, cohort: cohort, college: nil, group: group),
+                    (try ScopedRecords.system.statistics(kind).run(txn, dimension: by, cohort: cohort, college: nil, group: group),
                      try services.directory.unitsByID(txn))
                 }
                 let values = r.totals.keys.sorted()

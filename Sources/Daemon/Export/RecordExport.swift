@@ -9,7 +9,8 @@ import Storage
 /// national preset, whose format wants the codes.
 struct RecordExport {
     let kind: RecordTables
-    let scope: Scope
+    /// The caller's view: an export holds what a list would show, no more.
+    let records: ScopedRecords
     let environment: Environment
     /// The code tables, to write a code's label.
     var codeTables: [String: CodeTable] = [:]
@@ -79,7 +80,7 @@ struct RecordExport {
                     for id in chunk {
                         try txn.withValue(kind.records.primary.database, id.keyBytes) { raw in
                             let v = try RecordView(raw)
-                            if kind.shows(v, to: scope) { try emit(v) }
+                            if records.shows(kind, v) { try emit(v) }
                         }
                     }
                 }
@@ -94,7 +95,7 @@ struct RecordExport {
                 var n = 0
                 let last: String? = try environment.read { txn in
                     var last: String?
-                    try RecordQuery(kind: kind, scope: scope).visit(txn, filter: filter, after: after) { _, v in
+                    try records.query(kind).visit(txn, filter: filter, after: after) { _, v in
                         try emit(v)
                         n += 1
                         last = v.idText
@@ -114,11 +115,11 @@ struct RecordExport {
     /// How many rows the export will write: only what the caller may see (a counselor's 40, never
     /// the institution's 200), so a job's progress tells nothing about records outside the scope.
     func count(_ txn: Transaction, _ r: Request) throws -> Int {
-        guard let ids = r.ids else { return try RecordQuery(kind: kind, scope: scope).count(txn, filter: Self.filter(r)) }
+        guard let ids = r.ids else { return try records.query(kind).count(txn, filter: Self.filter(r)) }
         var n = 0
         for id in ids {
             try txn.withValue(kind.records.primary.database, id.keyBytes) { raw in
-                if kind.shows(try RecordView(raw), to: scope) { n += 1 }
+                if records.shows(kind, try RecordView(raw)) { n += 1 }
             }
         }
         return n

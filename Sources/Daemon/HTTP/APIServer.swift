@@ -132,7 +132,7 @@ struct PluginRouteDispatcher: Sendable {
             principal: principal, parameters: parameters, query: query, body: body,
             // Records act as the caller; an anonymous route sees none until it proves itself.
             requestID: context.id, store: try host.pluginStore(entry.plugin, caller: caller ?? Caller(account: Self.anonymous, token: "")), logger: logger,
-            statistics: ScopedStatistics(services: services, scope: caller?.scope ?? Scope(account: Self.anonymous)),
+            statistics: ScopedStatistics(services: services, records: caller?.records ?? ScopedRecords(Scope(account: Self.anonymous))),
             tables: CoreTableFileReader(limits: .init(set.settings.imports)),
             isSigned: { [signature = request.headers["X-Jiuye-Signature".headerName]] secret in
                 Webhook.verify(secret: secret, body: body, signature: signature)

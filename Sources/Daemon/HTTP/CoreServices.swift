@@ -49,21 +49,22 @@ struct CoreServices: Sendable {
 struct Caller: Sendable {
     let account: Account
     let token: String
-    let scope: Scope
+    /// The records (and students) the caller may see: every read goes through it.
+    let records: ScopedRecords
     /// The core itself (event hooks, verified callbacks, the admin socket): every record, any transition.
     let isSystem: Bool
 
     init(account: Account, token: String) {
         self.account = account
         self.token = token
-        scope = Scope(account: account)
+        records = ScopedRecords(Scope(account: account))
         isSystem = false
     }
 
     private init(system name: String) {
         account = Account(id: "system", displayName: name, roles: [])
         token = ""
-        scope = .everything
+        records = .system
         isSystem = true
     }
 

@@ -90,21 +90,21 @@ struct BatchOperation {
                 case "modify":
                     _ = try engine.update(txn, kind, caller: caller, id: id, values: modification!, now: now)
                 case "change-cohort":
-                    let r = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                    let r = try caller.records.fetch(txn, kind, id)
                     guard var student = try engine.directory.students.get(txn, r.student) else { throw EngineError.notFound }
                     student.cohort = UInt16(batch.cohort!)
                     try engine.directory.students.put(txn, student.number, student)
                     try engine.kinds.refreshPlacement(txn, student: student)
                 case "reset-password", "unbind-wechat", "unlock":
                     // 重置密码 / 重置绑定微信 / 解锁账号 for the students of the selected records.
-                    let r = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                    let r = try caller.records.fetch(txn, kind, id)
                     switch batch.action {
                     case "reset-password": try accounts.resetStudentPassword(txn, r.student)
                     case "unbind-wechat": try accounts.update(txn, r.student) { $0.wechatOpenID = nil }
                     default: try accounts.update(txn, r.student) { $0.lockedUntil = nil; $0.failedLogins = 0 }
                     }
                 default:
-                    let r = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                    let r = try caller.records.fetch(txn, kind, id)
                     try engine.outbox.enqueue(txn, event: "notice", to: r.student, kind: kind.spec.id, record: id,
                                               data: ["message": .string(batch.message ?? ""), "by": .string(caller.account.displayName)], now: now)
                 }

@@ -15,7 +15,7 @@ extension RecordRoutes {
             let kinds = try services.kinds()
             let kind = try kinds.kind(try context.parameters.require("kind"))
             let input = try await services.decode(RecordExport.Request.self, request)
-            let export = RecordExport(kind: kind, scope: caller.scope, environment: env, codeTables: kinds.codeTables)
+            let export = caller.records.export(kind, environment: env, codeTables: kinds.codeTables)
             let job = try services.exports.start(export, request: input, owner: caller.account.id)
             return try Response.json(job.json, status: .accepted)
         }
@@ -45,7 +45,7 @@ extension RecordRoutes {
                 throw APIError(.badRequest, code: "bad_request", message: "group 为 none、college、major 或 class", field: "group")
             }
             let body = try env.read { txn in
-                let r = try StatsQuery(kind: kind, scope: caller.scope).run(txn, dimension: by, cohort: try Self.int(q["cohort"], "cohort"),
+                let r = try caller.records.statistics(kind).run(txn, dimension: by, cohort: try Self.int(q["cohort"], "cohort"),
                                                                             college: try Self.int(q["college"], "college"), group: group)
                 return StatsQuery.json(r, kind: kind, dimension: by, units: try routes.units(txn))
             }

@@ -13,7 +13,7 @@ extension RecordRoutes {
         api.post("records/:kind/:id/materials") { request, context -> Response in
             let t = try routes.target(request, context, roles: everyone)
             let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
-            let record = try env.read { try engine.fetch($0, kind, id: id, scope: caller.scope) }
+            let record = try env.read { try caller.records.fetch($0, kind, id) }
             let isStaff = caller.account.roles.contains(where: \.isStaff)
             // The owning student, or the record's party, while the record is theirs to edit.
             let isOwner = record.student == caller.account.id || (caller.partyID != nil && record.party == caller.partyID)
@@ -29,7 +29,7 @@ extension RecordRoutes {
                                                         by: caller.account.id, limit: limit, now: Self.now())
             let table = try services.materials.table(kind)
             try env.write { txn in
-                _ = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                _ = try caller.records.fetch(txn, kind, id)
                 try table.put(txn, KeyPair(id, material.sha256), material)
             }
             return try Response.json(try JSONValue(encoding: material))
@@ -38,7 +38,7 @@ extension RecordRoutes {
             let t = try routes.target(request, context, roles: everyone)
             let table = try services.materials.table(t.kind)
             let list = try env.read { txn -> [Materials.Material] in
-                _ = try t.engine.fetch(txn, t.kind, id: t.id, scope: t.caller.scope)
+                _ = try t.caller.records.fetch(txn, t.kind, t.id)
                 var out: [Materials.Material] = []
                 try table.scan(txn, prefix: KeyPrefix(t.id)) { _, m in out.append(m); return true }
                 return out
@@ -50,7 +50,7 @@ extension RecordRoutes {
             let sha = try context.parameters.require("sha")
             let table = try services.materials.table(t.kind)
             let material = try env.read { txn -> Materials.Material in
-                _ = try t.engine.fetch(txn, t.kind, id: t.id, scope: t.caller.scope)
+                _ = try t.caller.records.fetch(txn, t.kind, t.id)
                 guard let m = try table.get(txn, KeyPair(t.id, sha)) else { throw Materials.Failure.notFound }
                 return m
             }
@@ -76,7 +76,7 @@ extension RecordRoutes {
             let t = try routes.target(request, context, roles: everyone)
             let table = try services.materials.table(t.kind)
             let items = try env.read { txn -> [(String, Materials.Material)] in
-                let r = try t.engine.fetch(txn, t.kind, id: t.id, scope: t.caller.scope)
+                let r = try t.caller.records.fetch(txn, t.kind, t.id)
                 var out: [(String, Materials.Material)] = []
                 try table.scan(txn, prefix: KeyPrefix(t.id)) { _, m in out.append(("\(r.student)-\(r.studentName)", m)); return true }
                 return out
@@ -93,7 +93,7 @@ extension RecordRoutes {
             let items = try env.read { txn -> [(String, Materials.Material)] in
                 var out: [(String, Materials.Material)] = []
                 for id in input.ids {
-                    guard let r = try? engine.fetch(txn, kind, id: id, scope: caller.scope) else { continue }
+                    guard let r = try? caller.records.fetch(txn, kind, id) else { continue }
                     try table.scan(txn, prefix: KeyPrefix(id)) { _, m in out.append(("\(r.student)-\(r.studentName)", m)); return true }
                 }
                 return out

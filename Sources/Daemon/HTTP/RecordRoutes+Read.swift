@@ -26,7 +26,7 @@ extension RecordRoutes {
             let fields = q["fields"].map { Set($0.split(separator: ",").map(String.init)) }
             let after = q["after"].map(String.init)
             let body = try env.read { txn -> [UInt8] in
-                let page = try RecordQuery(kind: kind, scope: caller.scope).list(txn, filter: filter, order: order, after: after, size: size)
+                let page = try caller.records.query(kind).list(txn, filter: filter, order: order, after: after, size: size)
                 let next: JSONValue = page.count == size ? .string(page.last!.id) : .null
                 return try RecordJSON(kind: kind, fields: fields, units: try routes.units(txn), codeTables: Self.labels(q) ? kinds.codeTables : nil)
                     .page(page, extra: ["next": next])
@@ -49,7 +49,7 @@ extension RecordRoutes {
                                         codeTables: search.labels == true ? kinds.codeTables : nil)
                 var out = RecordJSON.open()
                 out.reserveCapacity(values.count * 800)
-                let unmatched = try RecordQuery(kind: kind, scope: caller.scope).search(txn, values: values, directory: directory) { view in
+                let unmatched = try caller.records.query(kind).search(txn, values: values, directory: directory) { view in
                     RecordJSON.separate(&out)
                     try writer.write(view, into: &out)
                 }
@@ -68,7 +68,7 @@ extension RecordRoutes {
                 try txn.withValue(kind.records.primary.database, id.keyBytes) { raw -> [UInt8]? in
                     // Whole (the reviewers too): the answer says what this caller may do now.
                     let view = try RecordView(raw, full: true)
-                    guard kind.shows(view, to: caller.scope) else { return nil }
+                    guard caller.records.shows(kind, view) else { return nil }
                     var out: [UInt8] = []
                     out.reserveCapacity(raw.count + 768)
                     try RecordJSON(kind: kind, fields: nil, units: try routes.units(txn), codeTables: codeTables)

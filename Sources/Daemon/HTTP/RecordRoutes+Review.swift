@@ -14,7 +14,7 @@ extension RecordRoutes {
             let t = try routes.target(request, context, roles: everyone)
             let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let r = try env.write { txn -> StoredRecord in
-                let current = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                let current = try caller.records.fetch(txn, kind, id)
                 // The submission out of this state, by its meaning: a first one or after a rejection.
                 let action = kind.workflow?.transitions.first { t in [.submit, .resubmit].contains(t.effect) && t.from.contains(current.state) }?.action ?? "submit"
                 return try engine.transition(txn, kind, caller: caller, id: id, .init(action: action), now: Self.now())
@@ -37,7 +37,7 @@ extension RecordRoutes {
             let t = try routes.target(request, context, roles: everyone)
             let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
             let entries = try env.read { txn in
-                _ = try engine.fetch(txn, kind, id: id, scope: caller.scope)
+                _ = try caller.records.fetch(txn, kind, id)
                 return try kind.entries(txn, of: id)
             }
             return try Response.json(["history": .array(entries.map { $0.json(in: kind) })])

@@ -34,7 +34,7 @@ struct StudentRoutes {
             let filter = ScopedDirectory.Filter(cohort: try number("cohort", UInt16.self), college: try number("college", UInt32.self),
                                                 classID: try number("class", UInt32.self))
             let after = q["after"].map(String.init)
-            let scoped = ScopedDirectory(store: directory, scope: caller.scope)
+            let scoped = caller.records.students(directory)
             let (page, units) = try directory.environment.read { txn in
                 (try scoped.list(txn, filter: filter, after: after, limit: limit),
                  try directory.unitsByID(txn))
@@ -47,7 +47,7 @@ struct StudentRoutes {
         api.get("students/:number") { request, context -> Response in
             let caller = try services.caller(request, roles: staff.union([.student]))
             let number = try context.parameters.require("number")
-            let scoped = ScopedDirectory(store: directory, scope: caller.scope)
+            let scoped = caller.records.students(directory)
             do {
                 let (s, units) = try directory.environment.read { txn in
                     (try scoped.student(txn, number), try directory.unitsByID(txn))
@@ -67,7 +67,7 @@ struct StudentRoutes {
                 let caller = try services.caller(request, roles: staff)
                 let number = try context.parameters.require("number")
                 do {
-                    _ = try directory.environment.read { try ScopedDirectory(store: directory, scope: caller.scope).student($0, number) }
+                    _ = try directory.environment.read { try caller.records.students(directory).student($0, number) }
                     switch action {
                     case "reset-password": try await services.accounts.resetPassword(number)
                     case "unbind-wechat": try services.accounts.unbindWeChat(number)
@@ -104,18 +104,7 @@ struct StudentRoutes {
 
         api.get("org") { request, _ -> Response in
             let caller = try services.caller(request, roles: staff)
-            let scope = caller.scope
-            let units = try directory.environment.read { try directory.allUnits($0) }
-            let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0) })
-            func college(of u: OrgUnit) -> UInt32 {
-                var u = u
-                while let p = u.parent, let parent = byID[p] { u = parent }
-                return u.id
-            }
-            let visible = units.filter { u in
-                scope.all || scope.colleges.contains(college(of: u)) || scope.classes.contains(u.id)
-                    || (u.kind != .class && scope.classes.contains { c in byID[c].map { sequence(first: $0, next: { $0.parent.flatMap { byID[$0] } }).contains { $0.id == u.id } } ?? false })
-            }
+            let visible = try directory.environment.read { try caller.records.students(directory).units($0) }
             return try Response.json(["units": .array(visible.map { u in
                 ["id": .int(Int(u.id)), "kind": .string(u.kind.rawValue), "name": .string(u.name), "parent": u.parent.map { .int(Int($0)) } ?? .null]
             })])

@@ -122,7 +122,7 @@ public final class Daemon: Sendable {
             + DirectoryAdminCommands.make(directory: directory, accounts: accounts, kinds: services.kinds,
                                           importSettings: { host.current.settings.imports }) { host.current.settings.auth }
             + RecordAdminCommands.make(services: services)
-        let table = AdminCommandTable(core: core, host: host, statistics: ScopedStatistics(services: services, scope: .everything))
+        let table = AdminCommandTable(core: core, host: host, statistics: ScopedStatistics(services: services, records: .system))
         tableBox.value = table
         let admin = try AdminServer(path: socketPath, settings: set.settings.admin, commands: table, logger: logger) {
             await readiness.arrive(port: nil)

@@ -55,7 +55,7 @@ enum DaemonMetrics {
                 return true
             }
             let records = try kinds.tables.sorted { $0.key < $1.key }.map { id, kind in
-                (id, Int(try StatsQuery(kind: kind, scope: .everything).run(txn, dimension: "total", cohort: nil, college: nil, group: .none)
+                (id, Int(try ScopedRecords.system.statistics(kind).run(txn, dimension: "total", cohort: nil, college: nil, group: .none)
                     .totals.values.reduce(0, +)))
             }
             return (pending, dead, records)

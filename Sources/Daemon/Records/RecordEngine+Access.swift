@@ -22,7 +22,7 @@ struct EngineRecordAccess: RecordAccess {
     func record(_ kind: String, _ id: String) throws -> RecordSnapshot? {
         try mapped {
             let k = try engine.kinds.kind(kind)
-            guard let r = try k.records.get(txn, id), k.shows(r, to: caller.scope) else { return nil }
+            guard let r = try caller.records.get(txn, k, id) else { return nil }
             return try snapshot(k, r)
         }
     }
@@ -30,11 +30,7 @@ struct EngineRecordAccess: RecordAccess {
     func records(_ kind: String, student: String) throws -> [RecordSnapshot] {
         try mapped {
             let k = try engine.kinds.kind(kind)
-            return try k.byStudent.keys(txn, matching: student)
-                .compactMap { try k.records.get(txn, $0) }
-                .filter { k.shows($0, to: caller.scope) }
-                .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
-                .map { try snapshot(k, $0) }
+            return try caller.records.records(txn, k, student: student).map { try snapshot(k, $0) }
         }
     }
 
@@ -42,7 +38,7 @@ struct EngineRecordAccess: RecordAccess {
         try mapped {
             let k = try engine.kinds.kind(kind)
             let filter = try RecordQuery.Filter(filters.map { ($0.key, $0.value) }, kind: k)
-            return try RecordQuery(kind: k, scope: caller.scope).list(txn, filter: filter, order: .id, after: after, size: max(1, min(limit, 2000)))
+            return try caller.records.query(k).list(txn, filter: filter, order: .id, after: after, size: max(1, min(limit, 2000)))
                 .map { try snapshot(k, $0) }
         }
     }
@@ -72,7 +68,7 @@ struct EngineRecordAccess: RecordAccess {
     func history(_ kind: String, _ id: String) throws -> [RecordHistoryEntry]? {
         try mapped {
             let k = try engine.kinds.kind(kind)
-            guard let r = try k.records.get(txn, id), k.shows(r, to: caller.scope) else { return nil }
+            guard try caller.records.get(txn, k, id) != nil else { return nil }
             return try k.entries(txn, of: id).map {
                 RecordHistoryEntry(seq: $0.seq, time: $0.time, actor: $0.actor, role: $0.role, action: $0.action,
                                    from: $0.from, to: $0.to, reason: $0.reason, note: $0.note)

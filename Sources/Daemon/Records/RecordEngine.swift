@@ -29,12 +29,6 @@ struct RecordEngine {
 
     // MARK: Reading
 
-    /// The record, or `notFound` when it is missing or outside the caller's scope.
-    func fetch(_ txn: Transaction, _ kind: RecordTables, id: String, scope: Scope) throws -> StoredRecord {
-        guard let r = try kind.records.get(txn, id), kind.shows(r, to: scope) else { throw EngineError.notFound }
-        return r
-    }
-
     // MARK: Creating and updating
 
     /// A new record for `student`, with `action` taken as its first transition in the same
@@ -53,7 +47,7 @@ struct RecordEngine {
             // The same answer for a wrong name as for no such student: numbers cannot be probed.
             guard let name = studentName?.trimmingSpaces, name == student.name else { throw EngineError.notFound }
             input[party.field] = .string(caller.partyID ?? caller.account.id)
-        } else if !caller.scope.contains(student) {
+        } else if !caller.records.students(directory).contains(student) {
             throw EngineError.notFound
         }
         let id: String
@@ -96,7 +90,7 @@ struct RecordEngine {
     /// staff write the official values. Registry fields and review state are refused.
     func update(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String, values input: JSONObject, now: Double) throws -> StoredRecord {
         try ensureCurrent()
-        var record = try fetch(txn, kind, id: id, scope: caller.scope)
+        var record = try caller.records.fetch(txn, kind, id)
         let original = record
         let isOwner = caller.account.roles.contains(.student) && record.student == caller.account.id
         let isStaff = caller.isSystem || caller.account.roles.contains(where: \.isStaff)
@@ -125,7 +119,7 @@ struct RecordEngine {
     /// for other records that share them). Only where the kind allows it: its owner when students
     /// may, or staff in a role it names.
     func delete(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String) throws {
-        let record = try fetch(txn, kind, id: id, scope: caller.scope)
+        let record = try caller.records.fetch(txn, kind, id)
         let allowed = kind.spec.deletableBy
         let asOwner = allowed.contains(.student) && caller.account.roles.contains(.student) && record.student == caller.account.id
         let asStaff = caller.isSystem || !caller.account.roles.intersection(allowed.intersection(Role.staff)).isEmpty
@@ -193,7 +187,7 @@ struct RecordEngine {
     func transition(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String, _ input: TransitionInput, now: Double) throws -> StoredRecord {
         try ensureCurrent()
         // Scope first: outside it the record does not exist, whatever its kind allows.
-        var record = try fetch(txn, kind, id: id, scope: caller.scope)
+        var record = try caller.records.fetch(txn, kind, id)
         let original = record
         guard let workflow = kind.workflow, input.onlyFrom == nil || input.onlyFrom == record.state,
               let t = workflow.transition(from: record.state, action: input.action) else {

@@ -6,7 +6,8 @@ import Storage
 /// checked record by record for the rest, so a page costs about its own size.
 struct RecordQuery {
     let kind: RecordTables
-    let scope: Scope
+    /// The caller's view: the only thing here that knows the scope.
+    let records: ScopedRecords
 
     /// The allowed page sizes.
     static let pageSizes: Set<Int> = [20, 50, 100, 200]
@@ -158,7 +159,7 @@ struct RecordQuery {
     /// The record read in place when the scope shows it and the filter takes it.
     private func admitted(_ raw: UnsafeRawBufferPointer, _ filter: Filter) throws -> RecordView? {
         let v = try RecordView(raw)
-        return kind.shows(v, to: scope) && filter.matches(v) ? v : nil
+        return records.shows(kind, v) && filter.matches(v) ? v : nil
     }
 
     /// How many records in scope match `filter`. Only the whole table unfiltered is read from the
@@ -166,7 +167,7 @@ struct RecordQuery {
     func count(_ txn: Transaction, filter: Filter) throws -> Int {
         let unfiltered = filter.cohort == nil && filter.college == nil && filter.major == nil && filter.classID == nil
             && filter.states.isEmpty && filter.levels.isEmpty && filter.fields.isEmpty && filter.terms.isEmpty && filter.values.isEmpty
-        if unfiltered && scope.all && kind.spec.staffVisibility == nil { return try kind.records.primary.count(txn) }
+        if unfiltered && records.seesWholeTable(kind) { return try kind.records.primary.count(txn) }
         var n = 0
         try candidates(txn, filter: filter) { _ in n += 1; return true }
         return n
@@ -205,13 +206,7 @@ struct RecordQuery {
         if let c = filter.college { return try unit(kind.byCollege, c) }
         if filter.states.count == 1 { return try kind.byState.keys(txn, matching: filter.states[0]) }
         if !filter.states.isEmpty { return try Set(filter.states.flatMap { try kind.byState.keys(txn, matching: $0) }).sorted() }
-        if scope.all { return nil }
-        var ids = Set<String>()
-        for c in scope.colleges { ids.formUnion(try unit(kind.byCollege, c)) }
-        for c in scope.classes { ids.formUnion(try unit(kind.byClass, c)) }
-        for s in scope.students { ids.formUnion(try kind.byStudent.keys(txn, matching: s)) }
-        for e in scope.employers { ids.formUnion(try kind.byParty.keys(txn, matching: e)) }
-        return ids.sorted()
+        return try records.reachableIDs(txn, kind, unit: unit)
     }
 
     /// Splits text pasted from an Excel column: newlines, tabs, commas (full-width too), spaces trimmed,
@@ -243,21 +238,21 @@ struct RecordQuery {
         func visitRecord(_ id: String) throws -> Bool {
             try txn.withValue(db, id.keyBytes) { raw -> Bool in
                 let view = try RecordView(raw)
-                guard kind.shows(view, to: scope) else { return false }
+                guard records.shows(kind, view) else { return false }
                 try visit(view)
                 return true
             } ?? false
         }
-        func records(of number: String) throws -> [String] {
+        func ids(of number: String) throws -> [String] {
             onePerStudent ? [number] : try kind.byStudent.keys(txn, matching: number)
         }
         for v in values {
             var found = false
             // One record per student: its id is the student number, no index needed.
-            for id in try records(of: v) where try visitRecord(id) { found = true }
+            for id in try ids(of: v) where try visitRecord(id) { found = true }
             if !found {
                 for number in try directory.byName.keys(txn, matching: v) {
-                    for id in try records(of: number) where try visitRecord(id) { found = true }
+                    for id in try ids(of: number) where try visitRecord(id) { found = true }
                 }
             }
             if !found { unmatched.append(v) }

@@ -164,30 +164,6 @@ final class RecordTables: Sendable {
         return "未知状态"
     }
 
-    /// Whether a record inside `scope` may be shown to it: staff see records of a kind with a
-    /// ``RecordKindSpec/staffVisibility`` rule only when the rule holds; the owner and the party always.
-    func visible(student: String, party: String, term: (Int) -> String?, in scope: Scope) -> Bool {
-        guard let rule = spec.staffVisibility, !scope.unrestricted else { return true }
-        if scope.students.contains(student) || (!party.isEmpty && scope.employers.contains(party)) { return true }
-        guard let i = visibilityTerm, let text = term(i), let v = Double(text) else { return false }
-        return v >= rule.atLeast
-    }
-
-    /// Whether `scope` reaches the record and may see it.
-    func shows(_ r: StoredRecord, to scope: Scope) -> Bool {
-        guard scope.contains(r) else { return false }
-        // Most kinds have no rule: decide before building anything for it (lists run this per row).
-        guard spec.staffVisibility != nil else { return true }
-        return visible(student: r.student, party: r.party, term: { $0 < r.terms.count ? r.terms[$0] : nil }, in: scope)
-    }
-
-    /// The same for a record read in place.
-    func shows(_ v: RecordView, to scope: Scope) -> Bool {
-        guard scope.contains(v) else { return false }
-        guard spec.staffVisibility != nil else { return true }
-        return visible(student: v.student, party: v.party, term: v.term, in: scope)
-    }
-
     /// Recomputes the index terms, and the party, after the official values changed.
     func refreshTerms(_ record: inout StoredRecord, values: JSONObject) {
         record.terms = termFields.map { values[$0.key].flatMap(Self.term) ?? "" }

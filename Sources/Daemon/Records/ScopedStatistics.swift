@@ -4,19 +4,19 @@ import Storage
 /// The core's ``StatisticsReader``: live counters, limited to one scope, with unit names.
 struct ScopedStatistics: StatisticsReader {
     let services: CoreServices
-    let scope: Scope
+    let records: ScopedRecords
 
     func counts(kind: String, dimension: String, cohort: Int?, group: StatisticsGroup) throws -> StatisticsTable {
         let tables = try services.kinds().kind(kind)
         guard dimension == "total" || tables.dimensions.contains(dimension) else {
             throw PluginError.badRequest("没有统计维度 \(dimension)", field: "by")
         }
-        return try table(StatsQuery(kind: tables, scope: scope), dimension: dimension, cohort: cohort, group: group)
+        return try table(records.statistics(tables), dimension: dimension, cohort: cohort, group: group)
     }
 
     func studentCounts(dimension: String, cohort: Int?, group: StatisticsGroup) throws -> StatisticsTable {
         guard dimension == "total" || dimension == "wechat" else { throw PluginError.badRequest("学生统计维度只有 total 和 wechat", field: "by") }
-        return try table(StatsQuery(counters: services.directory.studentStats.table, scope: scope), dimension: dimension, cohort: cohort, group: group)
+        return try table(records.studentStatistics(services.directory), dimension: dimension, cohort: cohort, group: group)
     }
 
     private func table(_ query: StatsQuery, dimension: String, cohort: Int?, group: StatisticsGroup) throws -> StatisticsTable {

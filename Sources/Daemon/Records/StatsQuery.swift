@@ -7,16 +7,8 @@ import Storage
 struct StatsQuery {
     /// Counters keyed (dimension, cohort, college, major, class, value).
     let counters: Table<RawKey, UInt64>
-    let scope: Scope
-
-    init(kind: RecordTables, scope: Scope) {
-        self.init(counters: kind.stats.table, scope: scope)
-    }
-
-    init(counters: Table<RawKey, UInt64>, scope: Scope) {
-        self.counters = counters
-        self.scope = scope
-    }
+    /// The caller's view (see ``ScopedRecords/statistics(_:)``, which builds this).
+    let records: ScopedRecords
 
     enum Group: String {
         case none, college, major, `class`
@@ -42,7 +34,7 @@ struct StatsQuery {
             let col = try r.read(UInt32.self), major = try r.read(UInt32.self), cls = try r.read(UInt32.self)
             let value = try r.read(String.self)
             if let college, col != college { return true }
-            guard scope.all || scope.colleges.contains(col) || scope.classes.contains(cls) else { return true }
+            guard records.countsUnit(college: col, class: cls) else { return true }
             result.totals[value, default: 0] += count
             let unit: UInt32? = switch group {
             case .none: nil

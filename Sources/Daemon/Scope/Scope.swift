@@ -2,7 +2,8 @@ import PluginAPI
 
 /// What a principal may see, resolved from their account: the union over their roles of a
 /// student's self, a counselor's classes, a college officer's college, everything for the school,
-/// and an employer's own credit code. Every list and every fetch goes through it.
+/// and an employer's own credit code. Only ``ScopedRecords`` and ``ScopedDirectory`` read it:
+/// every list and every fetch goes through one of them.
 public struct Scope: Sendable, Equatable {
     /// Everything (school officers).
     public var all = false
@@ -38,21 +39,25 @@ public struct Scope: Sendable, Equatable {
         return s
     }
 
+    /// The one rule: whether something sitting in `college` and `class`, belonging to `student`
+    /// and (for a record with a party) to `party`, lies inside. Students, records and counters
+    /// all ask it, so the rule cannot differ between a list, a fetch and a statistic.
+    func contains(college: UInt32, class classID: UInt32, student: String, party: @autoclosure () -> String = "") -> Bool {
+        if all || colleges.contains(college) || classes.contains(classID) || students.contains(student) { return true }
+        // The party is read (from bytes, in lists) only for an employer's scope.
+        guard !employers.isEmpty else { return false }
+        let p = party()
+        return !p.isEmpty && employers.contains(p)
+    }
+
     /// Whether the student lies inside.
     public func contains(_ s: StudentEntry) -> Bool {
-        all || colleges.contains(s.collegeID) || classes.contains(s.classID) || students.contains(s.number)
+        contains(college: s.collegeID, class: s.classID, student: s.number)
     }
 
-    /// Whether a record lies inside: the same rule, applied to where its student sits.
-    func contains(_ r: StoredRecord) -> Bool {
-        all || colleges.contains(r.collegeID) || classes.contains(r.classID) || students.contains(r.student)
-            || (!r.party.isEmpty && employers.contains(r.party))
-    }
-
-    /// The same rule for a record read in place.
-    func contains(_ v: RecordView) -> Bool {
-        all || colleges.contains(v.collegeID) || classes.contains(v.classID) || students.contains(v.student)
-            || (!employers.isEmpty && !v.partyBytes.isEmpty && employers.contains(v.party))
+    /// Whether counters kept per college and class reach inside (counters name no student).
+    func contains(college: UInt32, class classID: UInt32) -> Bool {
+        contains(college: college, class: classID, student: "")
     }
 
     /// Whether the scope reaches any student at all.

@@ -15,10 +15,26 @@ struct ScopedDirectory {
         var classID: UInt32?
     }
 
+    /// Whether the student is in view.
+    func contains(_ s: StudentEntry) -> Bool { scope.contains(s) }
+
     /// The student, or `notFound` when missing or outside the scope.
     func student(_ txn: Transaction, _ number: String) throws -> StudentEntry {
-        guard let s = try store.students.get(txn, number), scope.contains(s) else { throw AuthFailure.notFound }
+        guard let s = try store.students.get(txn, number), contains(s) else { throw AuthFailure.notFound }
         return s
+    }
+
+    /// The org units in view: a college seen whole with everything under it, a counselor's
+    /// classes with the majors and colleges above them (for the filters that lead to them).
+    func units(_ txn: Transaction) throws -> [OrgUnit] {
+        let units = try store.allUnits(txn)
+        let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0) })
+        func ancestry(_ u: OrgUnit) -> [UInt32] { sequence(first: u) { $0.parent.flatMap { byID[$0] } }.map(\.id) }
+        let aboveClasses = Set(scope.classes.flatMap { byID[$0].map(ancestry) ?? [] })
+        return units.filter { u in
+            let line = ancestry(u)
+            return scope.all || scope.colleges.contains(line.last ?? u.id) || scope.classes.contains(u.id) || aboveClasses.contains(u.id)
+        }
     }
 
     /// One page of the students in scope matching `filter`, by 学号, starting after `after`.
@@ -51,7 +67,7 @@ struct ScopedDirectory {
         }
         var page: [StudentEntry] = []
         for number in Set(numbers).sorted() where after.map({ number > $0 }) ?? true {
-            guard let s = try store.students.get(txn, number), scope.contains(s),
+            guard let s = try store.students.get(txn, number), contains(s),
                   filter.cohort == nil || s.cohort == filter.cohort else { continue }
             page.append(s)
             if page.count == limit { break }
