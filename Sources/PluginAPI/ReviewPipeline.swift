@@ -45,26 +45,19 @@ public struct ReviewPipeline: Sendable, Hashable {
     /// counselor → college → school.
     public static let standard = ReviewPipeline(stages: [.init(.counselor), .init(.college), .init(.school)])
 
-    /// The workflow runs these transitions, emitting `submitted`, `resubmitted`, `rejected` and
-    /// (at the last level) `approved` for the plugin's hooks.
-    ///
-    /// State ids: `draft`, `pending:<role>`, `rejected:<role>`, `approved`.
-    public static func pendingState(_ role: Role) -> String { "pending:\(role.rawValue)" }
-    /// The state of a record rejected at `role`'s level and awaiting the student's fix.
-    public static func rejectedState(_ role: Role) -> String { "rejected:\(role.rawValue)" }
+    /// The id of the state of a record waiting at `role`'s level (``ReviewState/pending(_:)``).
+    public static func pendingState(_ role: Role) -> String { ReviewState.pending(role).id }
+    /// The id of the state of a record rejected at `role`'s level (``ReviewState/rejected(_:)``).
+    public static func rejectedState(_ role: Role) -> String { ReviewState.rejected(role).id }
 
     /// The label of ``pendingState(_:)``: 待学院审核.
-    public static func pendingLabel(_ role: Role) -> LocalizedText {
-        LocalizedText("待\(role.label.zh)审核", en: "awaiting \(role.label.en) review")
-    }
+    public static func pendingLabel(_ role: Role) -> LocalizedText { ReviewState.pending(role).label }
     /// The label of ``rejectedState(_:)``: 学院审核未通过待修改.
-    public static func rejectedLabel(_ role: Role) -> LocalizedText {
-        LocalizedText("\(role.label.zh)审核未通过待修改", en: "rejected by \(role.label.en), awaiting fix")
-    }
+    public static func rejectedLabel(_ role: Role) -> LocalizedText { ReviewState.rejected(role).label }
 
     /// The pipeline as states and transitions, so the engine runs one shape for everything.
     public var workflow: Workflow {
-        var states = [WorkflowState("draft", LocalizedText("已保存未提交", en: "saved, not submitted"))]
+        var states = [WorkflowState(ReviewState.draft)]
         var transitions: [WorkflowTransition] = []
         let first = stages.first.map { Self.pendingState($0.role) } ?? "approved"
         transitions.append(.init(from: ["draft"], action: "submit", to: first, roles: submitters,
@@ -72,8 +65,8 @@ public struct ReviewPipeline: Sendable, Hashable {
         for (i, stage) in stages.enumerated() {
             let pending = Self.pendingState(stage.role), rejected = Self.rejectedState(stage.role)
             let next = i + 1 < stages.count ? Self.pendingState(stages[i + 1].role) : "approved"
-            states.append(WorkflowState(pending, Self.pendingLabel(stage.role)))
-            states.append(WorkflowState(rejected, Self.rejectedLabel(stage.role)))
+            states.append(WorkflowState(ReviewState.pending(stage.role)))
+            states.append(WorkflowState(ReviewState.rejected(stage.role)))
             transitions.append(.init(from: [pending], action: "approve", to: next, roles: [stage.role],
                                      label: LocalizedText("通过", en: "approve"), emits: next == "approved" ? "approved" : nil,
                                      effect: .approve, independentReview: true))
@@ -84,7 +77,7 @@ public struct ReviewPipeline: Sendable, Hashable {
                                      label: LocalizedText("修改后重新提交", en: "resubmit"), requiresComplete: true, emits: "resubmitted",
                                      effect: .resubmit))
         }
-        states.append(WorkflowState("approved", LocalizedText("审核通过", en: "approved"), final: true))
+        states.append(WorkflowState(ReviewState.approved, final: true))
         return Workflow(initial: "draft", states: states, transitions: transitions)
     }
 

@@ -72,7 +72,7 @@ extension RecordRoutes {
                     var out: [UInt8] = []
                     out.reserveCapacity(raw.count + 768)
                     try RecordJSON(kind: kind, fields: nil, units: try routes.units(txn), codeTables: codeTables)
-                        .write(view, into: &out, extra: t.engine.permissions(kind, view, caller: caller))
+                        .write(view, into: &out, extra: try t.engine.permissions(txn, kind, view, caller: caller))
                     return out
                 } ?? nil
             }

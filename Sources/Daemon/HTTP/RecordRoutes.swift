@@ -74,7 +74,7 @@ struct RecordRoutes {
             try bytes.withUnsafeBytes { raw in
                 let view = try RecordView(raw, full: true)
                 var out: [UInt8] = []
-                try RecordJSON(kind: t.kind, fields: nil, units: try units(txn)).write(view, into: &out, extra: t.engine.permissions(t.kind, view, caller: t.caller))
+                try RecordJSON(kind: t.kind, fields: nil, units: try units(txn)).write(view, into: &out, extra: try t.engine.permissions(txn, t.kind, view, caller: t.caller))
                 return out
             }
         }

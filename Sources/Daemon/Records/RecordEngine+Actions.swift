@@ -1,4 +1,5 @@
 import PluginAPI
+import Storage
 
 /// What a caller may do with a record now, answered by the engine from the same rules it
 /// enforces, so a screen shows exactly the buttons and inputs that will be accepted.
@@ -7,7 +8,7 @@ extension RecordEngine {
     /// allowed, a student only on their own record and a party only on its own, and no one on a
     /// record they may not review independently (their own, or one they reviewed at another
     /// level this round).
-    func actions(_ kind: RecordTables, state: String, student: String, party: String, reviewers: [String], caller: Caller) -> [WorkflowTransition] {
+    func actions(_ kind: RecordTables, state: String, student: String, party: String, reviewers: Set<String>, caller: Caller) -> [WorkflowTransition] {
         guard let workflow = kind.workflow else { return [] }
         return workflow.transitions.filter { t in
             guard t.from.contains(state) else { return false }
@@ -15,8 +16,29 @@ extension RecordEngine {
             guard let role = caller.account.roles.intersection(t.roles).sorted().last else { return false }
             if role == .student && student != caller.account.id { return false }
             if let p = kind.spec.party, role == p.role, party != caller.partyID { return false }
-            return !(t.independentReview && (student == caller.account.id || reviewers.contains(caller.account.id)))
+            return !(t.independentReview && Self.isDependent(caller, student: student, reviewers: reviewers))
         }
+    }
+
+    /// The no-self-approval rule, one place for the check and for the offer: the record's own
+    /// student, or someone who approved another level in this round.
+    static func isDependent(_ caller: Caller, student: String, reviewers: Set<String>) -> Bool {
+        student == caller.account.id || reviewers.contains(caller.account.id)
+    }
+
+    /// Who approved in the current round (since the last submission). A review pipeline keeps
+    /// them per level in the record; another workflow's are read from the history, by what each
+    /// entry's transition means (its effect), never by its action's name.
+    func roundApprovers(_ txn: Transaction, _ kind: RecordTables, id: String, reviewers: [String]) throws -> Set<String> {
+        if kind.pipeline != nil { return Set(reviewers.filter { !$0.isEmpty }) }
+        guard let workflow = kind.workflow, workflow.transitions.contains(where: \.independentReview) else { return [] }
+        var out = Set<String>()
+        for e in try kind.entries(txn, of: id).reversed() {
+            let effect = workflow.transition(from: e.from, action: e.action)?.effect
+            if effect == .submit || effect == .resubmit { break }
+            if effect == .approve { out.insert(e.actor) }
+        }
+        return out
     }
 
     /// The fields `caller` may change now with `PATCH`: staff every field but registry ones
@@ -33,8 +55,9 @@ extension RecordEngine {
     }
 
     /// `actions` and `editable` as a record answer carries them.
-    func permissions(_ kind: RecordTables, _ v: RecordView, caller: Caller) -> JSONObject {
-        let actions = actions(kind, state: v.state, student: v.student, party: v.party, reviewers: v.reviewers, caller: caller)
+    func permissions(_ txn: Transaction, _ kind: RecordTables, _ v: RecordView, caller: Caller) throws -> JSONObject {
+        let reviewers = try roundApprovers(txn, kind, id: v.idText, reviewers: v.reviewers)
+        let actions = actions(kind, state: v.state, student: v.student, party: v.party, reviewers: reviewers, caller: caller)
         return [
             "actions": .array(actions.map { t in
                 ["action": .string(t.action), "label": .string(t.label.zh), "labelEn": .string(t.label.en),

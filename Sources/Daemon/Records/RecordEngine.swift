@@ -210,11 +210,12 @@ struct RecordEngine {
                 throw EngineError.invalidReason(reason)
             }
         }
-        let level = kind.pipeline?.stages.first { ReviewPipeline.pendingState($0.role) == record.state }?.role
+        let level = kind.waitingLevel(record.state)
         let levelIndex = level.flatMap(kind.levelIndex)
         if t.independentReview && role != nil {
             // No self-approval: not one's own record, and not a second level of the same round.
-            if record.student == caller.account.id || record.reviewers.contains(caller.account.id) { throw EngineError.selfApproval }
+            let approvers = try roundApprovers(txn, kind, id: id, reviewers: record.reviewers)
+            if Self.isDependent(caller, student: record.student, reviewers: approvers) { throw EngineError.selfApproval }
         }
 
         if input.copyFill || !input.values.isEmpty {
@@ -352,7 +353,7 @@ struct RecordEngine {
                 r.rejectedMask |= 1 << UInt32(i)
             }
         case .resubmit:
-            let rejectedAt = pipeline.stages.firstIndex { ReviewPipeline.rejectedState($0.role) == from } ?? 0
+            let rejectedAt = pipeline.stages.firstIndex { .rejected($0.role) == ReviewState(id: from) } ?? 0
             let restart = pipeline.resubmission == .firstStage ? 0 : rejectedAt
             for i in r.levels.indices where i >= restart {
                 r.levels[i] = r.rejectedMask & (1 << UInt32(i)) != 0 ? .fixed : .pending

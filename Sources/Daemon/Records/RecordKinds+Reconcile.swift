@@ -230,11 +230,11 @@ struct RecordReconciler {
     /// back to the student (draft) when none is left; a record rejected at a removed level goes
     /// back to the student too.
     static func state(_ state: String, from old: [String], to new: [String]) -> String {
-        let parts = state.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, parts[0] == "pending" || parts[0] == "rejected", !new.contains(parts[1]) else { return state }
-        guard parts[0] == "pending", let at = old.firstIndex(of: parts[1]) else { return "draft" }
-        let next = old[(at + 1)...].first { new.contains($0) }
-        return next.map { "pending:\($0)" } ?? "draft"
+        let review = ReviewState(id: state)
+        guard let level = review.level, !new.contains(level.rawValue) else { return state }
+        guard review.isPending, let at = old.firstIndex(of: level.rawValue) else { return ReviewState.draft.id }
+        let next = old[(at + 1)...].first { new.contains($0) }.flatMap(Role.init(rawValue:))
+        return (next.map(ReviewState.pending) ?? .draft).id
     }
 
     /// The per-level statuses laid out for the new stages: a level that stays keeps its status

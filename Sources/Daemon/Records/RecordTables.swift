@@ -153,15 +153,20 @@ final class RecordTables: Sendable {
         pipeline?.rejectReasons.first { $0.code == reason }?.name ?? reason
     }
 
+    /// The level of the review pipeline a record in `state` waits at, nil when it waits at none.
+    func waitingLevel(_ state: String) -> Role? {
+        guard case .pending(let role) = ReviewState(id: state), pipeline?.stages.contains(where: { $0.role == role }) == true else { return nil }
+        return role
+    }
+
     /// The label of a state, never its raw id: a state the workflow no longer declares (a level
     /// removed from the configuration) is named from its role, or as unknown.
     func stateLabel(_ state: String) -> String {
         if let label = stateLabels[state] { return label }
-        if let role = Role(rawValue: String(state.drop { $0 != ":" }.dropFirst())) {
-            if state == ReviewPipeline.pendingState(role) { return ReviewPipeline.pendingLabel(role).zh }
-            if state == ReviewPipeline.rejectedState(role) { return ReviewPipeline.rejectedLabel(role).zh }
+        switch ReviewState(id: state) {
+        case .other: return "未知状态"
+        case let known: return known.label.zh
         }
-        return "未知状态"
     }
 
     /// Recomputes the index terms, and the party, after the official values changed.
