@@ -193,55 +193,16 @@ struct RecordEngine {
               let t = workflow.transition(from: record.state, action: input.action) else {
             throw EngineError.invalidTransition(state: stateLabel(kind, record.state), action: input.action)
         }
-        // nil: the core itself, which may take any transition (those no role may take included).
-        let role: Role?
-        if caller.isSystem {
-            role = nil
-        } else {
-            guard let r = caller.account.roles.intersection(t.roles).sorted().last else { throw EngineError.roleNotAllowed(t.label.zh) }
-            role = r
-            if r == .student && record.student != caller.account.id { throw EngineError.notFound }
-            if let party = kind.spec.party, r == party.role && record.party != caller.partyID { throw EngineError.notFound }
-        }
-        let reason = input.reason.trimmingSpaces
-        if t.requiresReason {
-            guard !reason.isEmpty else { throw EngineError.reasonRequired }
-            if let pipeline = kind.pipeline, !pipeline.rejectReasons.contains(where: { $0.code == reason }) {
-                throw EngineError.invalidReason(reason)
-            }
-        }
+        let role = try actor(of: t, on: record, kind, caller: caller)
+        let reason = try checkedReason(input.reason, t, kind)
         let level = kind.waitingLevel(record.state)
-        let levelIndex = level.flatMap(kind.levelIndex)
         if t.independentReview && role != nil {
             // No self-approval: not one's own record, and not a second level of the same round.
             let approvers = try roundApprovers(txn, kind, id: id, reviewers: record.reviewers)
             if Self.isDependent(caller, student: record.student, reviewers: approvers) { throw EngineError.selfApproval }
         }
-
-        if input.copyFill || !input.values.isEmpty {
-            // Reviewed kinds keep the student's form apart: only staff write their official values.
-            if kind.pipeline != nil, let role, !role.isStaff { throw EngineError.roleNotAllowed("修改") }
-            if input.copyFill, let role, !role.isStaff { throw EngineError.roleNotAllowed("修改") }
-            if input.copyFill && !kind.keepsStudentForm {
-                throw EngineError.badRequest("\(kind.spec.label.zh)没有单独的学生填报版本，无需一键复制", field: "copyFill")
-            }
-            var values = try record.valuesObject()
-            if input.copyFill {
-                for (k, v) in try record.filledObject() where kind.spec.field(k)?.editableBy == .student { values[k] = v }
-            }
-            for (k, v) in try checked(input.values, kind, allowed: { f in role.map(f.editableBy.allows) ?? (f.editableBy != .nobody) }) { values[k] = v }
-            // A party cannot hand its record to another party.
-            if let party = kind.spec.party, role == party.role, let me = caller.partyID { values[party.field] = .string(me) }
-            try kind.setValues(&record, values)
-        }
-        if !t.conditions.isEmpty {
-            let values = try record.valuesObject()
-            for c in t.conditions where !(values[c.field].flatMap(RecordTables.term).map(c.codes.contains) ?? false) {
-                let label = kind.spec.field(c.field)?.label.zh ?? c.field
-                let names = c.codes.map { code in kind.spec.field(c.field).flatMap { kinds.codeName($0, code) } ?? code }
-                throw EngineError.conditionNotMet(field: c.field, label: label, allowed: names.joined(separator: "、"))
-            }
-        }
+        if input.copyFill || !input.values.isEmpty { try applyReviewerValues(input, to: &record, kind, role: role, caller: caller) }
+        try checkConditions(t, record, kind)
         if t.requiresComplete { try requireFilled(kind, record, txn) }
 
         let from = record.state
@@ -250,19 +211,79 @@ struct RecordEngine {
             record.rejection = StoredRecord.rejection(action: input.action, state: t.to, level: level?.rawValue ?? "", reason: reason,
                                                       label: reasonLabel(kind, reason), note: input.note, by: caller.account.displayName, now: now)
         }
-        if let pipeline = kind.pipeline { applyLevels(&record, pipeline: pipeline, effect: t.effect, at: levelIndex, from: from, actor: caller.account.id) }
+        if let pipeline = kind.pipeline {
+            applyLevels(&record, pipeline: pipeline, effect: t.effect, at: level.flatMap(kind.levelIndex), from: from, actor: caller.account.id)
+        }
         record.updated = now
         let roleName = role?.rawValue ?? "system"
         _ = try kind.append(txn, to: &record, actor: caller.account.id, role: roleName, action: input.action, level: level?.rawValue ?? "",
                             from: from, to: t.to, reason: reason, note: input.note, now: now)
         try kind.records.put(txn, id, record, replacing: original)
         try notify(txn, kind, record, t, actor: caller, reason: reason, note: input.note, now: now)
+        return try afterTransition(txn, kind, record, t, from: from, input: input, caller: caller, role: roleName, now: now)
+    }
+
+    /// The role `caller` takes `t` in, nil for the core itself (which may take any transition,
+    /// those no role may take included). A student acts only on their own record, a party only
+    /// on its own; anyone else is told the record does not exist.
+    private func actor(of t: WorkflowTransition, on record: StoredRecord, _ kind: RecordTables, caller: Caller) throws -> Role? {
+        if caller.isSystem { return nil }
+        guard let role = caller.account.roles.intersection(t.roles).sorted().last else { throw EngineError.roleNotAllowed(t.label.zh) }
+        if role == .student && record.student != caller.account.id { throw EngineError.notFound }
+        if let party = kind.spec.party, role == party.role, record.party != caller.partyID { throw EngineError.notFound }
+        return role
+    }
+
+    /// The reason a transition that needs one carries: given, and one of the pipeline's reasons.
+    private func checkedReason(_ text: String, _ t: WorkflowTransition, _ kind: RecordTables) throws -> String {
+        let reason = text.trimmingSpaces
+        guard t.requiresReason else { return reason }
+        guard !reason.isEmpty else { throw EngineError.reasonRequired }
+        if let pipeline = kind.pipeline, !pipeline.rejectReasons.contains(where: { $0.code == reason }) {
+            throw EngineError.invalidReason(reason)
+        }
+        return reason
+    }
+
+    /// 一键复制填报 and the values a reviewer sets with the transition, with the actor's edit rights.
+    private func applyReviewerValues(_ input: TransitionInput, to record: inout StoredRecord, _ kind: RecordTables, role: Role?, caller: Caller) throws {
+        // Reviewed kinds keep the student's form apart: only staff write their official values.
+        if kind.pipeline != nil, let role, !role.isStaff { throw EngineError.roleNotAllowed("修改") }
+        if input.copyFill, let role, !role.isStaff { throw EngineError.roleNotAllowed("修改") }
+        if input.copyFill && !kind.keepsStudentForm {
+            throw EngineError.badRequest("\(kind.spec.label.zh)没有单独的学生填报版本，无需一键复制", field: "copyFill")
+        }
+        var values = try record.valuesObject()
+        if input.copyFill {
+            for (k, v) in try record.filledObject() where kind.spec.field(k)?.editableBy == .student { values[k] = v }
+        }
+        for (k, v) in try checked(input.values, kind, allowed: { f in role.map(f.editableBy.allows) ?? (f.editableBy != .nobody) }) { values[k] = v }
+        // A party cannot hand its record to another party.
+        if let party = kind.spec.party, role == party.role, let me = caller.partyID { values[party.field] = .string(me) }
+        try kind.setValues(&record, values)
+    }
+
+    /// The values the transition requires the record to hold (签约方式 网签 to start online signing).
+    private func checkConditions(_ t: WorkflowTransition, _ record: StoredRecord, _ kind: RecordTables) throws {
+        guard !t.conditions.isEmpty else { return }
+        let values = try record.valuesObject()
+        for c in t.conditions where !(values[c.field].flatMap(RecordTables.term).map(c.codes.contains) ?? false) {
+            let label = kind.spec.field(c.field)?.label.zh ?? c.field
+            let names = c.codes.map { code in kind.spec.field(c.field).flatMap { kinds.codeName($0, code) } ?? code }
+            throw EngineError.conditionNotMet(field: c.field, label: label, allowed: names.joined(separator: "、"))
+        }
+    }
+
+    /// The transition's event for the plugins' hooks, then its SMS; answers the record as stored
+    /// after them (hooks may have set a number or a computed field).
+    private func afterTransition(_ txn: Transaction, _ kind: RecordTables, _ record: StoredRecord, _ t: WorkflowTransition, from: String,
+                                 input: TransitionInput, caller: Caller, role: String, now: Double) throws -> StoredRecord {
+        var record = record
         if let name = t.emits, let events, events.listens(to: kind.plugin, name) {
-            try events.dispatch(PluginEvent(name: "\(kind.plugin.rawValue).\(name)", recordID: id,
-                                            payload: try eventPayload(kind, record, action: input.action, from: from, by: caller, role: roleName)),
+            try events.dispatch(PluginEvent(name: "\(kind.plugin.rawValue).\(name)", recordID: record.id,
+                                            payload: try eventPayload(kind, record, action: input.action, from: from, by: caller, role: role)),
                                 from: kind.plugin, txn: txn)
-            // Hooks may have written to the record (a number, a computed field): answer with what is stored.
-            record = try kind.records.get(txn, id) ?? record
+            record = try kind.records.get(txn, record.id) ?? record
         }
         // After the hooks, so the text carries what they set (the agreement's number).
         if let sms = t.sms {
