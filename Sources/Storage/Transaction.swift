@@ -18,6 +18,9 @@ public final class Transaction {
     /// Counter changes gathered during the transaction and written once before commit: a batch
     /// touching 10 000 records moves the same few counters thousands of times.
     var pendingCounts: [Database: [CounterKey: Int64]] = [:]
+    /// Databases emptied in this transaction (a nested one tells its parent, whose gathered
+    /// counter changes for them are void).
+    var cleared: Set<Database> = []
 
     init(handle: OpaquePointer, readOnly: Bool) {
         self.handle = handle
@@ -100,6 +103,7 @@ public final class Transaction {
         guard rc == MDB_SUCCESS else { throw fail(rc, "mdb_drop \(db.name)") }
         // Counter changes gathered for it so far concern entries that are gone.
         pendingCounts[db] = nil
+        cleared.insert(db)
     }
 
     /// Number of entries (counting every duplicate) in `db`.
