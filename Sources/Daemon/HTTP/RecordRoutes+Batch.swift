@@ -6,23 +6,28 @@ import Storage
 
 extension RecordRoutes {
     /// Batch actions over selected records, each with its own result.
-    func registerBatch(on api: RouterGroup<APIRequestContext>) {
-        let services = self.services, directory = services.directory, env = directory.environment
-        let routes = self
-        api.post("records/:kind/batch") { request, context -> Response in
-            // Every staff role; what each may run is decided per role in the operation.
-            let t = try routes.target(request, context, roles: Role.staff)
-            let (caller, engine, kind) = (t.caller, t.engine, t.kind)
-            let batch = try await services.decode(Batch.self, request)
-            guard !batch.ids.isEmpty, batch.ids.count <= 20_000 else {
-                throw APIError(.badRequest, code: "bad_request", message: "一次选择 1 至 20000 条记录", field: "ids")
-            }
-            let results = try env.write { txn in
-                try BatchOperation(engine: engine, kind: kind, caller: caller, accounts: services.accounts).run(txn, batch, now: Self.now())
-            }
-            let failed = results.filter { $0["ok"] == false }.count
-            return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
+    static let batchRoutes: [CoreRoute] = [
+        // Every staff role; what each may run is decided per role in the operation.
+        CoreRoute(method: .post, path: "records/:kind/batch", roles: Role.staff,
+                  summary: "批量操作，逐条返回结果：学校可 approve、modify、change-cohort、notify、reset-password、unbind-wechat、unlock；辅导员、学院可批量审核本级待审记录（approve）与批量通知（notify）",
+                  input: .object([("action", .string(values: ["approve", "modify", "change-cohort", "notify", "reset-password", "unbind-wechat", "unlock"])),
+                                  ("ids", .array(.text)), ("field", .text), ("value", .any), ("cohort", .integer), ("message", .text)],
+                                 required: ["action", "ids"]),
+                  output: .object([("results", .array(.any)), ("succeeded", .integer), ("failed", .integer)]), handler: .gated(RecordRoutes.batch)),
+    ]
+
+    func batch(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
+        let t = try target(context, caller)
+        let (caller, engine, kind) = (t.caller, t.engine, t.kind)
+        let batch = try await services.decode(Batch.self, request)
+        guard !batch.ids.isEmpty, batch.ids.count <= 20_000 else {
+            throw APIError(.badRequest, code: .badRequest, message: "一次选择 1 至 20000 条记录", field: "ids")
         }
+        let results = try env.write { txn in
+            try BatchOperation(engine: engine, kind: kind, caller: caller, accounts: services.accounts).run(txn, batch, now: Self.now())
+        }
+        let failed = results.filter { $0["ok"] == false }.count
+        return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
     }
 
     /// Types the console may show inside the page: images only. A PDF (scripts, forms) or anything
@@ -63,7 +68,7 @@ struct BatchOperation {
 
     func run(_ txn: Transaction, _ batch: RecordRoutes.Batch, now: Double) throws -> [JSONValue] {
         if !isSchool && !Self.levelActions.contains(batch.action) {
-            throw APIError(.forbidden, code: "forbidden", message: "该批量操作仅学校可用：辅导员和学院可批量审核本级待审记录、批量通知", field: "action")
+            throw APIError(.forbidden, code: .forbidden, message: "该批量操作仅学校可用：辅导员和学院可批量审核本级待审记录、批量通知", field: "action")
         }
         var results: [JSONValue] = []
         results.reserveCapacity(batch.ids.count)
