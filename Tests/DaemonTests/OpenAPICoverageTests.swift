@@ -23,6 +23,9 @@ struct OpenAPICoverageTests {
             for route in APIServer.servedRoutes(services: d.daemon.services) where !route.hasSuffix("/**") {
                 served.insert(route)
             }
+            // The router serves the core's table, no more and no less.
+            let table = Set(CoreRoutes.all.map { "\($0.method.rawValue) \(OpenAPIDocument.Placement(core: $0).path)" })
+            #expect(served.subtracting(Self.undocumented) == table)
             for entry in set.routes.entries {
                 let segments = entry.segments.map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : $0 }
                 served.insert("\(entry.spec.method.rawValue) /api/v1/\(entry.plugin.rawValue)/" + segments.joined(separator: "/"))
