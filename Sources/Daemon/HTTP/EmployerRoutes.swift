@@ -20,13 +20,15 @@ struct EmployerRoutes: CoreRouteGroup {
         CoreRoute(method: .get, path: "employers/registrations", roles: [.school], summary: "用人单位注册申请（status=pending|approved|rejected）",
                   output: .object([("registrations", .array(.any))]), query: [.init("status", .string(values: ["pending", "approved", "rejected"]))],
                   handler: .gated(EmployerRoutes.registrations)),
-        // One route per decision, so the router lists exactly what the OpenAPI document does.
-        CoreRoute(method: .post, path: "employers/registrations/:code/approve", roles: [.school], summary: "通过用人单位注册",
-                  input: .object([("reason", .text)]), handler: .gated { (g: EmployerRoutes) in { try await g.decide("approve", $0, $1, caller: $2) } }),
-        CoreRoute(method: .post, path: "employers/registrations/:code/reject", roles: [.school], summary: "驳回用人单位注册（须填原因）",
-                  input: .object([("reason", .text)], required: ["reason"]),
-                  handler: .gated { (g: EmployerRoutes) in { try await g.decide("reject", $0, $1, caller: $2) } }),
+        decision("approve", "通过用人单位注册", input: .object([("reason", .text)])),
+        decision("reject", "驳回用人单位注册（须填原因）", input: .object([("reason", .text)], required: ["reason"])),
     ]
+
+    /// One route per decision, so the router lists exactly what the OpenAPI document does.
+    static func decision(_ decision: String, _ summary: LocalizedText, input: JSONSchema) -> CoreRoute {
+        CoreRoute(method: .post, path: "employers/registrations/:code/\(decision)", roles: [.school], summary: summary, input: input,
+                  handler: .gated { (routes: EmployerRoutes) in { try await routes.decide(decision, $0, $1, caller: $2) } })
+    }
 
     static func now() -> Double { Date().timeIntervalSince1970 }
 

@@ -17,17 +17,20 @@ struct StudentRoutes: CoreRouteGroup {
             CoreRoute(method: .get, path: "students/:number", roles: staff.union([.student]), summary: "学生信息", output: .reference("Student"),
                       handler: .gated(StudentRoutes.student)),
             // 重置密码 / 重置绑定微信 / 解锁账号, for staff over students in their scope.
-            CoreRoute(method: .post, path: "students/:number/reset-password", roles: staff, summary: "重置密码",
-                      handler: .gated { (g: StudentRoutes) in { try await g.staffAction("reset-password", $0, $1, caller: $2) } }),
-            CoreRoute(method: .post, path: "students/:number/unbind-wechat", roles: staff, summary: "重置绑定微信",
-                      handler: .gated { (g: StudentRoutes) in { try await g.staffAction("unbind-wechat", $0, $1, caller: $2) } }),
-            CoreRoute(method: .post, path: "students/:number/unlock", roles: staff, summary: "解锁账号",
-                      handler: .gated { (g: StudentRoutes) in { try await g.staffAction("unlock", $0, $1, caller: $2) } }),
+            staffAction("reset-password", "重置密码"),
+            staffAction("unbind-wechat", "重置绑定微信"),
+            staffAction("unlock", "解锁账号"),
             CoreRoute(method: .post, path: "students/import", roles: [.school], summary: "导入学籍数据（CSV 或 XLSX）", input: .string(format: "binary"),
                       query: [.init("skipInvalid", .string(values: ["true", "false", "1", "0"]))], handler: .gated(StudentRoutes.importStudents)),
             CoreRoute(method: .get, path: "org", roles: staff, summary: "院系、专业、班级", handler: .gated(StudentRoutes.org)),
         ]
     }()
+
+    /// `POST students/:number/<action>`: one route per action, so the router lists exactly what the document does.
+    static func staffAction(_ action: String, _ summary: LocalizedText) -> CoreRoute {
+        CoreRoute(method: .post, path: "students/:number/\(action)", roles: Role.staff, summary: summary,
+                  handler: .gated { (routes: StudentRoutes) in { try await routes.staffAction(action, $0, $1, caller: $2) } })
+    }
 
     static func json(_ s: StudentEntry, units: [UInt32: OrgUnit]) -> JSONValue {
         [
