@@ -129,28 +129,43 @@ public struct RouteResponse: Sendable {
     public static let noContent = RouteResponse(status: 204, body: nil)
 }
 
-/// A route a plugin adds beyond the generic record routes.
-public struct RouteSpec: Sendable {
+/// A route, declared once as data: what the router serves, the roles the core checks before the
+/// handler runs, and what the OpenAPI document says all come from this one value. Core routes
+/// and plugin routes share it; only the handler's type differs (``RouteSpec`` for plugins).
+public struct APIRoute<Handler: Sendable>: Sendable {
     /// The method.
     public var method: HTTPMethod
-    /// The path under `/api/v1/<plugin id>/`, with `:name` parameters, e.g. `invitations/:id/accept`.
+    /// The path with `:name` parameters: under `/api/v1/<plugin id>/` for a plugin route, e.g.
+    /// `invitations/:id/accept`; under `/api/v1/` for a core route.
     public var path: String
-    /// The roles that may call it. The core answers 401/403 before the handler runs.
+    /// The roles that may call it; empty for a route open to anyone. The core answers 401/403
+    /// before the handler runs.
     public var roles: Set<Role>
-    /// One line for the OpenAPI document.
+    /// One line for the OpenAPI document (and the console), in Chinese.
     public var summary: LocalizedText
     /// The request body's shape, or nil for none.
     public var input: JSONSchema?
     /// The response body's shape.
     public var output: JSONSchema
-    /// The handler.
-    public var handler: @Sendable (RouteRequest) async throws -> RouteResponse
+    /// The query parameters it reads, for the document (all optional).
+    public var query: [QueryParameter]
+    /// The success status: 200, or e.g. 202 when the request is accepted for later.
+    public var status: Int
+    /// The request body's media type: JSON, or e.g. `application/octet-stream` for uploads.
+    public var inputType: String
+    /// The success body's media type: JSON, or `*/*` for downloads (their type is the file's).
+    public var outputType: String
+    /// The OpenAPI `operationId`; nil derives one from the method and path.
+    public var operationID: String?
+    /// What answers it.
+    public var handler: Handler
 
     /// Declares a route; see the properties for each parameter.
     public init(
         method: HTTPMethod, path: String, roles: Set<Role>, summary: LocalizedText,
-        input: JSONSchema?, output: JSONSchema,
-        handler: @escaping @Sendable (RouteRequest) async throws -> RouteResponse
+        input: JSONSchema? = nil, output: JSONSchema = .any, query: [QueryParameter] = [], status: Int = 200,
+        inputType: String = "application/json", outputType: String = "application/json", operationID: String? = nil,
+        handler: Handler
     ) {
         self.method = method
         self.path = path
@@ -158,12 +173,38 @@ public struct RouteSpec: Sendable {
         self.summary = summary
         self.input = input
         self.output = output
+        self.query = query
+        self.status = status
+        self.inputType = inputType
+        self.outputType = outputType
+        self.operationID = operationID
         self.handler = handler
     }
 
     /// The path's segments; `:name` segments are parameters.
     public var segments: [String] { path.split(separator: "/").map(String.init) }
+
+    /// The names of the path's parameters, in order.
+    public var parameters: [String] { segments.filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) } }
 }
+
+/// An optional query parameter a route reads, with the shape of its value.
+public struct QueryParameter: Sendable {
+    /// The name, e.g. `size`.
+    public var name: String
+    /// The value's shape.
+    public var schema: JSONSchema
+
+    /// A parameter `name` whose value has `schema`.
+    public init(_ name: String, _ schema: JSONSchema) {
+        self.name = name
+        self.schema = schema
+    }
+}
+
+/// A route a plugin adds beyond the generic record routes: the handler gets the request the core
+/// has authenticated and checked against the roles.
+public typealias RouteSpec = APIRoute<@Sendable (RouteRequest) async throws -> RouteResponse>
 
 /// An error a plugin throws to answer with a status, a code and a message (in Chinese, for users).
 public struct PluginError: Error, Sendable, Equatable {

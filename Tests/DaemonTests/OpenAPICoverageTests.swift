@@ -23,6 +23,9 @@ struct OpenAPICoverageTests {
             for route in APIServer.servedRoutes(services: d.daemon.services) where !route.hasSuffix("/**") {
                 served.insert(route)
             }
+            // The router serves the core's table, no more and no less.
+            let table = Set(CoreRoutes.all.map { "\($0.method.rawValue) \(OpenAPIDocument.Placement(core: $0).path)" })
+            #expect(served.subtracting(Self.undocumented) == table)
             for entry in set.routes.entries {
                 let segments = entry.segments.map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : $0 }
                 served.insert("\(entry.spec.method.rawValue) /api/v1/\(entry.plugin.rawValue)/" + segments.joined(separator: "/"))
@@ -44,6 +47,54 @@ struct OpenAPICoverageTests {
             throw error
         }
         try await d.stop()
+    }
+
+    @Test("every core route is documented from its declaration: path, method, roles, security")
+    func documentFollowsTable() async throws {
+        let doc = OpenAPIDocument.build(try PluginSet.load(text: "plugins: {}", file: "plugins.yaml", catalog: PluginCatalog([])), version: "test")
+        #expect(CoreRoutes.all.count > 40)
+        for route in CoreRoutes.all {
+            let place = OpenAPIDocument.Placement(core: route)
+            let op = try #require(doc["paths"]?[place.path]?[route.method.rawValue.lowercased()], "\(route.method.rawValue) \(place.path) missing")
+            let roles = op["x-roles"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(Set(roles) == Set(route.roles.map(\.rawValue)), "\(place.path): documented roles differ from the gate's")
+            #expect((op["security"] != nil) == !route.roles.isEmpty, "\(place.path): security without roles or roles without security")
+            #expect(op["summary"]?.stringValue == route.summary.zh)
+            #expect(op["responses"]?[String(route.status)] != nil)
+        }
+        let ids = CoreRoutes.all.map { OpenAPIDocument.Placement(core: $0).operationID }
+        #expect(Set(ids).count == ids.count, "operation ids repeat")
+    }
+
+    @Test("the role gate the router enforces is the declared one: 401 without a token, 403 with a role not declared")
+    func gateFollowsTable() async throws {
+        let config = try String(contentsOfFile: Self.repositoryFile("plugins.yaml"), encoding: .utf8)
+        try await TestDaemon.with(builtins: BuiltinPlugins.all, config: config) { d in
+            // An employer: in every route open to all roles, in none of the staff's.
+            try await d.addAccount("91350100M000100Y43", roles: [.employer])
+            let employer = try await d.login("91350100M000100Y43")
+            var gated = 0
+            for route in CoreRoutes.all {
+                // Any value fills a parameter: the gate answers before the handler looks at it.
+                let path = "/api/v1/" + route.segments.map { $0.hasPrefix(":") ? "x" : $0 }.joined(separator: "/")
+                let method = route.method
+                let name = "\(route.method.rawValue) \(path)"
+                let anonymous = try await d.request(method, path)
+                if route.roles.isEmpty {
+                    #expect(anonymous.errorCode != "unauthenticated", "\(name) is declared open but asks for a token")
+                    continue
+                }
+                gated += 1
+                #expect(anonymous.status == 401 && anonymous.errorCode == "unauthenticated", "\(name): \(anonymous.status)")
+                // Logging out would end the session the rest of the loop uses; its gate is checked above.
+                if route.path == "auth/logout" { continue }
+                // The gate's refusal, told from a handler's 403 (the engine's, per record) by its message.
+                let asEmployer = try await d.request(method, path, token: employer)
+                let refusedAtGate = asEmployer.status == 403 && (try? asEmployer.json["error"]?["message"]) == "无权访问"
+                #expect(refusedAtGate == !route.roles.contains(.employer), "\(name): \(asEmployer.status) for roles \(route.roles.map(\.rawValue).sorted())")
+            }
+            #expect(gated > 30)
+        }
     }
 
     static func repositoryFile(_ name: String) -> String {

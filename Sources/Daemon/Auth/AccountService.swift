@@ -22,20 +22,20 @@ enum AuthFailure: Error, Equatable {
     var apiError: APIError {
         switch self {
         case .invalidCredentials:
-            APIError(.unauthorized, code: "invalid_credentials", message: "用户名或密码错误，或账号已被锁定")
+            APIError(.unauthorized, code: .invalidCredentials, message: "用户名或密码错误，或账号已被锁定")
         case .locked(let until, let now):
-            APIError(.unauthorized, code: "account_locked", message: "账号已锁定，请 \(Self.minutesLeft(until, now)) 分钟后再试或联系辅导员解锁")
+            APIError(.unauthorized, code: .accountLocked, message: "账号已锁定，请 \(Self.minutesLeft(until, now)) 分钟后再试或联系辅导员解锁")
         case .tooManyAttempts(let seconds):
-            APIError(.tooManyRequests, code: "too_many_attempts", message: "登录尝试过于频繁，请 \(seconds) 秒后再试", retryAfter: seconds)
+            APIError(.tooManyRequests, code: .tooManyAttempts, message: "登录尝试过于频繁，请 \(seconds) 秒后再试", retryAfter: seconds)
         case .unauthenticated: APIError.unauthenticated
         case .passwordChangeRequired:
-            APIError(.forbidden, code: "password_change_required", message: "请先修改密码")
+            APIError(.forbidden, code: .passwordChangeRequired, message: "请先修改密码")
         case .weakPassword(let n):
-            APIError(.badRequest, code: "weak_password", message: "新密码至少 \(n) 位，且不能与初始密码相同", field: "newPassword")
+            APIError(.badRequest, code: .weakPassword, message: "新密码至少 \(n) 位，且不能与初始密码相同", field: "newPassword")
         case .wrongOldPassword:
-            APIError(.badRequest, code: "wrong_password", message: "原密码错误", field: "oldPassword")
-        case .notFound: APIError(.notFound, code: "not_found", message: "记录不存在")
-        case .conflict(let m): APIError(.conflict, code: "conflict", message: m)
+            APIError(.badRequest, code: .wrongPassword, message: "原密码错误", field: "oldPassword")
+        case .notFound: APIError(.notFound, code: .notFound, message: "记录不存在")
+        case .conflict(let m): APIError(.conflict, code: .conflict, message: m)
         }
     }
 

@@ -15,11 +15,11 @@ struct GatewaySignature: Sendable {
         case notConfigured, missing, stale, replayed, badSignature
         var apiError: APIError {
             switch self {
-            case .notConfigured: APIError(.notFound, code: "not_found", message: "未配置微信网关")
-            case .missing: APIError(.unauthorized, code: "gateway_signature_missing", message: "缺少网关签名")
-            case .stale: APIError(.unauthorized, code: "gateway_signature_stale", message: "网关请求已过期")
-            case .replayed: APIError(.unauthorized, code: "gateway_signature_replayed", message: "网关请求重复")
-            case .badSignature: APIError(.unauthorized, code: "gateway_signature_invalid", message: "网关签名无效")
+            case .notConfigured: APIError(.notFound, code: .notFound, message: "未配置微信网关")
+            case .missing: APIError(.unauthorized, code: .gatewaySignatureMissing, message: "缺少网关签名")
+            case .stale: APIError(.unauthorized, code: .gatewaySignatureStale, message: "网关请求已过期")
+            case .replayed: APIError(.unauthorized, code: .gatewaySignatureReplayed, message: "网关请求重复")
+            case .badSignature: APIError(.unauthorized, code: .gatewaySignatureInvalid, message: "网关签名无效")
             }
         }
     }

@@ -22,11 +22,11 @@ struct PhoneVerification: Sendable {
         case noMobile, tooMany, expired, locked, wrong(remaining: Int)
         var apiError: APIError {
             switch self {
-            case .noMobile: APIError(.forbidden, code: "phone_required", message: "首次登录需验证手机号，请联系管理员绑定手机号")
-            case .tooMany: APIError(.tooManyRequests, code: "too_many_codes", message: "验证码发送过于频繁，请一小时后再试")
-            case .expired: APIError(.unauthorized, code: "code_expired", message: "验证码已过期，请重新登录获取")
-            case .locked: APIError(.unauthorized, code: "challenge_locked", message: "验证码错误次数过多，请重新登录获取")
-            case .wrong(let n): APIError(.unauthorized, code: "invalid_code", message: "验证码错误，还可尝试 \(n) 次", field: "code")
+            case .noMobile: APIError(.forbidden, code: .phoneRequired, message: "首次登录需验证手机号，请联系管理员绑定手机号")
+            case .tooMany: APIError(.tooManyRequests, code: .tooManyCodes, message: "验证码发送过于频繁，请一小时后再试")
+            case .expired: APIError(.unauthorized, code: .codeExpired, message: "验证码已过期，请重新登录获取")
+            case .locked: APIError(.unauthorized, code: .challengeLocked, message: "验证码错误次数过多，请重新登录获取")
+            case .wrong(let n): APIError(.unauthorized, code: .invalidCode, message: "验证码错误，还可尝试 \(n) 次", field: "code")
             }
         }
     }

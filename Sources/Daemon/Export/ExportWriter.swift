@@ -119,9 +119,9 @@ enum ExportFailure: Error, CustomStringConvertible, APIErrorConvertible {
 
     var apiError: APIError {
         switch self {
-        case .unknownPreset: APIError(.badRequest, code: "unknown_preset", message: description, field: "preset")
-        case .unknownField: APIError(.badRequest, code: "bad_export", message: description, field: "fields")
-        default: APIError(.badRequest, code: "bad_export", message: description)
+        case .unknownPreset: APIError(.badRequest, code: .unknownPreset, message: description, field: "preset")
+        case .unknownField: APIError(.badRequest, code: .badExport, message: description, field: "fields")
+        default: APIError(.badRequest, code: .badExport, message: description)
         }
     }
 }

@@ -1,29 +1,19 @@
 import PluginAPI
 
-/// Builds the OpenAPI 3 document from the core routes and what the plugins registered.
+/// Builds the OpenAPI 3 document from the route declarations: the core's (`CoreRoutes.all`) and
+/// the plugins' (the plugin set's route table), so it documents exactly what the router serves.
 enum OpenAPIDocument {
     static func build(_ set: PluginSet, version: String) -> JSONValue {
         var paths = JSONObject()
         let errorResponse: JSONValue = ["description": "错误", "content": ["application/json": ["schema": .object(["$ref": "#/components/schemas/Error"])]]]
 
-        func operation(_ op: CoreOperation) -> JSONValue { Self.operation(op, error: errorResponse) }
-        for op in CoreOperation.all {
-            var item = paths[op.path]?.objectValue ?? JSONObject()
-            item[op.method] = operation(op)
-            paths[op.path] = .object(item)
+        func add<Handler>(_ route: APIRoute<Handler>, at place: Placement) {
+            var item = paths[place.path]?.objectValue ?? JSONObject()
+            item[route.method.rawValue.lowercased()] = operation(route, at: place, error: errorResponse)
+            paths[place.path] = .object(item)
         }
-
-        for entry in set.routes.entries {
-            let segments = entry.segments.map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : $0 }
-            let path = "/api/v1/\(entry.plugin.rawValue)/" + segments.joined(separator: "/")
-            let params = entry.segments.filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
-            let opID = ([entry.plugin.rawValue, entry.spec.method.rawValue.lowercased()] + entry.segments.map { $0.replacingOccurrences(of: ":", with: "by-") }).joined(separator: "-")
-            var item = paths[path]?.objectValue ?? JSONObject()
-            let method = entry.spec.method.rawValue.lowercased()
-            item[method] = operation(CoreOperation(method, path, entry.spec.summary.zh, roles: entry.spec.roles, input: entry.spec.input,
-                                                   output: entry.spec.output, parameters: params, tag: entry.plugin.rawValue, operationID: opID))
-            paths[path] = .object(item)
-        }
+        for route in CoreRoutes.all { add(route, at: Placement(core: route)) }
+        for entry in set.routes.entries { add(entry.spec, at: Placement(plugin: entry)) }
 
         var schemas: JSONObject = [
             "Account": JSONSchema.object([("id", .text), ("displayName", .text), ("roles", .array(.text)),
@@ -42,13 +32,9 @@ enum OpenAPIDocument {
             "Student": JSONSchema.object([("number", .text), ("name", .text), ("gender", .text), ("college", .text), ("major", .text),
                                           ("class", .text), ("collegeId", .integer), ("majorId", .integer), ("classId", .integer),
                                           ("educationLevel", .text), ("cohort", .integer)]).json,
-            // `field` is null when the error concerns no one field.
-            "Error": ["type": "object", "required": ["error"], "properties": ["error": [
-                "type": "object", "required": ["code", "message"],
-                "properties": ["code": ["type": "string"], "message": ["type": "string"], "field": ["type": "string", "nullable": true]],
-            ]]],
+            "Error": errorSchema,
         ]
-        for (name, schema) in CoreOperation.schemas { schemas[name] = schema }
+        for (name, schema) in coreSchemas { schemas[name] = schema }
         for p in set.plugins {
             for kind in p.kinds { schemas["\(kind.id).values"] = kind.valuesSchema.json }
         }

@@ -6,23 +6,28 @@ import Storage
 
 extension RecordRoutes {
     /// Batch actions over selected records, each with its own result.
-    func registerBatch(on api: RouterGroup<APIRequestContext>) {
-        let services = self.services, directory = services.directory, env = directory.environment
-        let routes = self
-        api.post("records/:kind/batch") { request, context -> Response in
-            // Every staff role; what each may run is decided per role in the operation.
-            let t = try routes.target(request, context, roles: Role.staff)
-            let (caller, engine, kind) = (t.caller, t.engine, t.kind)
-            let batch = try await services.decode(Batch.self, request)
-            guard !batch.ids.isEmpty, batch.ids.count <= 20_000 else {
-                throw APIError(.badRequest, code: "bad_request", message: "一次选择 1 至 20000 条记录", field: "ids")
-            }
-            let results = try env.write { txn in
-                try BatchOperation(engine: engine, kind: kind, caller: caller, accounts: services.accounts).run(txn, batch, now: Self.now())
-            }
-            let failed = results.filter { $0["ok"] == false }.count
-            return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
+    static let batchRoutes: [CoreRoute] = [
+        // Every staff role; what each may run is decided per role in the operation.
+        CoreRoute(method: .post, path: "records/:kind/batch", roles: Role.staff,
+                  summary: "批量操作，逐条返回结果：学校可 approve、modify、change-cohort、notify、reset-password、unbind-wechat、unlock；辅导员、学院可批量审核本级待审记录（approve）与批量通知（notify）",
+                  input: .object([("action", .string(values: ["approve", "modify", "change-cohort", "notify", "reset-password", "unbind-wechat", "unlock"])),
+                                  ("ids", .array(.text)), ("field", .text), ("value", .any), ("cohort", .integer), ("message", .text)],
+                                 required: ["action", "ids"]),
+                  output: .object([("results", .array(.any)), ("succeeded", .integer), ("failed", .integer)]), handler: .gated(RecordRoutes.batch)),
+    ]
+
+    func batch(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
+        let t = try target(context, caller)
+        let (caller, engine, kind) = (t.caller, t.engine, t.kind)
+        let batch = try await services.decode(Batch.self, request)
+        guard !batch.ids.isEmpty, batch.ids.count <= 20_000 else {
+            throw APIError(.badRequest, code: .badRequest, message: "一次选择 1 至 20000 条记录", field: "ids")
         }
+        let results = try env.write { txn in
+            try BatchOperation(engine: engine, kind: kind, caller: caller, accounts: services.accounts).run(txn, batch, now: Self.now())
+        }
+        let failed = results.filter { $0["ok"] == false }.count
+        return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
     }
 
     /// Types the console may show inside the page: images only. A PDF (scripts, forms) or anything
@@ -37,10 +42,11 @@ extension RecordRoutes {
     }
 }
 
-/// A batch over selected records inside the caller's scope: each record gets its own result;
-/// those that succeed commit together in the request's one transaction. The school runs every
-/// action; a counselor or a college officer approves what waits at their own level and notifies
-/// their own students.
+/// A batch over selected records inside the caller's scope: each record gets its own result.
+/// Each item runs in a transaction nested in the request's one, so an item refused halfway (a
+/// plugin's hook throwing after the record was written) leaves nothing of itself; those that
+/// succeed commit together. The school runs every action; a counselor or a college officer
+/// approves what waits at their own level and notifies their own students.
 struct BatchOperation {
     let engine: RecordEngine
     let kind: RecordTables
@@ -54,60 +60,31 @@ struct BatchOperation {
 
     /// The state a batch approval takes records from: for the school, the last level (what every
     /// lower level approved); for a counselor or college officer, their own level.
-    func approvableState() throws -> String? {
+    func approvableState() -> String? {
         guard let pipeline = kind.pipeline else { return nil }
-        if isSchool { return pipeline.stages.last.map { ReviewPipeline.pendingState($0.role) } }
+        if isSchool { return pipeline.stages.last.map { ReviewState.pending($0.role).id } }
         guard let level = pipeline.stages.last(where: { caller.account.roles.contains($0.role) }) else { return "" }
-        return ReviewPipeline.pendingState(level.role)
+        return ReviewState.pending(level.role).id
+    }
+
+    /// The approval out of `state`, by what the transition means, not what it is called.
+    func approval(from state: String?) -> String {
+        guard let state else { return "approve" }
+        return kind.workflow?.transitions.first { $0.effect == .approve && $0.from.contains(state) }?.action ?? "approve"
     }
 
     func run(_ txn: Transaction, _ batch: RecordRoutes.Batch, now: Double) throws -> [JSONValue] {
         if !isSchool && !Self.levelActions.contains(batch.action) {
-            throw APIError(.forbidden, code: "forbidden", message: "该批量操作仅学校可用：辅导员和学院可批量审核本级待审记录、批量通知", field: "action")
+            throw APIError(.forbidden, code: .forbidden, message: "该批量操作仅学校可用：辅导员和学院可批量审核本级待审记录、批量通知", field: "action")
         }
+        let modification = try checkWhole(batch)
+        let from = approvableState()
+        let approval = TransitionInputs(action: approval(from: from), from: from ?? "")
         var results: [JSONValue] = []
         results.reserveCapacity(batch.ids.count)
-        // Checks that concern the whole batch come first: a bad field fails it whole.
-        var modification: JSONObject?
-        switch batch.action {
-        case "approve", "notify", "reset-password", "unbind-wechat", "unlock":
-            break
-        case "modify":
-            guard let field = batch.field, let value = batch.value else { throw EngineError.badRequest("请指定字段和值", field: "field") }
-            modification = try engine.checked([field: value], kind, allowed: { $0.editableBy != .nobody })
-        case "change-cohort":
-            guard let c = batch.cohort, (2000...2100).contains(c) else { throw EngineError.badRequest("届别应为 2000 至 2100 的年份", field: "cohort") }
-        default:
-            throw EngineError.badRequest("未知的批量操作 \(batch.action)", field: "action")
-        }
-        let lastStage = try approvableState()
         for id in batch.ids {
             do {
-                switch batch.action {
-                case "approve":
-                    // Only what every lower level has approved.
-                    try engine.transition(txn, kind, caller: caller, id: id, .init(action: "approve", onlyFrom: lastStage ?? ""), now: now)
-                case "modify":
-                    _ = try engine.update(txn, kind, caller: caller, id: id, values: modification!, now: now)
-                case "change-cohort":
-                    let r = try caller.records.fetch(txn, kind, id)
-                    guard var student = try engine.directory.students.get(txn, r.student) else { throw EngineError.notFound }
-                    student.cohort = UInt16(batch.cohort!)
-                    try engine.directory.students.put(txn, student.number, student)
-                    try engine.kinds.refreshPlacement(txn, student: student)
-                case "reset-password", "unbind-wechat", "unlock":
-                    // 重置密码 / 重置绑定微信 / 解锁账号 for the students of the selected records.
-                    let r = try caller.records.fetch(txn, kind, id)
-                    switch batch.action {
-                    case "reset-password": try accounts.resetStudentPassword(txn, r.student)
-                    case "unbind-wechat": try accounts.update(txn, r.student) { $0.wechatOpenID = nil }
-                    default: try accounts.update(txn, r.student) { $0.lockedUntil = nil; $0.failedLogins = 0 }
-                    }
-                default:
-                    let r = try caller.records.fetch(txn, kind, id)
-                    try engine.outbox.enqueue(txn, event: "notice", to: r.student, kind: kind.spec.id, record: id,
-                                              data: ["message": .string(batch.message ?? ""), "by": .string(caller.account.displayName)], now: now)
-                }
+                try txn.nested { try apply(batch, to: id, $0, modification: modification, approval: approval, now: now) }
                 results.append(["id": .string(id), "ok": true])
             } catch let e as any APIErrorConvertible {
                 let api = e.apiError
@@ -115,5 +92,58 @@ struct BatchOperation {
             }
         }
         return results
+    }
+
+    /// The approval a batch takes: its action and the one state it leaves from.
+    struct TransitionInputs {
+        let action: String
+        let from: String
+    }
+
+    /// Checks that concern the whole batch, before any record: a bad field fails it whole.
+    /// Returns the checked values of a `modify`.
+    private func checkWhole(_ batch: RecordRoutes.Batch) throws -> JSONObject? {
+        switch batch.action {
+        case "approve", "notify", "reset-password", "unbind-wechat", "unlock":
+            return nil
+        case "modify":
+            guard let field = batch.field, let value = batch.value else { throw EngineError.badRequest("请指定字段和值", field: "field") }
+            return try engine.checked([field: value], kind, allowed: { $0.editableBy != .nobody })
+        case "change-cohort":
+            guard let c = batch.cohort, (2000...2100).contains(c) else { throw EngineError.badRequest("届别应为 2000 至 2100 的年份", field: "cohort") }
+            return nil
+        default:
+            throw EngineError.badRequest("未知的批量操作 \(batch.action)", field: "action")
+        }
+    }
+
+    /// One item of the batch, in its own nested transaction.
+    private func apply(_ batch: RecordRoutes.Batch, to id: String, _ txn: Transaction, modification: JSONObject?,
+                       approval: TransitionInputs, now: Double) throws {
+        switch batch.action {
+        case "approve":
+            // Only what every lower level has approved.
+            try engine.transition(txn, kind, caller: caller, id: id, .init(action: approval.action, onlyFrom: approval.from), now: now)
+        case "modify":
+            _ = try engine.update(txn, kind, caller: caller, id: id, values: modification ?? [:], now: now)
+        case "change-cohort":
+            let r = try caller.records.fetch(txn, kind, id)
+            guard var student = try engine.directory.students.get(txn, r.student) else { throw EngineError.notFound }
+            student.cohort = UInt16(batch.cohort ?? Int(student.cohort))
+            try engine.directory.students.put(txn, student.number, student)
+            try engine.kinds.refreshPlacement(txn, student: student)
+        case "reset-password", "unbind-wechat", "unlock":
+            // 重置密码 / 重置绑定微信 / 解锁账号 for the students of the selected records.
+            let r = try caller.records.fetch(txn, kind, id)
+            switch batch.action {
+            case "reset-password": try accounts.resetStudentPassword(txn, r.student)
+            case "unbind-wechat": try accounts.update(txn, r.student) { $0.wechatOpenID = nil }
+            default: try accounts.update(txn, r.student) { $0.lockedUntil = nil; $0.failedLogins = 0 }
+            }
+        default:
+            let r = try caller.records.fetch(txn, kind, id)
+            try engine.outbox.enqueue(txn, event: "notice", to: r.student, kind: kind.spec.id, record: id,
+                                      data: ["message": .string(batch.message ?? ""), "by": .string(caller.account.displayName)], now: now)
+        }
     }
 }

@@ -6,8 +6,10 @@ import Storage
 
 /// The generic record routes every kind gets, under one shape:
 /// `/api/v1/records/{kind}[/{id}[/submit|/review|/history]]`, `…/search`, `…/batch`.
-struct RecordRoutes {
+struct RecordRoutes: CoreRouteGroup {
     let services: CoreServices
+    var directory: DirectoryStore { services.directory }
+    var env: Storage.Environment { services.directory.environment }
 
     /// A new record; a party (employer) also gives the student's name, and a first `action`.
     struct Create: Decodable { var student: String; var studentName: String?; var values: JSONObject?; var action: String? }
@@ -31,19 +33,13 @@ struct RecordRoutes {
 
     /// Every generic record route, by concern: reading, writing, review, materials, exports and
     /// statistics, batch (each in `RecordRoutes+<Concern>.swift`).
-    func register(on api: RouterGroup<APIRequestContext>) {
-        registerReading(on: api)
-        registerWriting(on: api)
-        registerReview(on: api)
-        registerMaterials(on: api)
-        registerExports(on: api)
-        registerBatch(on: api)
-    }
+    static let routes: [CoreRoute] = readingRoutes + writingRoutes + reviewRoutes + materialRoutes + exportRoutes + batchRoutes
 
-    static let everyone = Set(Role.allCases)
+    /// The outer gate of the routes where the engine decides, per kind and record, who may do what.
+    static let everyone = CoreRoutes.everyone
     static func now() -> Double { Date().timeIntervalSince1970 }
 
-    /// What every record route starts with: the caller (with one of `roles`), the engine, the kind, the id.
+    /// What every record route starts with: the caller (checked by the route's gate), the engine, the kind, the id.
     struct Target: Sendable {
         let caller: Caller
         let engine: RecordEngine
@@ -51,8 +47,7 @@ struct RecordRoutes {
         let id: String
     }
 
-    func target(_ request: Request, _ context: APIRequestContext, roles: Set<Role>) throws -> Target {
-        let caller = try services.caller(request, roles: roles)
+    func target(_ context: APIRequestContext, _ caller: Caller) throws -> Target {
         let engine = try services.engine()
         let kind = try engine.kinds.kind(try context.parameters.require("kind"))
         return Target(caller: caller, engine: engine, kind: kind, id: context.parameters.get("id") ?? "")
@@ -108,7 +103,7 @@ struct RecordRoutes {
 
     static func int<T: FixedWidthInteger>(_ text: Substring?, _ name: String) throws -> T? {
         guard let text else { return nil }
-        guard let n = T(text) else { throw APIError(.badRequest, code: "bad_request", message: "参数 \(name) 应为数字", field: name) }
+        guard let n = T(text) else { throw APIError(.badRequest, code: .badRequest, message: "参数 \(name) 应为数字", field: name) }
         return n
     }
 

@@ -15,7 +15,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 response = try api.response()
             } else {
                 context.logger.error("unhandled error: \(error)")
-                let api = APIError(.internalServerError, code: "internal", message: "服务器内部错误，请凭请求编号 \(id) 联系管理员")
+                let api = APIError(.internalServerError, code: .internal, message: "服务器内部错误，请凭请求编号 \(id) 联系管理员")
                 response = try Response.json(api.body, status: api.status)
             }
         }

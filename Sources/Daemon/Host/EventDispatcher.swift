@@ -33,7 +33,7 @@ final class EventDispatcher: Sendable {
 
     func dispatch(_ event: PluginEvent, from plugin: PluginID, txn: Transaction) throws {
         guard declared[plugin]?.contains(event.name) == true else {
-            throw PluginError(status: 500, code: "undeclared_event",
+            throw PluginError(status: 500, code: ErrorCode.undeclaredEvent.rawValue,
                               message: "plugin \(plugin) emits \(event.name) without declaring it")
         }
         for (subscriber, hook) in hooks[event.name] ?? [] {

@@ -30,8 +30,9 @@ extension PluginSet {
 
 /// The work of ``PluginSet/load(path:catalog:reservedAdminVerbs:)``, collecting errors as it goes.
 private struct Loader {
-    /// First path segments under /api/v1 that the core answers itself.
-    static let corePaths: Set<String> = ["auth", "wechat", "students", "accounts", "org", "records", "stats", "jobs", "health", "plugins", "openapi.json", "code-tables", "employers", "metrics"]
+    /// First path segments under /api/v1 that the core answers itself (from its route table), and
+    /// two kept back as before: `metrics` (served at the root) and `accounts`.
+    static let corePaths: Set<String> = CoreRoutes.firstSegments.union(["accounts", "metrics"])
     let doc: ConfigDocument
     let catalog: PluginCatalog
     var errors: [ConfigError] = []

@@ -19,7 +19,7 @@ final class RecordAccessProvider: Sendable {
 
 /// What plugins get before the core is serving (or when building the engine failed): every call throws.
 private struct UnavailableRecordAccess: RecordAccess {
-    var error: any Error = PluginError(status: 503, code: "records_unavailable", message: "记录服务尚未就绪")
+    var error: any Error = PluginError(status: 503, code: ErrorCode.recordsUnavailable.rawValue, message: "记录服务尚未就绪")
     func record(_ kind: String, _ id: String) throws -> RecordSnapshot? { throw error }
     func records(_ kind: String, student: String) throws -> [RecordSnapshot] { throw error }
     func list(_ kind: String, filters: [String: String], after: String?, limit: Int) throws -> [RecordSnapshot] { throw error }

@@ -34,10 +34,10 @@ struct Materials: Sendable {
 
         var apiError: APIError {
             switch self {
-            case .unsupportedType: APIError(.unsupportedMediaType, code: "unsupported_type", message: "只接受 JPEG、PNG 图片或 PDF 文件（按文件内容识别）")
-            case .tooLarge(let limit): APIError(.contentTooLarge, code: "file_too_large", message: "文件超过上限 \(limit / (1 << 20)) MB（\(limit) 字节）")
-            case .empty: APIError(.badRequest, code: "empty_file", message: "文件为空")
-            case .notFound: APIError(.notFound, code: "not_found", message: "材料不存在")
+            case .unsupportedType: APIError(.unsupportedMediaType, code: .unsupportedType, message: "只接受 JPEG、PNG 图片或 PDF 文件（按文件内容识别）")
+            case .tooLarge(let limit): APIError(.contentTooLarge, code: .fileTooLarge, message: "文件超过上限 \(limit / (1 << 20)) MB（\(limit) 字节）")
+            case .empty: APIError(.badRequest, code: .emptyFile, message: "文件为空")
+            case .notFound: APIError(.notFound, code: .notFound, message: "材料不存在")
             }
         }
     }

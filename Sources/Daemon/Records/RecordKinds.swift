@@ -121,25 +121,25 @@ enum EngineError: Error, Equatable {
 
     var apiError: APIError {
         switch self {
-        case .unknownKind(let k): APIError(.notFound, code: "unknown_kind", message: "没有记录类型 \(k)")
-        case .notFound: APIError(.notFound, code: "not_found", message: "记录不存在")
-        case .invalidField(let p): APIError(.badRequest, code: p.code, message: p.message, field: p.field)
-        case .required(let f, let label): APIError(.badRequest, code: "required", message: "\(label)：必填", field: f)
+        case .unknownKind(let k): APIError(.notFound, code: .unknownKind, message: "没有记录类型 \(k)")
+        case .notFound: APIError(.notFound, code: .notFound, message: "记录不存在")
+        case .invalidField(let p): APIError(.badRequest, rawCode: p.code, message: p.message, field: p.field)
+        case .required(let f, let label): APIError(.badRequest, code: .required, message: "\(label)：必填", field: f)
         case .reviewStateReadOnly(let f):
-            APIError(.badRequest, code: "review_state_readonly", message: "审核状态只能通过审核操作改变", field: f)
-        case .notEditable(let f, let label): APIError(.forbidden, code: "field_not_editable", message: "\(label)：无权修改", field: f)
-        case .notEditableInState(let s): APIError(.conflict, code: "not_editable", message: "当前状态（\(s)）不能修改")
-        case .invalidTransition(let s, let a): APIError(.conflict, code: "invalid_transition", message: "当前状态（\(s)）不能执行“\(a)”")
-        case .roleNotAllowed(let a): APIError(.forbidden, code: "forbidden", message: "无权执行“\(a)”")
-        case .reasonRequired: APIError(.badRequest, code: "reason_required", message: "请选择原因", field: "reason")
-        case .invalidReason(let r): APIError(.badRequest, code: "invalid_reason", message: "未知的原因“\(r)”", field: "reason")
-        case .selfApproval: APIError(.forbidden, code: "self_approval", message: "不能审核本人提交或已审核过的记录")
-        case .exists(let id): APIError(.conflict, code: "exists", message: "记录 \(id) 已存在")
-        case .badRequest(let m, let f): APIError(.badRequest, code: "bad_request", message: m, field: f)
-        case .materialsRequired(let n): APIError(.badRequest, code: "materials_required", message: "请上传证明材料（至少 \(n) 个文件）", field: "materials")
+            APIError(.badRequest, code: .reviewStateReadonly, message: "审核状态只能通过审核操作改变", field: f)
+        case .notEditable(let f, let label): APIError(.forbidden, code: .fieldNotEditable, message: "\(label)：无权修改", field: f)
+        case .notEditableInState(let s): APIError(.conflict, code: .notEditable, message: "当前状态（\(s)）不能修改")
+        case .invalidTransition(let s, let a): APIError(.conflict, code: .invalidTransition, message: "当前状态（\(s)）不能执行“\(a)”")
+        case .roleNotAllowed(let a): APIError(.forbidden, code: .forbidden, message: "无权执行“\(a)”")
+        case .reasonRequired: APIError(.badRequest, code: .reasonRequired, message: "请选择原因", field: "reason")
+        case .invalidReason(let r): APIError(.badRequest, code: .invalidReason, message: "未知的原因“\(r)”", field: "reason")
+        case .selfApproval: APIError(.forbidden, code: .selfApproval, message: "不能审核本人提交或已审核过的记录")
+        case .exists(let id): APIError(.conflict, code: .exists, message: "记录 \(id) 已存在")
+        case .badRequest(let m, let f): APIError(.badRequest, code: .badRequest, message: m, field: f)
+        case .materialsRequired(let n): APIError(.badRequest, code: .materialsRequired, message: "请上传证明材料（至少 \(n) 个文件）", field: "materials")
         case .conditionNotMet(let f, let label, let allowed):
-            APIError(.conflict, code: "condition_not_met", message: "\(label)须为 \(allowed) 才能执行此操作", field: f)
-        case .configurationChanged: APIError(.conflict, code: "configuration_changed", message: "审核配置刚刚更新，请刷新后重试")
+            APIError(.conflict, code: .conditionNotMet, message: "\(label)须为 \(allowed) 才能执行此操作", field: f)
+        case .configurationChanged: APIError(.conflict, code: .configurationChanged, message: "审核配置刚刚更新，请刷新后重试")
         }
     }
 }

@@ -15,12 +15,12 @@ extension RecordQuery.Filter {
         // the view also sets (`state`) takes the query's value.
         if let name = pairs.first(where: { $0.0 == "view" })?.1 {
             guard let view = kind.spec.views.first(where: { $0.id == name }) else {
-                throw APIError(.badRequest, code: "unknown_view", message: "没有列表视图 \(name)", field: "view")
+                throw APIError(.badRequest, code: .unknownView, message: "没有列表视图 \(name)", field: "view")
             }
             pairs = view.filters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } + pairs.filter { $0.0 != "view" }
         }
         func number<T: FixedWidthInteger>(_ name: String, _ text: String) throws -> T {
-            guard let n = T(text) else { throw APIError(.badRequest, code: "bad_request", message: "参数 \(name) 应为数字", field: name) }
+            guard let n = T(text) else { throw APIError(.badRequest, code: .badRequest, message: "参数 \(name) 应为数字", field: name) }
             return n
         }
         for (k, value) in pairs {
@@ -35,23 +35,23 @@ extension RecordQuery.Filter {
                 states = try value.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }.flatMap { s -> [String] in
                     let found = s.hasSuffix("*") ? declared.filter { $0.hasPrefix(s.dropLast()) } : declared.filter { $0 == s }
                     guard !found.isEmpty else {
-                        throw APIError(.badRequest, code: "unknown_state", message: "\(kind.spec.label.zh)没有状态 \(s)", field: "state")
+                        throw APIError(.badRequest, code: .unknownState, message: "\(kind.spec.label.zh)没有状态 \(s)", field: "state")
                     }
                     return found
                 }
             case _ where Self.listParameters.contains(k): continue
             case _ where k.hasPrefix("level."):
                 guard let role = Role(rawValue: String(k.dropFirst(6))), let i = kind.levelIndex(role) else {
-                    throw APIError(.badRequest, code: "unknown_level", message: "没有审核级别 \(k.dropFirst(6))", field: k)
+                    throw APIError(.badRequest, code: .unknownLevel, message: "没有审核级别 \(k.dropFirst(6))", field: k)
                 }
                 guard let status = LevelStatus(name: value) else {
-                    throw APIError(.badRequest, code: "unknown_status", message: "审核状态应为 pending、approved、rejected 或 fixed", field: k)
+                    throw APIError(.badRequest, code: .unknownStatus, message: "审核状态应为 pending、approved、rejected 或 fixed", field: k)
                 }
                 levels.append((i, status))
             default:
                 // Any declared field filters: by its index, its stored term, or its value.
                 guard kind.spec.field(k) != nil else {
-                    throw APIError(.badRequest, code: "unknown_filter", message: "没有字段 \(k)", field: k)
+                    throw APIError(.badRequest, code: .unknownFilter, message: "没有字段 \(k)", field: k)
                 }
                 if let i = kind.termIndex(k) {
                     if kind.termFields[i].indexed { fields.append((i, value)) } else { terms.append((i, value)) }
