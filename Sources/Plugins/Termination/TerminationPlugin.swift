@@ -33,9 +33,9 @@ public struct TerminationPlugin: Plugin {
                 FieldSpec("agreementID", LocalizedText("协议", en: "agreement"), .text(maxLength: 64), required: true, editableBy: .parties, indexed: true),
                 FieldSpec("applicant", LocalizedText("申请方", en: "applicant"), .code(table: "termination-applicant"), editableBy: .nobody, indexed: true),
                 FieldSpec("explanation", LocalizedText("解约说明", en: "explanation"), .text(maxLength: 2000), required: true, editableBy: .parties),
-                FieldSpec("employerName", LocalizedText("单位名称", en: "employer"), .text(maxLength: 128), editableBy: .nobody),
-                FieldSpec("employerCreditCode", LocalizedText("统一社会信用代码", en: "credit code"), .creditCode, editableBy: .parties, indexed: true),
-                FieldSpec("agreementNumber", LocalizedText("协议书编号", en: "agreement number"), .text(maxLength: 40), editableBy: .nobody),
+                Self.agreementField("employerName", editableBy: .nobody, indexed: false),
+                Self.agreementField("employerCreditCode", editableBy: .parties, indexed: true),
+                Self.agreementField("agreementNumber", editableBy: .nobody, indexed: false),
             ],
             process: .review(ReviewPipeline(stages: [ReviewStage(.school)], submitters: [.student, .employer])),
             cardinality: .many, party: RecordParty(.employer, field: "employerCreditCode"),
@@ -54,6 +54,16 @@ public struct TerminationPlugin: Plugin {
             try txn.records.transition(Self.agreementKind, application.text("agreementID"), action: "terminate", note: "解约申请 \(id) 已通过")
         }
         TerminationDetail().register(into: context)
+    }
+
+    /// One of the agreement's fields, copied onto the application from the agreement it names:
+    /// the agreement's label and type, never required (the copy is made on submission).
+    static func agreementField(_ key: String, editableBy: FieldEditor, indexed: Bool) -> FieldSpec {
+        guard var field = AgreementsPlugin.fields.first(where: { $0.key == key }) else { preconditionFailure("agreement field \(key)") }
+        field.required = false
+        field.editableBy = editableBy
+        field.indexed = indexed
+        return field
     }
 
     /// A submission must name a terminable agreement of the same student (and of the same
