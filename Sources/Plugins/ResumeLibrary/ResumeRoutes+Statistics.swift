@@ -5,46 +5,40 @@ extension ResumeRoutes {
     /// `GET stats`: the three counts side by side.
     func statistics() -> RouteSpec {
         let threshold = self.threshold
-        let kind = Self.kind
-        return RouteSpec(
-            method: .get, path: "stats", roles: Role.staff,
-            summary: LocalizedText("简历统计：按学院或专业、学历层次，已认证人数、拟毕业生人数、达标简历人数", en: "statistics"),
-            input: nil, output: .any
-        ) { request in
-            var cohort: Int?
-            if let text = request.query["cohort"] {
-                guard let year = Int(text) else { throw PluginError.badRequest("届别应为年份，如 2026", field: "cohort") }
-                cohort = year
-            }
-            let group: StatisticsGroup
-            switch request.query["group"] ?? "major" {
-            case "major": group = .major
-            case "college": group = .college
-            default: throw PluginError.badRequest("分组只能是 college 或 major", field: "group")
-            }
+        return Self.staffGet("stats", LocalizedText("简历统计：按学院或专业、学历层次，已认证人数、拟毕业生人数、达标简历人数", en: "statistics")) { request in
+            let (cohort, group) = try Self.statisticsQuery(request)
             let stats = request.statistics
             let authenticated = try stats.studentCounts(dimension: "wechat", cohort: cohort, group: group)
             let planned = try stats.counts(kind: "source-info", dimension: "field.educationLevel", cohort: cohort, group: group)
-            let resumes = try stats.counts(kind: kind, dimension: "field.readyLevel", cohort: cohort, group: group)
+            let resumes = try stats.counts(kind: Self.kind, dimension: "field.readyLevel", cohort: cohort, group: group)
             return RouteResponse(status: 200, body: ResumeStatistics(authenticated: authenticated, planned: planned, resumes: resumes)
                 .json(group: group, cohort: cohort, threshold: threshold))
         }
     }
 
+    /// `cohort=` (a year, or every cohort) and `group=` (major, the default, or college).
+    static func statisticsQuery(_ request: RouteRequest) throws -> (cohort: Int?, group: StatisticsGroup) {
+        var cohort: Int?
+        if let text = request.query["cohort"] {
+            guard let year = Int(text) else { throw PluginError.badRequest("届别应为年份，如 2026", field: "cohort") }
+            cohort = year
+        }
+        switch request.query["group"] ?? "major" {
+        case "major": return (cohort, .major)
+        case "college": return (cohort, .college)
+        default: throw PluginError.badRequest("分组只能是 college 或 major", field: "group")
+        }
+    }
+
     /// `GET stats/students`: the students behind a count.
     func drillDown() -> RouteSpec {
-        let kind = Self.kind
-        return RouteSpec(
-            method: .get, path: "stats/students", roles: Role.staff,
-            summary: LocalizedText("统计下钻：某单位、学历层次的学生及其展示简历的完整度", en: "drill-down to students"),
-            input: nil, output: .any
-        ) { request in
+        Self.staffGet("stats/students", LocalizedText("统计下钻：某单位、学历层次的学生及其展示简历的完整度", en: "drill-down to students")) { request in
             var filters = request.query.filter { ["cohort", "college", "major", "class"].contains($0.key) }
             if let level = request.query["educationLevel"] { filters["educationLevel"] = level }
             let size = try Self.pageSize(request)
             let rows = try request.store.read { txn -> [JSONValue] in
                 try txn.records.list("source-info", filters: filters, after: request.query["after"], limit: size).map { graduate in
-                    let shown = ResumeLibraryPlugin.shown(try txn.systemRecords.records(kind, student: graduate.student))
+                    let shown = ResumeLibraryPlugin.shown(try txn.systemRecords.records(Self.kind, student: graduate.student))
                     return [
                         "student": .string(graduate.student), "name": .string(graduate.studentName),
                         "educationLevel": .string(graduate.text("educationLevel")),

@@ -65,10 +65,7 @@ struct ResumeRoutes: Sendable {
     /// `GET resumes`: the staff list, pinned resumes first.
     func list() -> RouteSpec {
         let kind = Self.kind
-        return RouteSpec(
-            method: .get, path: "resumes", roles: Role.staff,
-            summary: LocalizedText("简历列表（完整度达标的；置顶在前）", en: "resumes, pinned first"), input: nil, output: .any
-        ) { request in
+        return Self.staffGet("resumes", LocalizedText("简历列表（完整度达标的；置顶在前）", en: "resumes, pinned first")) { request in
             var filters = request.query.filter { ["cohort", "college", "major", "class"].contains($0.key) }
             let size = try Self.pageSize(request)
             let page = try request.store.read { txn -> [RecordSnapshot] in
@@ -87,6 +84,12 @@ struct ResumeRoutes: Sendable {
             }
             return RouteResponse(status: 200, body: ["resumes": .array(page.map(Self.json))])
         }
+    }
+
+    /// A staff `GET` answering JSON: the shape of the library's list and statistics.
+    static func staffGet(_ path: String, _ summary: LocalizedText,
+                         handler: @escaping @Sendable (RouteRequest) async throws -> RouteResponse) -> RouteSpec {
+        RouteSpec(method: .get, path: path, roles: Role.staff, summary: summary, input: nil, output: .any, handler: handler)
     }
 
     /// `size=` between 1 and 200, 50 when absent.
