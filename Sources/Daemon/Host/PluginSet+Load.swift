@@ -4,9 +4,12 @@ import Yams
 extension PluginSet {
     /// Reads, decodes and validates `plugins.yaml` and registers every enabled plugin.
     ///
-    /// Phases: strict decode with defaults → each plugin's configuration validated → register
-    /// (declarations only) → declarations checked → dependency order. Every error found is
-    /// reported at once, each with its file, line, column and key path.
+    /// Phases, one `Loader+…` file each: the daemon's settings, strict over their defaults
+    /// (`+Settings`) → the plugin entries (`+Entries`) → dependency order (`+Dependencies`) → each
+    /// plugin's configuration validated, the plugin registered and the YAML overrides applied
+    /// (`+Register`, `+Overrides`, `+DeclaredKinds`) → declarations checked across the set
+    /// (`+Declarations`). Every error found is reported at once, each with its file, line, column
+    /// and key path.
     /// - Parameters:
     ///   - path: the configuration file.
     ///   - catalog: the plugin types this binary has.
@@ -57,6 +60,7 @@ struct Loader {
         else { errors.append(doc.error("\(error)", at: nil, path: ConfigPath())) }
     }
 
+    /// The phases in order; the set, or nil once any phase has recorded an error.
     mutating func run(reservedAdminVerbs: Set<String>) -> PluginSet? {
         guard case .mapping(let rootMap) = doc.root else { return nil }
         let settings = readSettings(rootMap)
