@@ -47,7 +47,13 @@ public struct AdminClient: Sendable {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure.notRunning(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
+        try connect(fd)
+        Self.write(try AdminRequest(words: words, cwd: FileManager.default.currentDirectoryPath).line(), to: fd)
+        return try readReply(fd, onProgress: onProgress)
+    }
 
+    /// Connects `fd` to the socket at ``path``.
+    private func connect(_ fd: Int32) throws {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -59,17 +65,18 @@ public struct AdminClient: Sendable {
             raw[bytes.count] = 0
         }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         if rc != 0 {
             let e = errno
             if e == EACCES || e == EPERM { throw Failure.permissionDenied(path: path) }
             throw Failure.notRunning(path: path, reason: String(cString: strerror(e)))
         }
+    }
 
-        let request = try AdminRequest(words: words, cwd: FileManager.default.currentDirectoryPath).line()
-        // A daemon that refuses this peer answers and closes without reading: a failed write
-        // still leaves its reply to read. MSG_NOSIGNAL keeps SIGPIPE away.
+    /// Writes the request line. A daemon that refuses this peer answers and closes without
+    /// reading: a failed write still leaves its reply to read. MSG_NOSIGNAL keeps SIGPIPE away.
+    private static func write(_ request: Data, to fd: Int32) {
         request.withUnsafeBytes { raw in
             var sent = 0
             while sent < raw.count {
@@ -78,7 +85,10 @@ public struct AdminClient: Sendable {
                 sent += n
             }
         }
+    }
 
+    /// Reads until the reply, handing each progress line before it to `onProgress`.
+    private func readReply(_ fd: Int32, onProgress: (AdminProgress) -> Void) throws -> AdminResponse {
         let deadline = Date().addingTimeInterval(timeout)
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)

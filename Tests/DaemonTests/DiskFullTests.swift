@@ -11,19 +11,12 @@ import Glibc
 /// picks up again once space is freed, losing nothing it acknowledged.
 @Suite("A full disk", .serialized)
 struct DiskFullTests {
-    static let config = """
-        plugins:
-          source-info: {}
-          internship:
-            declare:
-              label: 实习登记
-              kinds:
-                internship:
-                  label: 实习登记
-                  fields:
-                    - {key: company, label: 实习单位, type: text, required: true}
+    static let config = InternshipConfig.yaml(kind: """
+        fields:
+          - {key: company, label: 实习单位, type: text, required: true}
+        """, rest: """
         storage: {mapSizeMiB: 64}
-        """
+        """)
 
     @Test("a commit refused by a full tmpfs answers 507, reads go on, writes resume, nothing acknowledged is lost")
     func fullDisk() async throws {

@@ -7,16 +7,23 @@ import Testing
 
 @Suite("Phone verification at first login")
 struct PhoneVerificationTests {
-    func start(_ sms: WebhookReceiver) async throws -> TestDaemon {
-        try await TestDaemon.start(builtins: BuiltinPlugins.all, config: """
+    /// Staff confirm a code sent to their phone at first login. Codes go to `sms`; `channels` are
+    /// listed before it, and `notifications` holds further keys of that section in flow style,
+    /// each followed by `, `. Hashing is cheap: these tests are about the codes.
+    static func config(sms: WebhookReceiver, channels: [String] = [], notifications: String = "") -> String {
+        let all = channels + ["{name: sms, type: webhook, url: \"\(sms.url)\", secret: s, events: [\"sms.*\"]}"]
+        return """
             plugins: {source-info: {}}
             auth:
               argon2MemoryKiB: 64
               argon2Iterations: 1
               phoneVerification: {enabled: true, maxTries: 5, perHour: 3}
-            notifications:
-              channels: [{name: sms, type: webhook, url: "\(sms.url)", secret: s, events: ["sms.*"]}]
-            """, seedDemo: true)
+            notifications: {\(notifications)channels: [\(all.joined(separator: ", "))]}
+            """
+    }
+
+    func start(_ sms: WebhookReceiver) async throws -> TestDaemon {
+        try await TestDaemon.start(builtins: BuiltinPlugins.all, config: Self.config(sms: sms), seedDemo: true)
     }
 
     func login(_ d: TestDaemon) async throws -> TestResponse {

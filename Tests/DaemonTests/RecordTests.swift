@@ -9,29 +9,22 @@ import Testing
 /// The generic record routes and the review engine, on a kind declared only in YAML.
 @Suite("Records and the review engine")
 struct RecordTests {
-    static let config = """
-        plugins:
-          source-info: {}
-          internship:
-            declare:
-              label: 实习登记
-              kinds:
-                internship:
-                  label: 实习登记
-                  fields:
-                    - {key: company, label: 实习单位, type: text, required: true, indexed: true}
-                    - {key: creditCode, label: 单位信用代码, type: credit-code}
-                    - {key: startDate, label: 开始日期, type: date, required: true}
-                    - {key: mentor, label: 指导老师, type: text, editableBy: staff}
-                    - {key: registryNo, label: 备案号, type: text, editableBy: nobody}
-                    - {key: grade, label: 成绩, type: code, table: internship-grade, editableBy: staff}
-                  studentForm: separate      # the student's form apart, copied over by a reviewer
-                  review:
-                    stages: [counselor, college, school]
-                    reasons: [{code: missing, name: 材料缺失}, {code: other, name: 其他}]
+    static let config = InternshipConfig.yaml(kind: """
+        fields:
+          - {key: company, label: 实习单位, type: text, required: true, indexed: true}
+          - {key: creditCode, label: 单位信用代码, type: credit-code}
+          - {key: startDate, label: 开始日期, type: date, required: true}
+          - {key: mentor, label: 指导老师, type: text, editableBy: staff}
+          - {key: registryNo, label: 备案号, type: text, editableBy: nobody}
+          - {key: grade, label: 成绩, type: code, table: internship-grade, editableBy: staff}
+        studentForm: separate      # the student's form apart, copied over by a reviewer
+        review:
+          stages: [counselor, college, school]
+          reasons: [{code: missing, name: 材料缺失}, {code: other, name: 其他}]
+        """, rest: """
         codeTables:
           internship-grade: {label: 实习成绩, entries: [{code: A, name: 优秀}, {code: B, name: 良好}]}
-        """
+        """)
 
     struct Fixture {
         let d: TestDaemon

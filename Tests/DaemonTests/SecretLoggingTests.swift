@@ -12,18 +12,8 @@ struct SecretLoggingTests {
     func noSecretsLogged() async throws {
         let sms = try await WebhookReceiver.start()
         let logs = LogCapture()
-        let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: """
-            plugins: {source-info: {}}
-            auth:
-              argon2MemoryKiB: 64
-              argon2Iterations: 1
-              phoneVerification: {enabled: true, maxTries: 5, perHour: 3}
-            notifications:
-              backoffSeconds: 1
-              channels:
-                - {name: log, type: log}
-                - {name: sms, type: webhook, url: "\(sms.url)", secret: s, events: ["sms.*"]}
-            """, seedDemo: true, logs: logs)
+        let config = PhoneVerificationTests.config(sms: sms, channels: ["{name: log, type: log}"], notifications: "backoffSeconds: 1, ")
+        let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: config, seedDemo: true, logs: logs)
         var secrets = [Demo.password, "Admin-Secret-1", "Admin-Secret-2", "Temporary-Secret-3", "Wrong-Guess-4", "Changed-Secret-5", "Employer-Secret-6"]
         do {
             #expect(try await d.admin("user", "add", "clerk", "--name", "Clerk", "--role", "school", "--password", secrets[1]).ok)

@@ -38,7 +38,25 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         if storage.maxMapSizeGiB * 1024 < storage.mapSizeMiB {
             out.append((root.appending("storage").appending("maxMapSizeGiB"), "must not be below mapSizeMiB"))
         }
-        let a = root.appending("auth")
+        out += authProblems(root.appending("auth"))
+        for (i, proxy) in server.trustedProxies.enumerated() where !ClientAddress.isIPAddress(proxy) {
+            out.append((root.appending("server").appending("trustedProxies").appending(index: i), "\"\(proxy)\" is not an IP address"))
+        }
+        if materials.maxBytes < 1024 {
+            out.append((root.appending("materials").appending("maxBytes"), "must be at least 1024"))
+        }
+        out += notificationProblems(root.appending("notifications"))
+        if let file = wechat.secretFile, let problem = SecretFile.problem(file) { out.append((root.appending("wechat").appending("secretFile"), problem)) }
+        if imports.maxPartMiB < 1 { out.append((root.appending("imports").appending("maxPartMiB"), "must be at least 1")) }
+        if imports.maxCompressionRatio < 10 { out.append((root.appending("imports").appending("maxCompressionRatio"), "must be at least 10")) }
+        if wechat.maxSkewSeconds < 1 { out.append((root.appending("wechat").appending("maxSkewSeconds"), "must be at least 1")) }
+        if storage.maxReaders < 8 { out.append((root.appending("storage").appending("maxReaders"), "must be at least 8")) }
+        return out
+    }
+
+    /// `auth:` and its `loginLimits:`.
+    private func authProblems(_ a: ConfigPath) -> [(ConfigPath, String)] {
+        var out: [(ConfigPath, String)] = []
         if auth.maxFailedLogins < 1 { out.append((a.appending("maxFailedLogins"), "must be at least 1")) }
         if auth.lockMinutes < 1 { out.append((a.appending("lockMinutes"), "must be at least 1")) }
         if auth.sessionHours < 1 { out.append((a.appending("sessionHours"), "must be at least 1")) }
@@ -56,13 +74,12 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         }
         if limits.concurrentHashes < 0 { out.append((l.appending("concurrentHashes"), "must be 0 (one per core) or more")) }
         if !(limits.queueSeconds > 0) { out.append((l.appending("queueSeconds"), "must be above 0")) }
-        for (i, proxy) in server.trustedProxies.enumerated() where !ClientAddress.isIPAddress(proxy) {
-            out.append((root.appending("server").appending("trustedProxies").appending(index: i), "\"\(proxy)\" is not an IP address"))
-        }
-        if materials.maxBytes < 1024 {
-            out.append((root.appending("materials").appending("maxBytes"), "must be at least 1024"))
-        }
-        let n = root.appending("notifications")
+        return out
+    }
+
+    /// `notifications:`: retries, and each channel complete for its type, under its own name.
+    private func notificationProblems(_ n: ConfigPath) -> [(ConfigPath, String)] {
+        var out: [(ConfigPath, String)] = []
         if notifications.maxAttempts < 1 { out.append((n.appending("maxAttempts"), "must be at least 1")) }
         if notifications.backoffSeconds <= 0 { out.append((n.appending("backoffSeconds"), "must be above 0")) }
         for (i, c) in notifications.channels.enumerated() {
@@ -79,11 +96,6 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         if Set(notifications.channels.map(\.name)).count != notifications.channels.count {
             out.append((n.appending("channels"), "two channels share a name"))
         }
-        if let file = wechat.secretFile, let problem = SecretFile.problem(file) { out.append((root.appending("wechat").appending("secretFile"), problem)) }
-        if imports.maxPartMiB < 1 { out.append((root.appending("imports").appending("maxPartMiB"), "must be at least 1")) }
-        if imports.maxCompressionRatio < 10 { out.append((root.appending("imports").appending("maxCompressionRatio"), "must be at least 10")) }
-        if wechat.maxSkewSeconds < 1 { out.append((root.appending("wechat").appending("maxSkewSeconds"), "must be at least 1")) }
-        if storage.maxReaders < 8 { out.append((root.appending("storage").appending("maxReaders"), "must be at least 8")) }
         return out
     }
 }

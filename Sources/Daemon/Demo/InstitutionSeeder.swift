@@ -51,64 +51,81 @@ struct InstitutionSeeder {
     }
 
     private func seed(_ txn: Transaction, _ s: StudentEntry, _ dice: inout Dice, units: [UInt32: OrgUnit], now: Double, report: inout Report) throws {
+        // The order of the dice is the data: keep it.
         let employer = dice.pick(Self.employers)
-        if let kind = kinds.tables["source-info"], let existing = try kind.records.get(txn, s.number) {
-            var values = try existing.valuesObject()
-            values["politicalStatus"] = .string(dice.pick(["01", "03", "13"]))
-            values["urbanRural"] = .string(dice.pick(["城镇", "农村"]))
-            values["originRegionCode"] = .string(dice.pick(["110108", "330106", "440305", "510107"]))
-            values["originRegionName"] = .string("生源地")
-            values["mobile"] = .string("139\(String(format: "%08d", Int(s.number.suffix(7)) ?? 0))")
-            values["homeAddress"] = .string("某省某市某区某街道\(dice.below(300) + 1)号")
-            values["archiveToSchool"] = .bool(dice.chance(60))
-            values["householdToSchool"] = .bool(dice.chance(30))
-            try put(txn, kind, s, id: s.number, existing: existing, values: values,
-                    state: dice.weighted([("approved", 71), ("pending:school", 12), ("pending:college", 5), ("pending:counselor", 5), ("draft", 7)]),
-                    units: units, now: now, report: &report)
+        try seedGraduate(txn, s, &dice, units: units, now: now, report: &report)
+        try seedEmployment(txn, s, &dice, employer: employer, units: units, now: now, report: &report)
+        try seedAgreement(txn, s, &dice, employer: employer, units: units, now: now, report: &report)
+        try seedResumes(txn, s, &dice, units: units, now: now, report: &report)
+    }
+
+    /// 生源信息: the registry's record filled in, mostly verified.
+    private func seedGraduate(_ txn: Transaction, _ s: StudentEntry, _ dice: inout Dice, units: [UInt32: OrgUnit], now: Double, report: inout Report) throws {
+        guard let kind = kinds.tables["source-info"], let existing = try kind.records.get(txn, s.number) else { return }
+        var values = try existing.valuesObject()
+        values["politicalStatus"] = .string(dice.pick(["01", "03", "13"]))
+        values["urbanRural"] = .string(dice.pick(["城镇", "农村"]))
+        values["originRegionCode"] = .string(dice.pick(["110108", "330106", "440305", "510107"]))
+        values["originRegionName"] = .string("生源地")
+        values["mobile"] = .string("139\(String(format: "%08d", Int(s.number.suffix(7)) ?? 0))")
+        values["homeAddress"] = .string("某省某市某区某街道\(dice.below(300) + 1)号")
+        values["archiveToSchool"] = .bool(dice.chance(60))
+        values["householdToSchool"] = .bool(dice.chance(30))
+        try put(txn, kind, s, id: s.number, existing: existing, values: values,
+                state: dice.weighted([("approved", 71), ("pending:school", 12), ("pending:college", 5), ("pending:counselor", 5), ("draft", 7)]),
+                units: units, now: now, report: &report)
+    }
+
+    /// 就业信息: a destination for most, an employer or a school where it has one.
+    private func seedEmployment(_ txn: Transaction, _ s: StudentEntry, _ dice: inout Dice, employer: (name: String, code: String), units: [UInt32: OrgUnit], now: Double, report: inout Report) throws {
+        guard let kind = kinds.tables["employment-info"], dice.chance(88) else { return }
+        let destination = dice.weighted([("10", 30), ("11", 22), ("12", 6), ("501", 2), ("512", 2), ("46", 1), ("75", 2), ("76", 4),
+                                         ("801", 15), ("85", 4), ("70", 8), ("71", 4)])
+        var values: JSONObject = ["destination": .string(destination)]
+        if ["10", "11", "12", "501", "512", "46", "75"].contains(destination) {
+            values["employerName"] = .string(employer.name)
+            values["employerCreditCode"] = .string(employer.code)
+            values["employerNature"] = .string(dice.pick(["31", "32", "39", "10", "21"]))
+            values["employerRegionCode"] = .string(dice.pick(["110108", "330106", "440305"]))
+            values["signedDate"] = .string("\(s.cohort)-0\(dice.below(5) + 1)-1\(dice.below(9))")
+        } else if destination.hasPrefix("80") {
+            values["studySchool"] = .string(dice.pick(["北京大学", "浙江大学", "本校"]))
+            values["studyMajor"] = .string("计算机科学与技术")
         }
-        if let kind = kinds.tables["employment-info"], dice.chance(88) {
-            let destination = dice.weighted([("10", 30), ("11", 22), ("12", 6), ("501", 2), ("512", 2), ("46", 1), ("75", 2), ("76", 4),
-                                             ("801", 15), ("85", 4), ("70", 8), ("71", 4)])
-            var values: JSONObject = ["destination": .string(destination)]
-            if ["10", "11", "12", "501", "512", "46", "75"].contains(destination) {
-                values["employerName"] = .string(employer.name)
-                values["employerCreditCode"] = .string(employer.code)
-                values["employerNature"] = .string(dice.pick(["31", "32", "39", "10", "21"]))
-                values["employerRegionCode"] = .string(dice.pick(["110108", "330106", "440305"]))
-                values["signedDate"] = .string("\(s.cohort)-0\(dice.below(5) + 1)-1\(dice.below(9))")
-            } else if destination.hasPrefix("80") {
-                values["studySchool"] = .string(dice.pick(["北京大学", "浙江大学", "本校"]))
-                values["studyMajor"] = .string("计算机科学与技术")
-            }
-            try put(txn, kind, s, id: s.number, existing: try kind.records.get(txn, s.number), values: values,
-                    state: dice.weighted([("approved", 70), ("pending:school", 10), ("pending:college", 6), ("pending:counselor", 6), ("draft", 8)]),
-                    units: units, now: now, report: &report)
+        try put(txn, kind, s, id: s.number, existing: try kind.records.get(txn, s.number), values: values,
+                state: dice.weighted([("approved", 70), ("pending:school", 10), ("pending:college", 6), ("pending:counselor", 6), ("draft", 8)]),
+                units: units, now: now, report: &report)
+    }
+
+    /// 三方协议 for a third, a few terminated (with their approved 解约).
+    private func seedAgreement(_ txn: Transaction, _ s: StudentEntry, _ dice: inout Dice, employer: (name: String, code: String), units: [UInt32: OrgUnit], now: Double, report: inout Report) throws {
+        guard let kind = kinds.tables["agreement"], dice.chance(33) else { return }
+        let id = "\(s.number).1"
+        let values: JSONObject = [
+            "agreementNumber": .string("\(s.cohort)\(s.number.suffix(7))"), "signingType": "online",
+            "employerName": .string(employer.name), "employerCreditCode": .string(employer.code), "position": "工程师",
+            "monthlySalary": .int(6000 + dice.below(20) * 500), "termMonths": .int(dice.pick([24, 36, 60])), "workplaceRegionCode": "330106",
+        ]
+        let terminated = dice.chance(4)
+        let state = terminated ? "terminated" : dice.weighted([("completed", 75), ("sealing", 8), ("sealed", 4), ("signing", 8), ("invited", 5)])
+        try put(txn, kind, s, id: id, existing: nil, values: values, state: state, units: units, now: now, report: &report)
+        if terminated, let t = kinds.tables["termination"] {
+            try put(txn, t, s, id: "\(s.number).1", existing: nil, values: [
+                "agreementID": .string(id), "applicant": "student", "explanation": "考取研究生，申请解约",
+                "employerName": .string(employer.name), "employerCreditCode": .string(employer.code),
+                "agreementNumber": values["agreementNumber"]!,
+            ], state: "approved", units: units, now: now, report: &report)
         }
-        if let kind = kinds.tables["agreement"], dice.chance(33) {
-            let id = "\(s.number).1"
-            let values: JSONObject = [
-                "agreementNumber": .string("\(s.cohort)\(s.number.suffix(7))"), "signingType": "online",
-                "employerName": .string(employer.name), "employerCreditCode": .string(employer.code), "position": "工程师",
-                "monthlySalary": .int(6000 + dice.below(20) * 500), "termMonths": .int(dice.pick([24, 36, 60])), "workplaceRegionCode": "330106",
-            ]
-            let terminated = dice.chance(4)
-            let state = terminated ? "terminated" : dice.weighted([("completed", 75), ("sealing", 8), ("sealed", 4), ("signing", 8), ("invited", 5)])
-            try put(txn, kind, s, id: id, existing: nil, values: values, state: state, units: units, now: now, report: &report)
-            if terminated, let t = kinds.tables["termination"] {
-                try put(txn, t, s, id: "\(s.number).1", existing: nil, values: [
-                    "agreementID": .string(id), "applicant": "student", "explanation": "考取研究生，申请解约",
-                    "employerName": .string(employer.name), "employerCreditCode": .string(employer.code),
-                    "agreementNumber": values["agreementNumber"]!,
-                ], state: "approved", units: units, now: now, report: &report)
-            }
-        }
-        if let kind = kinds.tables["resume"], dice.chance(65) {
-            let sections = ["basicInfo", "education", "experience", "projects", "skills", "awards", "certificates", "selfEvaluation"]
-            for n in 1...(1 + dice.below(3)) {
-                var values: JSONObject = ["title": .string("简历\(n)"), "isDefault": .bool(n == 1)]
-                for key in sections where dice.chance(n == 1 ? 80 : 50) { values[key] = .string("\(key)：……") }
-                try put(txn, kind, s, id: "\(s.number).\(n)", existing: nil, values: values, state: "", units: units, now: now, report: &report)
-            }
+    }
+
+    /// 简历: one to three per student for two thirds, of every completeness.
+    private func seedResumes(_ txn: Transaction, _ s: StudentEntry, _ dice: inout Dice, units: [UInt32: OrgUnit], now: Double, report: inout Report) throws {
+        guard let kind = kinds.tables["resume"], dice.chance(65) else { return }
+        let sections = ["basicInfo", "education", "experience", "projects", "skills", "awards", "certificates", "selfEvaluation"]
+        for n in 1...(1 + dice.below(3)) {
+            var values: JSONObject = ["title": .string("简历\(n)"), "isDefault": .bool(n == 1)]
+            for key in sections where dice.chance(n == 1 ? 80 : 50) { values[key] = .string("\(key)：……") }
+            try put(txn, kind, s, id: "\(s.number).\(n)", existing: nil, values: values, state: "", units: units, now: now, report: &report)
         }
     }
 
@@ -139,7 +156,7 @@ struct InstitutionSeeder {
         let from = r.state
         r.state = state
         if let pipeline = kind.pipeline {
-            let pending = pipeline.stages.firstIndex { ReviewPipeline.pendingState($0.role) == state }
+            let pending = pipeline.stages.firstIndex { ReviewState.pending($0.role) == ReviewState(id: state) }
             for i in r.levels.indices {
                 let approved = state == "approved" || (pending.map { i < $0 } ?? false)
                 r.levels[i] = approved ? .approved : .pending

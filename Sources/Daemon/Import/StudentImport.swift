@@ -76,141 +76,58 @@ struct StudentImport {
         guard let header = rows.first else { throw TableReader.Failure.empty }
         var report = Report()
         report.rows = rows.count - 1
-
-        // Columns by header; a missing one is a problem of row 1.
-        var position: [String: Int] = [:]
-        let headers = header.cells.map(\.trimmingSpaces)
-        for (key, names) in Self.columns {
-            if let i = headers.firstIndex(where: names.contains) { position[key] = i } else {
-                report.problems.append(Problem(row: header.number, column: "", header: names[0], reason: "缺少列“\(names[0])”"))
-            }
-        }
-        let level = CodeTable.educationLevel
-        // Extra columns: a header equal to a field's label.
-        let extras: [(index: Int, field: FieldSpec)] = extraFields.compactMap { f in headers.firstIndex(of: f.label.zh).map { ($0, f) } }
+        let columns = Columns(header, extraFields: extraFields, problems: &report.problems)
         var firstRowOf: [String: Int] = [:]
-        var good: [(StudentEntry, college: String, major: String, class: String, extras: JSONObject)] = []
+        var good: [Student] = []
         good.reserveCapacity(rows.count)
-
         for (n, row) in rows.dropFirst().enumerated() {
             if n % 5000 == 0 { progress(n, report.rows * 2) }
-            var rowProblems: [Problem] = []
-            func cell(_ key: String) -> String? {
-                guard let i = position[key] else { return nil }
-                return i < row.cells.count ? row.cells[i].trimmingSpaces : ""
-            }
-            func problem(_ key: String, _ reason: String) {
-                let i = position[key]!
-                rowProblems.append(Problem(row: row.number, column: Self.letter(i), header: headers[i], reason: reason))
-            }
-            func required(_ key: String, max: Int) -> String? {
-                guard let v = cell(key) else { return nil }
-                if v.isEmpty { problem(key, "不能为空"); return nil }
-                if v.count > max { problem(key, "不能超过 \(max) 个字"); return nil }
-                return v
-            }
-            let number = required("number", max: 32)
-            if let number, !number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
-                problem("number", "学号只能包含字母、数字、- 和 _")
-            }
-            if let number {
-                if let first = firstRowOf[number] { problem("number", "学号与第 \(first) 行重复") } else { firstRowOf[number] = row.number }
-            }
-            let name = required("name", max: 64)
-            var id: IDNumber?
-            if let text = required("idNumber", max: 32) {
-                do { id = try IDNumber(text) } catch { problem("idNumber", error.description) }
-            }
-            var gender: String?
-            if let g = required("gender", max: 4) {
-                gender = ["男": "1", "1": "1", "女": "2", "2": "2"][g]
-                if gender == nil { problem("gender", "应为“男”或“女”") }
-                else if let id, id.genderCode != gender { problem("gender", "与身份证号不符") }
-            }
-            let college = required("college", max: 64), major = required("major", max: 64), className = required("class", max: 64)
-            var levelCode: String?
-            if let l = required("educationLevel", max: 16) {
-                levelCode = level.contains(l) ? l : level.entries.first { $0.name == l }?.code ?? Self.levelAliases[l]
-                if levelCode == nil { problem("educationLevel", "未知的学历层次“\(l)”") }
-            }
-            var cohort: UInt16?
-            if let y = required("cohort", max: 8) {
-                let digits = y.hasSuffix(".0") ? String(y.dropLast(2)) : y
-                cohort = UInt16(digits).flatMap { (2000...2100).contains($0) ? $0 : nil }
-                if cohort == nil { problem("cohort", "应为 2000 至 2100 之间的年份") }
-            }
-            var extraValues = JSONObject()
-            for (i, f) in extras {
-                let text = i < row.cells.count ? row.cells[i].trimmingSpaces : ""
-                guard !text.isEmpty else { continue }
-                let raw: JSONValue = switch f.type {
-                case .number: Double(text.hasSuffix(".0") ? String(text.dropLast(2)) : text).map { $0 == $0.rounded() ? .int(Int($0)) : .double($0) } ?? .string(text)
-                case .boolean: ["是": true, "否": false, "true": true, "false": false, "1": true, "0": false][text].map(JSONValue.bool) ?? .string(text)
-                default: .string(text)
-                }
-                switch f.validate(raw, tables: codeTables) {
-                case .success(let v): extraValues[f.key] = v
-                case .failure(let p): rowProblems.append(Problem(row: row.number, column: Self.letter(i), header: headers[i], reason: String(p.message.split(separator: "：", maxSplits: 1).last ?? "")))
-                }
-            }
-            if rowProblems.isEmpty, let number, let name, let id, let gender, let college, let major, let className,
-               let levelCode, let cohort {
-                good.append((StudentEntry(number: number, name: name, idNumber: id.value, gender: gender, collegeID: 0,
-                                          majorID: 0, classID: 0, educationLevel: levelCode, cohort: cohort),
-                             college, major, className, extraValues))
+            var check = RowCheck(row: row, columns: columns)
+            if let student = check.student(firstRowOf: &firstRowOf, codeTables: codeTables), check.problems.isEmpty {
+                good.append(student)
             } else {
-                report.problems.append(contentsOf: rowProblems)
+                report.problems.append(contentsOf: check.problems)
                 report.skipped += 1
             }
         }
-        let missingColumn = position.count < Self.columns.count
-        guard !missingColumn, report.problems.isEmpty || skipInvalid else {
+        guard !columns.missing, report.problems.isEmpty || skipInvalid else {
             report.skipped = report.rows
             return report
         }
-
-        try store.environment.write { txn in
-            var unitIDs: [String: UInt32] = [:]
-            var unitNames: [UInt32: String] = [:]
-            func unit(_ kind: OrgUnit.Kind, _ name: String, _ parent: UInt32?) throws -> UInt32 {
-                let key = "\(parent ?? 0)/\(name)"
-                if let id = unitIDs[key] { return id }
-                let id = try store.unit(txn, kind: kind, name: name, parent: parent)
-                unitIDs[key] = id
-                unitNames[id] = name
-                return id
-            }
-            var created = 0, updated = 0, unchanged = 0
-            for (i, item) in good.enumerated() {
-                if i % 5000 == 0 { progress(report.rows + i, report.rows * 2) }
-                var entry = item.0
-                entry.collegeID = try unit(.college, item.college, nil)
-                entry.majorID = try unit(.major, item.major, entry.collegeID)
-                entry.classID = try unit(.class, item.class, entry.majorID)
-                if let old = try store.students.get(txn, entry.number) {
-                    entry.wechatBound = old.wechatBound   // the registry does not know; keep it
-                    if old == entry {
-                        unchanged += 1
-                        if !item.extras.isEmpty { try extrasImported(txn, entry.number, item.extras) }
-                        continue
-                    }
-                    updated += 1
-                    try store.students.put(txn, entry.number, entry)
-                    try studentChanged(txn, entry, false) { unitNames[$0] }
-                } else {
-                    created += 1
-                    try store.students.put(txn, entry.number, entry)
-                    try studentChanged(txn, entry, true) { unitNames[$0] }
-                }
-                if !item.extras.isEmpty { try extrasImported(txn, entry.number, item.extras) }
-            }
-            report.created = created
-            report.updated = updated
-            report.unchanged = unchanged
-        }
+        try apply(good, report: &report, progress: progress)
         progress(report.rows * 2, report.rows * 2)
         report.applied = true
         return report
+    }
+
+    /// Writes the good rows in one transaction: units created as needed, students created or updated.
+    private func apply(_ good: [Student], report: inout Report, progress: @Sendable (Int, Int) -> Void) throws {
+        try store.environment.write { txn in
+            var units = UnitCache(store: store)
+            for (i, item) in good.enumerated() {
+                if i % 5000 == 0 { progress(report.rows + i, report.rows * 2) }
+                var entry = item.entry
+                entry.collegeID = try units.id(txn, .college, item.college, nil)
+                entry.majorID = try units.id(txn, .major, item.major, entry.collegeID)
+                entry.classID = try units.id(txn, .class, item.className, entry.majorID)
+                if let old = try store.students.get(txn, entry.number) {
+                    entry.wechatBound = old.wechatBound   // the registry does not know; keep it
+                    if old == entry {
+                        report.unchanged += 1
+                        if !item.extras.isEmpty { try extrasImported(txn, entry.number, item.extras) }
+                        continue
+                    }
+                    report.updated += 1
+                    try store.students.put(txn, entry.number, entry)
+                    try studentChanged(txn, entry, false) { units.names[$0] }
+                } else {
+                    report.created += 1
+                    try store.students.put(txn, entry.number, entry)
+                    try studentChanged(txn, entry, true) { units.names[$0] }
+                }
+                if !item.extras.isEmpty { try extrasImported(txn, entry.number, item.extras) }
+            }
+        }
     }
 
     /// `0` → `A`, `27` → `AB`.

@@ -38,12 +38,21 @@ final class OutboxDelivery: Service, Sendable {
     /// One round: the due messages, oldest first.
     func deliverDue(now: Date = Date()) async {
         let settings = services.host.current.settings.notifications
-        let outbox = services.outbox
-        let env = services.directory.environment
-        let due: [(UInt64, JSONObject)]
+        guard let due = due(now: now) else { return }
+        // Send first, then record every outcome of the round in one transaction (one fsync, not one
+        // per message: a batch of 10 000 notices must not keep the writer busy).
+        var outcomes: [(seq: UInt64, message: JSONObject?)] = []
+        for (seq, message) in due {
+            outcomes.append((seq, await deliver(message, seq: seq, settings: settings, now: now)))
+        }
+        record(outcomes)
+    }
+
+    /// The messages not dead-lettered whose next attempt is due; nil when the outbox cannot be read.
+    private func due(now: Date) -> [(UInt64, JSONObject)]? {
         do {
-            due = try env.read { txn in
-                try outbox.pending(txn, limit: 200).compactMap { seq, message in
+            return try services.directory.environment.read { txn in
+                try services.outbox.pending(txn, limit: 200).compactMap { seq, message in
                     guard let m = message.objectValue, m["status"]?.stringValue != "dead",
                           (m["nextAttempt"].flatMap(Self.number) ?? 0) <= now.timeIntervalSince1970 else { return nil }
                     return (seq, m)
@@ -51,47 +60,50 @@ final class OutboxDelivery: Service, Sendable {
             }
         } catch {
             logger.error("outbox: cannot read: \(error)")
-            return
+            return nil
         }
-        // Send first, then record every outcome of the round in one transaction (one fsync, not one
-        // per message: a batch of 10 000 notices must not keep the writer busy).
-        var outcomes: [(seq: UInt64, message: JSONObject?)] = []
-        for (seq, message) in due {
-            var m = message
-            let event = m["event"]?.stringValue ?? ""
-            var done = Set(m["done"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            var attempts = m["attempts"]?.objectValue ?? [:]
-            var lastError: String?
-            for channel in settings.channels where channel.takes(event) && !done.contains(channel.name) {
-                do {
-                    try await send(m, seq: seq, through: channel, templates: settings.templates)
-                    done.insert(channel.name)
-                } catch {
-                    attempts[channel.name] = .int((attempts[channel.name]?.intValue ?? 0) + 1)
-                    lastError = "\(channel.name): \(error)"
-                }
+    }
+
+    /// Sends `message` through every channel that takes it and has not had it yet. Returns nil when
+    /// every channel has it (it leaves the outbox), else the message with its tries and next
+    /// attempt, or dead-lettered after `maxAttempts`.
+    private func deliver(_ message: JSONObject, seq: UInt64, settings: NotificationSettings, now: Date) async -> JSONObject? {
+        var m = message
+        let event = m["event"]?.stringValue ?? ""
+        var done = Set(m["done"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        var attempts = m["attempts"]?.objectValue ?? [:]
+        var lastError: String?
+        for channel in settings.channels where channel.takes(event) && !done.contains(channel.name) {
+            do {
+                try await send(m, seq: seq, through: channel, templates: settings.templates)
+                done.insert(channel.name)
+            } catch {
+                attempts[channel.name] = .int((attempts[channel.name]?.intValue ?? 0) + 1)
+                lastError = "\(channel.name): \(error)"
             }
-            let pendingChannels = settings.channels.filter { $0.takes(event) && !done.contains($0.name) }
-            guard !pendingChannels.isEmpty else {
-                outcomes.append((seq, nil))
-                continue
-            }
-            let tries = pendingChannels.map { attempts[$0.name]?.intValue ?? 0 }.max() ?? 0
-            m["done"] = .array(done.sorted().map(JSONValue.string))
-            m["attempts"] = .object(attempts)
-            m["lastError"] = lastError.map(JSONValue.string) ?? m["lastError"]
-            if tries >= settings.maxAttempts {
-                m["status"] = "dead"
-                logger.warning("outbox: message \(seq) dead-lettered after \(tries) tries: \(lastError ?? "")")
-            } else {
-                let wait = min(3600, settings.backoffSeconds * pow(2, Double(max(0, tries - 1))))
-                m["nextAttempt"] = .double(now.timeIntervalSince1970 + wait)
-            }
-            outcomes.append((seq, m))
         }
+        let pendingChannels = settings.channels.filter { $0.takes(event) && !done.contains($0.name) }
+        guard !pendingChannels.isEmpty else { return nil }
+        let tries = pendingChannels.map { attempts[$0.name]?.intValue ?? 0 }.max() ?? 0
+        m["done"] = .array(done.sorted().map(JSONValue.string))
+        m["attempts"] = .object(attempts)
+        m["lastError"] = lastError.map(JSONValue.string) ?? m["lastError"]
+        if tries >= settings.maxAttempts {
+            m["status"] = "dead"
+            logger.warning("outbox: message \(seq) dead-lettered after \(tries) tries: \(lastError ?? "")")
+        } else {
+            let wait = min(3600, settings.backoffSeconds * pow(2, Double(max(0, tries - 1))))
+            m["nextAttempt"] = .double(now.timeIntervalSince1970 + wait)
+        }
+        return m
+    }
+
+    /// Records a round's outcomes in one transaction: each message updated, or deleted when sent everywhere.
+    private func record(_ outcomes: [(seq: UInt64, message: JSONObject?)]) {
         guard !outcomes.isEmpty else { return }
+        let outbox = services.outbox
         do {
-            try env.write { txn in
+            try services.directory.environment.write { txn in
                 for (seq, message) in outcomes {
                     if let message {
                         try outbox.table.put(txn, seq, Array(try JSONValue.object(message).jsonData()))

@@ -14,8 +14,14 @@ struct AgreementNumbers: Sendable {
     }
 
     func register(into context: RegistrationContext) {
+        for route in [importRoute(), stockRoute(), assignRoute()] { context.route(route) }
+        for command in [importCommand(), stockCommand()] { context.adminCommand(command) }
+    }
+
+    /// `POST numbers/import`: a file of numbers into the pool.
+    func importRoute() -> RouteSpec {
         let numbers = self
-        context.route(RouteSpec(
+        return RouteSpec(
             method: .post, path: "numbers/import", roles: [.school],
             summary: LocalizedText("导入协议书编号（CSV 或 XLSX，列“协议书编号”）", en: "import agreement numbers"),
             input: nil, output: .object([("imported", .integer)], required: ["imported"])
@@ -23,16 +29,26 @@ struct AgreementNumbers: Sendable {
             let rows = try request.tables.rows(request.body)
             let n = try request.store.write { try numbers.importRows(rows, $0) }
             return RouteResponse(status: 200, body: ["imported": .int(n)])
-        })
-        context.route(RouteSpec(
+        }
+    }
+
+    /// `GET numbers`: how many are free and issued.
+    func stockRoute() -> RouteSpec {
+        let numbers = self
+        return RouteSpec(
             method: .get, path: "numbers", roles: [.school],
             summary: LocalizedText("协议书编号库存", en: "agreement numbers in stock"),
             input: nil, output: .object([("free", .integer), ("issued", .integer)], required: ["free", "issued"])
         ) { request in
             let (free, issued) = try request.store.read { try numbers.counts($0) }
             return RouteResponse(status: 200, body: ["free": .int(free), "issued": .int(issued)])
-        })
-        context.route(RouteSpec(
+        }
+    }
+
+    /// `POST numbers/assign`: a blank agreement, with a number, for each student named.
+    func assignRoute() -> RouteSpec {
+        let numbers = self
+        return RouteSpec(
             method: .post, path: "numbers/assign", roles: [.school],
             summary: LocalizedText("为学生分配协议书编号（生成空白协议书）", en: "issue numbers to students"),
             input: .object([("students", .array(.text)), ("signingType", .text)], required: ["students"]),
@@ -57,21 +73,31 @@ struct AgreementNumbers: Sendable {
                 }
             }
             return RouteResponse(status: 200, body: ["results": .array(results)])
-        })
-        context.adminCommand(AdminCommandSpec(
+        }
+    }
+
+    /// `jiuyectl agreements import-numbers FILE`.
+    func importCommand() -> AdminCommandSpec {
+        let numbers = self
+        return AdminCommandSpec(
             words: ["agreements", "import-numbers"], usage: "FILE", summary: "导入协议书编号（CSV 或 XLSX，列“协议书编号”）", changesState: true
         ) { request in
             guard let path = request.arguments.first, let tables = request.tables else { throw PluginError.badRequest("usage: agreements import-numbers FILE") }
             let data = try Data(contentsOf: URL(fileURLWithPath: request.resolvePath(path)))
             let n = try request.store.write { try numbers.importRows(try tables.rows(data), $0) }
             return AdminReply(result: ["imported": .int(n)], message: "导入 \(n) 个协议书编号")
-        })
-        context.adminCommand(AdminCommandSpec(
+        }
+    }
+
+    /// `jiuyectl agreements numbers`.
+    func stockCommand() -> AdminCommandSpec {
+        let numbers = self
+        return AdminCommandSpec(
             words: ["agreements", "numbers"], usage: "", summary: "协议书编号库存", changesState: false
         ) { request in
             let (free, issued) = try request.store.read { try numbers.counts($0) }
             return AdminReply(result: ["free": .int(free), "issued": .int(issued)], columns: ["未分配", "已分配"], rows: [[String(free), String(issued)]])
-        })
+        }
     }
 
     /// Stores every number of the file, or none: each bad row is named with its number.

@@ -33,9 +33,9 @@ public struct TerminationPlugin: Plugin {
                 FieldSpec("agreementID", LocalizedText("协议", en: "agreement"), .text(maxLength: 64), required: true, editableBy: .parties, indexed: true),
                 FieldSpec("applicant", LocalizedText("申请方", en: "applicant"), .code(table: "termination-applicant"), editableBy: .nobody, indexed: true),
                 FieldSpec("explanation", LocalizedText("解约说明", en: "explanation"), .text(maxLength: 2000), required: true, editableBy: .parties),
-                FieldSpec("employerName", LocalizedText("单位名称", en: "employer"), .text(maxLength: 128), editableBy: .nobody),
-                FieldSpec("employerCreditCode", LocalizedText("统一社会信用代码", en: "credit code"), .creditCode, editableBy: .parties, indexed: true),
-                FieldSpec("agreementNumber", LocalizedText("协议书编号", en: "agreement number"), .text(maxLength: 40), editableBy: .nobody),
+                Self.agreementField("employerName", editableBy: .nobody, indexed: false),
+                Self.agreementField("employerCreditCode", editableBy: .parties, indexed: true),
+                Self.agreementField("agreementNumber", editableBy: .nobody, indexed: false),
             ],
             process: .review(ReviewPipeline(stages: [ReviewStage(.school)], submitters: [.student, .employer])),
             cardinality: .many, party: RecordParty(.employer, field: "employerCreditCode"),
@@ -56,6 +56,16 @@ public struct TerminationPlugin: Plugin {
         TerminationDetail().register(into: context)
     }
 
+    /// One of the agreement's fields, copied onto the application from the agreement it names:
+    /// the agreement's label and type, never required (the copy is made on submission).
+    static func agreementField(_ key: String, editableBy: FieldEditor, indexed: Bool) -> FieldSpec {
+        guard var field = AgreementsPlugin.fields.first(where: { $0.key == key }) else { preconditionFailure("agreement field \(key)") }
+        field.required = false
+        field.editableBy = editableBy
+        field.indexed = indexed
+        return field
+    }
+
     /// A submission must name a terminable agreement of the same student (and of the same
     /// employer, when the employer applies), fall inside the window, and be the only one pending.
     static func check(_ event: PluginEvent, _ txn: any PluginTransaction, window: TerminationWindow?) throws {
@@ -74,7 +84,7 @@ public struct TerminationPlugin: Plugin {
             throw PluginError.conflict("只有已完成的协议可以申请解约")
         }
         let pending = try txn.records.records(kind, student: application.student).contains {
-            $0.id != id && $0.text("agreementID") == agreementID && $0.state.hasPrefix("pending:")
+            $0.id != id && $0.text("agreementID") == agreementID && ReviewState(id: $0.state).isPending
         }
         if pending { throw PluginError.conflict("该协议已有待审核的解约申请") }
         let role = event.payload["role"]?.stringValue ?? "student"
