@@ -17,10 +17,12 @@ struct ScopeRuleTests {
         }
     }
 
-    /// `path:line` of each line outside Scope/ matching `pattern`, except in `allowed` files.
+    /// `path:line` of each line outside Scope/ matching `pattern`, except in `allowed` files (a
+    /// path ending in `/` allows a whole folder).
     static func offenders(_ pattern: String, allowed: Set<String> = []) throws -> [String] {
         let regex = try Regex(pattern)
-        return try files().filter { !allowed.contains($0.path) }.flatMap { file in
+        func isAllowed(_ path: String) -> Bool { allowed.contains { $0 == path || ($0.hasSuffix("/") && path.hasPrefix($0)) } }
+        return try files().filter { !isAllowed($0.path) }.flatMap { file in
             file.lines.enumerated().filter { $0.element.contains(regex) }.map { "\(file.path):\($0.offset + 1)" }
         }
     }
@@ -44,7 +46,7 @@ struct ScopeRuleTests {
             "HTTP/CoreServices.swift",          // where Caller.system is defined
             "Host/RecordAccessProvider.swift",  // plugins' `systemRecords` and event hooks
             "Host/Daemon.swift",                // the admin socket's statistics
-            "Admin/RecordAdminCommands.swift",  // the admin socket's exports and counts
+            "Admin/",                           // the admin socket's exports and counts
             "Metrics/DaemonMetrics.swift",      // totals for Prometheus
         ]) == [])
     }
