@@ -1,30 +1,6 @@
 import ArgumentParser
-import Daemon
 import Foundation
 import Logging
-import Plugins
-
-@main
-struct Jiuyed: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "jiuyed",
-        abstract: "jiuye 就业 — the graduate-employment back office daemon.",
-        discussion: """
-            One long-running process over one LMDB environment. Which plugins run, with which \
-            fields and review stages, is declared in plugins.yaml. Clients use the JSON HTTP API \
-            under /api/v1 (its OpenAPI document is /api/v1/openapi.json); admins use jiuyectl \
-            over the admin socket.
-
-            Start with the demo configuration:
-              jiuyed serve --config plugins.yaml --data ./data
-            Check a configuration before deploying it (like nginx -t):
-              jiuyed check --config /etc/jiuye/plugins.yaml
-            """,
-        version: JiuyeVersion.current,
-        subcommands: [Serve.self, Check.self],
-        defaultSubcommand: Serve.self
-    )
-}
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,7 +29,7 @@ struct Serve: AsyncParsableCommand {
         let (host, port) = try parseListen(listen)
         let logger = makeLogger(logLevel)
         let options = DaemonOptions(configPath: config, dataDirectory: data, host: host, port: port, socketPath: socket,
-                                    catalog: PluginCatalog(BuiltinPlugins.all), seedDemo: demo)
+                                    catalog: JiuyedCommand.catalog, seedDemo: demo)
         let daemon: Daemon
         do {
             daemon = try Daemon(options: options, logger: logger)
@@ -78,33 +54,6 @@ struct Serve: AsyncParsableCommand {
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host.isEmpty ? "127.0.0.1" : host, port)
-    }
-}
-
-struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Validate the configuration and exit 0 when it is good, 1 with every error when not.")
-
-    @Option(name: .long, help: ArgumentHelp("The configuration file.", valueName: "FILE"))
-    var config = "plugins.yaml"
-
-    @Option(name: .long, help: ArgumentHelp("Also say what this configuration would do to the records in this data directory (read only).",
-                                            valueName: "DIR"))
-    var data: String?
-
-    func run() throws {
-        do {
-            let set = try Daemon.check(configPath: config, catalog: PluginCatalog(BuiltinPlugins.all))
-            print("\(config): ok — plugins in start order: \(set.pluginIDs.map(\.rawValue).joined(separator: ", "))")
-            if let data {
-                let changes = try Daemon.plannedRecordChanges(set, dataDirectory: data)
-                print(changes.isEmpty ? "\(data): no stored record changes" : "\(data): at the next start or reload —")
-                for line in changes { print("  " + line) }
-            }
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
-        }
     }
 }
 
