@@ -28,10 +28,14 @@ struct ExampleDocsTests {
 
     /// The example's files that a reader writes: sources, manifest, configuration.
     static func exampleFiles() throws -> [String] {
-        let root = Binaries.repository + "/" + example
-        let all = try #require(FileManager.default.enumerator(atPath: root)).compactMap { $0 as? String }
-        return all.filter { !$0.hasPrefix(".build") && ($0.hasSuffix(".swift") || $0.hasSuffix(".yaml")) }
-            .map { example + "/" + $0 }.sorted()
+        let walk = try #require(FileManager.default.enumerator(atPath: Binaries.repository + "/" + example))
+        var files: [String] = []
+        while let path = walk.nextObject() as? String {
+            // What the build and a run leave behind (git ignores them too).
+            if [".build", ".swiftpm", "data"].contains(path) { walk.skipDescendants() }
+            if path.hasSuffix(".swift") || path.hasSuffix(".yaml") { files.append(example + "/" + path) }
+        }
+        return files.sorted()
     }
 
     @Test("every tagged block is its file, and every file of the example is shown")
