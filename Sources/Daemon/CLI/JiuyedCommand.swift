@@ -22,7 +22,7 @@ public enum JiuyedCommand {
     ///   - builtins: the built-in plugin types to offer (pass `[]` for none).
     public static func main(plugins: [any Plugin.Type], builtins: [any Plugin.Type] = BuiltinPlugins.all) async {
         await $catalog.withValue(PluginCatalog(builtins + plugins)) {
-            await Jiuyed.main()
+            await Root.main()
         }
     }
 
@@ -30,23 +30,26 @@ public enum JiuyedCommand {
     @TaskLocal static var catalog: PluginCatalog = PluginCatalog(BuiltinPlugins.all)
 }
 
-struct Jiuyed: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "jiuyed",
-        abstract: "jiuye 就业 — the graduate-employment back office daemon.",
-        discussion: """
-            One long-running process over one LMDB environment. Which plugins run, with which \
-            fields and review stages, is declared in plugins.yaml. Clients use the JSON HTTP API \
-            under /api/v1 (its OpenAPI document is /api/v1/openapi.json); admins use jiuyectl \
-            over the admin socket.
+extension JiuyedCommand {
+    /// `jiuyed`: `serve` (the default) and `check`.
+    struct Root: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "jiuyed",
+            abstract: "jiuye 就业 — the graduate-employment back office daemon.",
+            discussion: """
+                One long-running process over one LMDB environment. Which plugins run, with which \
+                fields and review stages, is declared in plugins.yaml. Clients use the JSON HTTP API \
+                under /api/v1 (its OpenAPI document is /api/v1/openapi.json); admins use jiuyectl \
+                over the admin socket.
 
-            Start with the demo configuration:
-              jiuyed serve --config plugins.yaml --data ./data
-            Check a configuration before deploying it (like nginx -t):
-              jiuyed check --config /etc/jiuye/plugins.yaml
-            """,
-        version: JiuyeVersion.current,
-        subcommands: [Serve.self, Check.self],
-        defaultSubcommand: Serve.self
-    )
+                Start with the demo configuration:
+                  jiuyed serve --config plugins.yaml --data ./data
+                Check a configuration before deploying it (like nginx -t):
+                  jiuyed check --config /etc/jiuye/plugins.yaml
+                """,
+            version: JiuyeVersion.current,
+            subcommands: [Serve.self, Check.self],
+            defaultSubcommand: Serve.self
+        )
+    }
 }
