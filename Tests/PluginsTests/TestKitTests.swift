@@ -42,7 +42,8 @@ struct TestKitTests {
         }
     }
 
-    @Test("in process nothing listens, and no socket is made; requests, logins and admin verbs still work")
+    @Test("in process nothing listens, and no socket is made; requests, logins and admin verbs still work",
+          .disabled(if: ProcessInfo.processInfo.environment["JIUYE_TEST_MODE"] == "live", "JIUYE_TEST_MODE=live runs every daemon live"))
     func inProcess() async throws {
         try await TestDaemon.with(.inProcess, config: "plugins: {source-info: {}}", seedDemo: true) { d in
             #expect(d.mode == .inProcess && d.port == 0)
