@@ -3,12 +3,18 @@ import PackageDescription
 
 // The dependency rule (DESIGN.md): Plugins → PluginAPI ← Daemon, Daemon → Storage → CLMDB,
 // Daemon → Plugins only to list them. Plugins never see Storage, Hummingbird or the Daemon.
+//
+// A school ships its own plugins without forking (the xcaddy model, Examples/RecommendationForm):
+// its package depends on the Daemon and PluginAPI products and builds its own `jiuyed` with
+// `JiuyedCommand.main(plugins:)`. That is why `jiuyed` is no product here: SwiftPM would build a
+// dependency's `jiuyed` instead of the school's. `swift build`/`swift run jiuyed` in this
+// repository still build it (a root package's executable targets are products of their own).
 let package = Package(
     name: "jiuye",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "jiuyed", targets: ["jiuyed"]),
         .executable(name: "jiuyectl", targets: ["jiuyectl"]),
+        .library(name: "Daemon", targets: ["Daemon"]),
         .library(name: "PluginAPI", targets: ["PluginAPI"]),
         .library(name: "JiuyeTesting", targets: ["JiuyeTesting"]),
     ],
@@ -62,6 +68,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -73,18 +81,12 @@ let package = Package(
         .target(
             name: "JiuyeTesting",
             dependencies: [
-                "Daemon", "PluginAPI", "AdminProtocol", "Storage",
+                "Daemon", "PluginAPI", "Plugins", "AdminProtocol", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        .executableTarget(
-            name: "jiuyed",
-            dependencies: [
-                "Daemon", "Plugins",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+        .executableTarget(name: "jiuyed", dependencies: ["Daemon"]),
         .executableTarget(
             name: "jiuyectl",
             dependencies: [

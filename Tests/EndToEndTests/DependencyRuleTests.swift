@@ -17,9 +17,11 @@ struct DependencyRuleTests {
         "Plugins": ["PluginAPI"],
         // Admin replies are PluginAPI's `AdminReply`, re-exported for jiuyectl.
         "AdminProtocol": ["PluginAPI"],
-        "Daemon": ["Storage", "PluginAPI", "AdminProtocol", "CArgon2", "CXLSXWriter"],
-        "JiuyeTesting": ["Daemon", "PluginAPI", "AdminProtocol"],
-        "jiuyed": ["Daemon", "Plugins"],
+        // Plugins only to list them: `BuiltinPlugins.all`, the default of `JiuyedCommand.main` (CLI/).
+        "Daemon": ["Storage", "PluginAPI", "Plugins", "AdminProtocol", "CArgon2", "CXLSXWriter"],
+        // Plugins for the same default of `TestDaemon`.
+        "JiuyeTesting": ["Daemon", "PluginAPI", "Plugins", "AdminProtocol"],
+        "jiuyed": ["Daemon"],
         "jiuyectl": ["AdminProtocol"],
         "jiuye-bench": ["Daemon", "PluginAPI", "CXLSXWriter"],
     ]

@@ -5,7 +5,7 @@ import Plugins
 import Testing
 @testable import Daemon
 
-/// 生源信息 and 就业信息 end to end over real HTTP, on the demo institution.
+/// 生源信息 and 就业信息 end to end through the router and the admin verbs, on the demo institution.
 @Suite("生源信息 and 就业信息")
 struct GraduateFlowTests {
     static let student = "202211001", studentPassword = "020118"
@@ -18,9 +18,10 @@ struct GraduateFlowTests {
         let d: TestDaemon
         let student: String, counselor: String, college: String, school: String
 
+        /// In process: these suites test routes and verbs, not sockets (`JIUYE_TEST_MODE=live` runs them over HTTP).
         static func start(_ config: String? = nil) async throws -> Actors {
             let text = try config ?? String(contentsOfFile: BuiltinPluginsTests.repositoryConfig, encoding: .utf8)
-            let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: text, seedDemo: true)
+            let d = try await TestDaemon.start(.inProcess, config: text, seedDemo: true)
             return Actors(d: d, student: try await d.login(GraduateFlowTests.student, GraduateFlowTests.studentPassword),
                           counselor: try await d.login("counselor-se", password), college: try await d.login("cs-college", password),
                           school: try await d.login("school", password))

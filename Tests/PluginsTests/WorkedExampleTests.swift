@@ -55,12 +55,12 @@ public struct TraineeshipPlugin: Plugin {
 }
 
 
-@Test("the worked example in docs/plugins.md compiles, configures and answers") func workedExample() async throws {
-    let daemon = try await TestDaemon.start(plugins: [TraineeshipPlugin.self], builtins: BuiltinPlugins.all,
-                                            config: "plugins: {source-info: {}, agreements: {}, traineeship: {config: {maxApplications: 2}}}",
-                                            seedDemo: true)
-    let token = try await daemon.login("202211001", "020118")
-    let r = try await daemon.request(.get, "/api/v1/traineeship/limits", token: token)
-    #expect(try r.json["maxApplications"] == 2)
-    try await daemon.stop()
+@Test("the worked example in docs/plugins.md compiles, configures and answers") func limits() async throws {
+    try await TestDaemon.with(.inProcess, plugins: [TraineeshipPlugin.self],
+                              config: "plugins: {source-info: {}, agreements: {}, traineeship: {config: {maxApplications: 2}}}",
+                              seedDemo: true) { daemon in
+        let token = try await daemon.login("202211001", "020118")
+        let r = try await daemon.request(.get, "/api/v1/traineeship/limits", token: token)
+        #expect(try r.json["maxApplications"] == 2)
+    }
 }

@@ -114,17 +114,8 @@ public final class Daemon: Sendable {
         let info = self.info
         let socketPath = options.socketPath
         let readiness = Readiness(count: 2) { port in await onReady(DaemonEndpoints(port: port, socketPath: socketPath)) }
-
-        let tableBox = LockedBox<AdminCommandTable?>(nil)
-        let host = self.host
         let services = self.services
-        let core = CoreAdminCommands.make(host: host, info: info) { tableBox.value }
-            + DirectoryAdminCommands.make(directory: directory, accounts: accounts, kinds: services.kinds,
-                                          importSettings: { host.current.settings.imports }) { host.current.settings.auth }
-            + RecordAdminCommands.make(services: services)
-        let table = AdminCommandTable(core: core, host: host, statistics: ScopedStatistics(services: services, records: .system))
-        tableBox.value = table
-        let admin = try AdminServer(path: socketPath, settings: set.settings.admin, commands: table, logger: logger) {
+        let admin = try AdminServer(path: socketPath, settings: set.settings.admin, commands: adminCommands(), logger: logger) {
             await readiness.arrive(port: nil)
         }
         let listenHost = options.host
@@ -148,6 +139,21 @@ public final class Daemon: Sendable {
         }
         await host.stop()
         logger.info("jiuyed stopped")
+    }
+
+    /// The verbs the admin socket answers: the core's, then the plugins'. `help` lists the table
+    /// it belongs to, hence the box filled once the table exists.
+    func adminCommands() -> AdminCommandTable {
+        let tableBox = LockedBox<AdminCommandTable?>(nil)
+        let host = self.host
+        let services = self.services
+        let core = CoreAdminCommands.make(host: host, info: info) { tableBox.value }
+            + DirectoryAdminCommands.make(directory: directory, accounts: accounts, kinds: services.kinds,
+                                          importSettings: { host.current.settings.imports }) { host.current.settings.auth }
+            + RecordAdminCommands.make(services: services)
+        let table = AdminCommandTable(core: core, host: host, statistics: ScopedStatistics(services: services, records: .system))
+        tableBox.value = table
+        return table
     }
 
     /// Asks a running daemon to drain and stop, as SIGTERM does.

@@ -1,0 +1,4 @@
+import Daemon
+import RecommendationForm
+
+await JiuyedCommand.main(plugins: [RecommendationFormPlugin.self])
