@@ -24,8 +24,10 @@ public protocol PluginTransaction: AnyObject {
     func scan(_ collection: String, prefix: String, _ body: (String, Data) throws -> Bool) throws
     /// Records of declared kinds, acting as the caller of the route (the core, in a hook).
     var records: any RecordAccess { get }
-    /// Records acting as the core itself: for requests the plugin has authenticated by other
-    /// means (a provider's signed callback). Use only after that check.
+    /// Records acting as the core itself, past every scope: the core's own door. Open it in an
+    /// event hook, for a request the plugin has authenticated by other means (a provider's
+    /// signed callback, after that check), or to decide among a student's records what the
+    /// caller may see; never to hand a caller a record their scope hides.
     var systemRecords: any RecordAccess { get }
     /// Emits one of this plugin's declared events; the hooks of other plugins run now, in this
     /// transaction, so their writes commit or abort with this one.

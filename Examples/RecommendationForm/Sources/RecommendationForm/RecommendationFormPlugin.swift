@@ -42,10 +42,12 @@ public struct RecommendationSummary: Codable, Sendable, SchemaDescribing {
     public var total = 0, awaitingCollege = 0, awaitingSchool = 0, approved = 0
 
     init(_ records: [RecordSnapshot]) {
+        // States are typed: a review level's state is `.pending(role)`, whatever its id's spelling.
+        let states = records.map { ReviewState(id: $0.state) }
         total = records.count
-        awaitingCollege = records.count { $0.state == "pending:college" }
-        awaitingSchool = records.count { $0.state == "pending:school" }
-        approved = records.count { $0.state == "approved" }
+        awaitingCollege = states.count { $0 == .pending(.college) }
+        awaitingSchool = states.count { $0 == .pending(.school) }
+        approved = states.count { $0 == .approved }
     }
 
     public static var schema: JSONSchema {
