@@ -42,10 +42,12 @@ extension RecordRoutes {
     }
 }
 
-/// A batch over selected records inside the caller's scope: each record gets its own result.
-/// Each item runs in a transaction nested in the request's one, so an item refused halfway (a
-/// plugin's hook throwing after the record was written) leaves nothing of itself; those that
-/// succeed commit together. The school runs every action; a counselor or a college officer
+/// A batch over selected records inside the caller's scope: each record gets its own result, and
+/// an item is all or nothing. The engine checks everything before its first write, so a refused
+/// item has written nothing — except where plugins' hooks run after the write (an approval that
+/// emits an event someone listens to): those items run in a transaction nested in the request's
+/// one, undone alone when a hook refuses (nesting every item would cost half the batch's time).
+/// Those that succeed commit together; a storage failure fails the whole batch. The school runs every action; a counselor or a college officer
 /// approves what waits at their own level and notifies their own students.
 struct BatchOperation {
     let engine: RecordEngine
@@ -80,14 +82,19 @@ struct BatchOperation {
         let modification = try checkWhole(batch)
         let from = approvableState()
         let approval = TransitionInputs(action: approval(from: from), from: from ?? "")
+        let nested = batch.action == "approve" && engine.runsHooks(kind, action: approval.action, from: approval.from)
         var results: [JSONValue] = []
         results.reserveCapacity(batch.ids.count)
         for id in batch.ids {
             do {
-                try txn.nested { try apply(batch, to: id, $0, modification: modification, approval: approval, now: now) }
+                if nested {
+                    try txn.nested { try apply(batch, to: id, $0, modification: modification, approval: approval, now: now) }
+                } else {
+                    try apply(batch, to: id, txn, modification: modification, approval: approval, now: now)
+                }
                 results.append(["id": .string(id), "ok": true])
-            } catch let e as any APIErrorConvertible {
-                let api = e.apiError
+            } catch let e where e is any APIErrorConvertible || e is PluginError {
+                let api = APIError.from(e)!
                 results.append(["id": .string(id), "ok": false, "error": ["code": .string(api.code), "message": .string(api.message)]])
             }
         }

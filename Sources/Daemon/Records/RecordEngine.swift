@@ -292,6 +292,13 @@ struct RecordEngine {
         return record
     }
 
+    /// Whether taking `action` out of `state` runs plugins' hooks, after the engine has written
+    /// the record: the only way a transition is refused once writing began.
+    func runsHooks(_ kind: RecordTables, action: String, from state: String) -> Bool {
+        guard let name = kind.workflow?.transition(from: state, action: action)?.emits, let events else { return false }
+        return events.listens(to: kind.plugin, name)
+    }
+
     /// Tells who a transition concerns — the student and the party, not the actor — and queues the
     /// transition's messages for outside systems.
     private func notify(_ txn: Transaction, _ kind: RecordTables, _ record: StoredRecord, _ t: WorkflowTransition, actor: Caller,

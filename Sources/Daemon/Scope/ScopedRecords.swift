@@ -41,6 +41,7 @@ struct ScopedRecords: Sendable {
 
     /// Whether the scope reaches the record and may see it.
     func shows(_ kind: RecordTables, _ r: StoredRecord) -> Bool {
+        if scope.all && kind.spec.staffVisibility == nil { return true }
         guard scope.contains(college: r.collegeID, class: r.classID, student: r.student, party: r.party) else { return false }
         // Most kinds have no rule: decide before building anything for it (lists run this per row).
         guard kind.spec.staffVisibility != nil else { return true }
@@ -49,6 +50,8 @@ struct ScopedRecords: Sendable {
 
     /// The same for a record read in place.
     func shows(_ kind: RecordTables, _ v: RecordView) -> Bool {
+        // The school sees every record of most kinds: lists and searches ask this per record.
+        if scope.all && kind.spec.staffVisibility == nil { return true }
         guard scope.contains(college: v.collegeID, class: v.classID, student: v.student, party: v.party) else { return false }
         guard kind.spec.staffVisibility != nil else { return true }
         return visible(kind, student: v.student, party: v.party, term: v.term)
