@@ -161,6 +161,13 @@ public final class Environment: @unchecked Sendable {
                         if txn.mapFull { grow = true }
                         return .failure(error)
                     }
+                    // A full map the body caught and went on from (a batch item a hook reported
+                    // as refused) must not commit what is left: grow and run it all again.
+                    if txn.mapFull {
+                        mdb_txn_abort(txn.handle)
+                        grow = true
+                        return .failure(StorageError.lmdb(code: MDB_MAP_FULL, operation: "write (map full, retried)"))
+                    }
                     // mdb_txn_commit frees the transaction whether it succeeds or not: never
                     // abort it after this line (a full disk used to crash the process here).
                     let rc = mdb_txn_commit(txn.handle)

@@ -3,11 +3,7 @@ import Testing
 
 @Suite("Secondary indexes")
 struct IndexTests {
-    func studentTable(_ env: Environment) throws -> IndexedTable<String, Student> {
-        let primary = try Table<String, Student>(env, name: "rec/student")
-        let byCollege = try SecondaryIndex<String, Student>(env, name: "idx/student/college") { $0.college }
-        return IndexedTable(primary: primary, indexes: [byCollege])
-    }
+    func studentTable(_ env: Environment) throws -> IndexedTable<String, Student> { try studentsByCollege(env) }
 
     @Test("an aborted write leaves no index entry")
     func abortedWriteLeavesNoIndexEntry() throws {

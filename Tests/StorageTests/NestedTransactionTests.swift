@@ -3,12 +3,7 @@ import Testing
 
 @Suite("Nested transactions")
 struct NestedTransactionTests {
-    func students(_ env: Environment) throws -> IndexedTable<String, Student> {
-        let primary = try Table<String, Student>(env, name: "rec/student")
-        let byCollege = try SecondaryIndex<String, Student>(env, name: "idx/student/college") { $0.college }
-        let counts = try CounterIndex<Student>(env, name: "cnt/student") { [$0.college] }
-        return IndexedTable(primary: primary, indexes: [byCollege], counters: [counts])
-    }
+    func students(_ env: Environment) throws -> IndexedTable<String, Student> { try studentsByCollege(env, counted: true) }
 
     @Test("a nested write that throws is undone with its index entries and counts; the outer one goes on and commits")
     func undoOne() throws {
@@ -46,6 +41,28 @@ struct NestedTransactionTests {
             }
             #expect(try env.read { try table.primary.count($0) } == 0)
             #expect(try env.read { try $0.count(table.counters[0].table.database) } == 0)
+        }
+    }
+
+    @Test("a full map inside nested writes whose errors the caller swallowed still grows the map and replays the whole write")
+    func swallowedMapFull() throws {
+        try withEnvironment(mapSize: 1 << 20) { env, _ in
+            let table = try Table<UInt64, Student>(env, name: "rec/student")
+            var runs = 0, swallowed = 0
+            try env.write { txn throws in
+                runs += 1
+                for id in UInt64(0)..<20_000 {
+                    // Each item in its own child, its failure reported and passed over, as a batch does.
+                    do {
+                        try txn.nested { try table.put($0, id, Student(name: "学生\(id)", college: "学院", cohort: 2026)) }
+                    } catch {
+                        swallowed += 1
+                    }
+                }
+            }
+            #expect(runs > 1 && swallowed > 0, "the map filled and the write ran again")
+            #expect(env.mapSize > 1 << 20)
+            #expect(try env.read { try table.count($0) } == 20_000, "nothing lost: the replay wrote every item")
         }
     }
 }

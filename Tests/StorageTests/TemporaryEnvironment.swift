@@ -18,6 +18,14 @@ func withEnvironment<R>(mapSize: Int = 16 << 20, _ body: (Environment, String) t
 
 struct Boom: Error {}
 
+/// Students indexed by college; `counted` adds a live counter per college.
+func studentsByCollege(_ env: Environment, counted: Bool = false) throws -> IndexedTable<String, Student> {
+    let primary = try Table<String, Student>(env, name: "rec/student")
+    let byCollege = try SecondaryIndex<String, Student>(env, name: "idx/student/college") { $0.college }
+    let counters = counted ? [try CounterIndex<Student>(env, name: "cnt/student") { [$0.college] }] : []
+    return IndexedTable(primary: primary, indexes: [byCollege], counters: counters)
+}
+
 struct Student: JSONStorable, Equatable {
     var name: String
     var college: String

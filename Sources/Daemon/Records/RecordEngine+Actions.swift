@@ -28,13 +28,19 @@ extension RecordEngine {
 
     /// Who approved in the current round (since the last submission). A review pipeline keeps
     /// them per level in the record; another workflow's are read from the history, by what each
-    /// entry's transition means (its effect), never by its action's name.
+    /// entry's transition means (its effect), never by its action's name. An entry today's
+    /// workflow no longer knows (an action renamed by an upgrade) counts its staff actor as an
+    /// approver: the rule fails closed, another reviewer can still act.
     func roundApprovers(_ txn: Transaction, _ kind: RecordTables, id: String, reviewers: [String]) throws -> Set<String> {
         if kind.pipeline != nil { return Set(reviewers.filter { !$0.isEmpty }) }
         guard let workflow = kind.workflow, workflow.transitions.contains(where: \.independentReview) else { return [] }
         var out = Set<String>()
         for e in try kind.entries(txn, of: id).reversed() {
-            let effect = workflow.transition(from: e.from, action: e.action)?.effect
+            if e.action == "create" { break }
+            guard let effect = workflow.transition(from: e.from, action: e.action)?.effect else {
+                if Role(rawValue: e.role)?.isStaff == true { out.insert(e.actor) }
+                continue
+            }
             if effect == .submit || effect == .resubmit { break }
             if effect == .approve { out.insert(e.actor) }
         }
