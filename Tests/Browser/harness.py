@@ -43,7 +43,7 @@ def free_port():
 class Daemon:
     """A real `jiuyed serve --demo` on a temp data directory and a free loopback port."""
 
-    def __init__(self, bin_dir, config, data=None, extra_args=()):
+    def __init__(self, bin_dir, config, data=None, extra_args=(), demo=True):
         self.bin_dir = Path(bin_dir)
         self.config = str(config)
         self.data = Path(data or tempfile.mkdtemp(prefix="jiuye-browser-"))
@@ -52,12 +52,13 @@ class Daemon:
         self.socket = str(self.data / "admin.sock")
         self.log_path = self.data / "jiuyed.log"
         self.extra_args = list(extra_args)
+        self.demo = demo
         self.process = None
 
     def start(self, timeout=120):
         log = open(self.log_path, "wb")
-        args = [str(self.bin_dir / "jiuyed"), "serve", "--demo", "--config", self.config, "--data", str(self.data),
-                "--listen", f"127.0.0.1:{self.port}", *self.extra_args]
+        args = [str(self.bin_dir / "jiuyed"), "serve", *(["--demo"] if self.demo else []), "--config", self.config,
+                "--data", str(self.data), "--listen", f"127.0.0.1:{self.port}", *self.extra_args]
         self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -80,8 +81,8 @@ class Daemon:
 
     def ctl(self, *args, timeout=600):
         """Runs a jiuyectl verb over the real admin socket; the JSON answer."""
-        cmd = [str(self.bin_dir / "jiuyectl"), "--socket", self.socket, "--json", *map(str, args)]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        cmd = [str(self.bin_dir / "jiuyectl"), "--socket", self.socket, "--json", "--timeout", str(timeout), *map(str, args)]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 30)
         if p.returncode != 0:
             raise RuntimeError(f"jiuyectl {' '.join(map(str, args))} failed ({p.returncode}): {p.stderr.strip() or p.stdout.strip()}")
         try:
@@ -190,18 +191,34 @@ class Browser:
         self.driver.set_script_timeout(120)
         self.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(self.downloads)})
         self.seen_logs = []
+        self.touched = False   # used by the running scenario: its screenshot is taken on a failure
 
     # navigation and waiting
 
     def open(self, route):
         """Opens a console route (`#/list/source-info?…`) and waits for the screen's main."""
-        self.driver.get(f"{self.base}/console/#{route}")
+        self.touched = True
+        url = f"{self.base}/console/#{route}"
+        if self.driver.current_url == url:
+            self.driver.refresh()   # the same address again: a fragment navigation would do nothing
+            return
+        # within the console's document only the fragment changes: no reload, so mark what is on show
+        self.driver.execute_script("document.querySelectorAll('main').forEach(m => m.dataset.testStale = '1')")
+        self.driver.get(url)
 
     def go(self, route):
-        """Changes the hash only (the console's own navigation), no page load."""
-        self.driver.execute_script("location.hash = arguments[0]", route)
+        """Changes the hash only (the console's own navigation), no page load. The screen on show
+        is marked stale first, so waiting for the next one cannot mistake it for the new one; the
+        same address again is a reload (no hashchange would fire)."""
+        self.touched = True
+        if self.driver.execute_script("return location.hash") == "#" + route:
+            self.driver.refresh()
+            return
+        self.driver.execute_script("document.querySelectorAll('main').forEach(m => m.dataset.testStale = '1');"
+                                   "location.hash = arguments[0]", route)
 
     def js(self, script, *args):
+        self.touched = True
         return self.driver.execute_script(script, *args)
 
     def wait(self, predicate, what, timeout=20):
@@ -213,7 +230,7 @@ class Browser:
 
     def wait_ready(self, main_id, timeout=30, **attrs):
         """Waits for `main#ID[data-ready="1"]` (and attributes like data-kind) with nothing busy."""
-        sel = f'main#{main_id}[data-ready="1"]' + "".join(f'[data-{k.replace("_", "-")}="{v}"]' for k, v in attrs.items())
+        sel = f'main#{main_id}[data-ready="1"]:not([data-test-stale])' + "".join(f'[data-{k.replace("_", "-")}="{v}"]' for k, v in attrs.items())
         self.wait(lambda: self.js("return !!document.querySelector(arguments[0]) && document.body.dataset.busy !== '1'", sel),
                   sel, timeout)
 

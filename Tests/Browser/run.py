@@ -104,6 +104,7 @@ def run_one(ctx, fn):
     steps = Steps(name)
     for b in ctx.open_browsers():
         b.drain_log()   # what an earlier scenario left is that scenario's
+        b.touched = False
     start = time.time()
     error = None
     try:
@@ -115,7 +116,7 @@ def run_one(ctx, fn):
     except Exception as e:  # noqa: BLE001 — a Selenium or API error is this scenario's failure too
         error = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}\n" + "".join(traceback.format_tb(e.__traceback__)[-3:])
     if error:
-        for b in ctx.open_browsers():
+        for b in [b for b in ctx.open_browsers() if b.touched]:
             try:
                 steps.shot(b, f"FAILED-{b.name}")
             except Exception:  # noqa: BLE001
