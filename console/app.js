@@ -21,6 +21,8 @@ window.addEventListener('hashchange', () => route());
 boot();
 
 async function boot() {
+  // Only a browser that started a console session asks who is signed in (the cookie says no more).
+  if (!document.cookie.split('; ').includes('jiuye_console=1')) return showSignIn();
   try {
     const me = await get('auth/me');
     await start(me);

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import PluginAPI
 
@@ -52,7 +53,9 @@ struct AuthRoutes: CoreRouteGroup {
                                             trustedProxies: services.host.current.settings.server.trustedProxies)
         var response = try Response.json(["csrfToken": .string(SessionCookie.csrfToken(for: token)),
                                           "expiresAt": .string(ISO8601DateFormatter().string(from: expires)), "account": account.summary])
-        response.headers[.setCookie] = SessionCookie.setCookie(token, maxAge: max(0, Int(expires.timeIntervalSinceNow)), secure: secure)
+        let maxAge = max(0, Int(expires.timeIntervalSinceNow))
+        response.headers[.setCookie] = SessionCookie.setCookie(token, maxAge: maxAge, secure: secure)
+        response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.setHint(maxAge: maxAge, secure: secure)))
         return response
     }
 
@@ -79,7 +82,9 @@ struct AuthRoutes: CoreRouteGroup {
 
     func logout(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
         try services.accounts.logout(token: caller.token)
-        return Response(status: .noContent, headers: [.setCookie: SessionCookie.clearCookie])
+        var headers: HTTPFields = [.setCookie: SessionCookie.clearCookie]
+        headers.append(HTTPField(name: .setCookie, value: SessionCookie.clearHint))
+        return Response(status: .noContent, headers: headers)
     }
 
     func me(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {

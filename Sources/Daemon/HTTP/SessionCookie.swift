@@ -63,6 +63,14 @@ enum SessionCookie {
     /// The `Set-Cookie` value that ends it.
     static let clearCookie = "\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
 
+    /// A cookie the page may read, holding nothing secret: that a console session was started in this
+    /// browser, so a fresh page asks who is signed in only when someone may be (no 401 to log otherwise).
+    static let hint = "jiuye_console"
+    static func setHint(maxAge: Int, secure: Bool) -> String {
+        "\(hint)=1; Path=/; Max-Age=\(maxAge); SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+    static let clearHint = "\(hint)=; Path=/; Max-Age=0; SameSite=Strict"
+
     /// Whether the client's connection was HTTPS: only a trusted proxy may say so.
     static func isSecure(_ request: Request, peer: String?, trustedProxies: [String]) -> Bool {
         guard let peer, trustedProxies.contains(peer) else { return false }
