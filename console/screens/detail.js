@@ -114,7 +114,7 @@ function controlFor(ctx, field, value, readOnly) {
   const v = value === undefined || value === null ? '' : value;
   if (type === 'code' && ctx.codeNames[field.type.table]) {
     const entries = [...ctx.codeNames[field.type.table]];
-    return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ...entries.map(([c, n]) => [c, `${c} ${n}`])], v);
+    return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ...entries.map(([c, n]) => [c, c === n ? n : `${c} ${n}`])], v);
   }
   if (type === 'boolean') return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ['true', '是'], ['false', '否']], v === '' ? '' : String(v));
   const inputType = { date: 'date', month: 'month', number: 'number', email: 'email', phone: 'tel' }[type] || 'text';
@@ -148,7 +148,8 @@ function materialList(base, materials) {
   return h('div#materials', materials.map((m) => {
     const url = `/api/v1/${base}/materials/${encodeURIComponent(m.sha256)}`;
     return h('figure',
-      m.type.startsWith('image/') ? h('img', { src: url + '?inline=1', alt: m.name, loading: 'lazy' }) : h('span.file', 'PDF'),
+      m.type.startsWith('image/') ? h('img', { src: url + '?inline=1', alt: m.name, loading: 'lazy' })
+        : m.type === 'application/pdf' ? h('iframe.pdf', { src: url + '?inline=1', title: `预览 ${m.name}`, loading: 'lazy' }) : h('span.file', m.type),
       h('figcaption', m.name, ' ', h('a.download', { href: url, download: m.name }, '下载')));
   }), materials.length > 1 ? h('a.download.button.secondary', { href: `/api/v1/${base}/materials/archive` }, '全部下载') : null);
 }

@@ -46,7 +46,7 @@ function fieldRow(ctx, kind, key, value) {
   const type = field.type.type;
   let control;
   if (type === 'code' && ctx.codeNames[field.type.table]) {
-    control = select({ 'data-filter': key }, [['', '不限'], ...[...ctx.codeNames[field.type.table]].map(([c, n]) => [c, `${c} ${n}`])], value);
+    control = select({ 'data-filter': key }, [['', '不限'], ...[...ctx.codeNames[field.type.table]].map(([c, n]) => [c, c === n ? n : `${c} ${n}`])], value);
   } else if (type === 'boolean') {
     control = select({ 'data-filter': key }, [['', '不限'], ['true', '是'], ['false', '否']], value);
   } else {

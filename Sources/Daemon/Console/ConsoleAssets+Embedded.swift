@@ -295,6 +295,8 @@ ol.timeline time { color: var(--muted); font-variant-numeric: tabular-nums; }
 #materials { display: flex; flex-wrap: wrap; gap: 1rem; }
 #materials figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; max-width: 260px; }
 #materials img { max-width: 240px; max-height: 240px; display: block; }
+#materials figure:has(iframe) { max-width: none; }
+#materials iframe.pdf { width: 560px; height: 420px; border: 1px solid var(--line); display: block; }
 .file { display: grid; place-items: center; width: 120px; height: 150px; background: #f0f3f7; color: var(--muted); font-weight: bold; }
 progress { width: min(480px, 100%); height: 1.1rem; display: block; margin: .6rem 0; }
 
@@ -622,7 +624,7 @@ function controlFor(ctx, field, value, readOnly) {
   const v = value === undefined || value === null ? '' : value;
   if (type === 'code' && ctx.codeNames[field.type.table]) {
     const entries = [...ctx.codeNames[field.type.table]];
-    return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ...entries.map(([c, n]) => [c, `${c} ${n}`])], v);
+    return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ...entries.map(([c, n]) => [c, c === n ? n : `${c} ${n}`])], v);
   }
   if (type === 'boolean') return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ['true', '是'], ['false', '否']], v === '' ? '' : String(v));
   const inputType = { date: 'date', month: 'month', number: 'number', email: 'email', phone: 'tel' }[type] || 'text';
@@ -656,7 +658,8 @@ function materialList(base, materials) {
   return h('div#materials', materials.map((m) => {
     const url = `/api/v1/${base}/materials/${encodeURIComponent(m.sha256)}`;
     return h('figure',
-      m.type.startsWith('image/') ? h('img', { src: url + '?inline=1', alt: m.name, loading: 'lazy' }) : h('span.file', 'PDF'),
+      m.type.startsWith('image/') ? h('img', { src: url + '?inline=1', alt: m.name, loading: 'lazy' })
+        : m.type === 'application/pdf' ? h('iframe.pdf', { src: url + '?inline=1', title: `预览 ${m.name}`, loading: 'lazy' }) : h('span.file', m.type),
       h('figcaption', m.name, ' ', h('a.download', { href: url, download: m.name }, '下载')));
   }), materials.length > 1 ? h('a.download.button.secondary', { href: `/api/v1/${base}/materials/archive` }, '全部下载') : null);
 }
@@ -909,7 +912,7 @@ function fieldRow(ctx, kind, key, value) {
   const type = field.type.type;
   let control;
   if (type === 'code' && ctx.codeNames[field.type.table]) {
-    control = select({ 'data-filter': key }, [['', '不限'], ...[...ctx.codeNames[field.type.table]].map(([c, n]) => [c, `${c} ${n}`])], value);
+    control = select({ 'data-filter': key }, [['', '不限'], ...[...ctx.codeNames[field.type.table]].map(([c, n]) => [c, c === n ? n : `${c} ${n}`])], value);
   } else if (type === 'boolean') {
     control = select({ 'data-filter': key }, [['', '不限'], ['true', '是'], ['false', '否']], value);
   } else {

@@ -33,7 +33,7 @@ enum ConsoleFiles {
 /// at all when opened in a browser.
 struct ConsolePolicy<Context: RequestContext>: RouterMiddleware {
     static var console: String {
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; frame-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; require-trusted-types-for 'script'; trusted-types 'none'"
     }
     static var api: String { "default-src 'none'; frame-ancestors 'none'; sandbox" }
@@ -51,7 +51,7 @@ struct ConsolePolicy<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers["Referrer-Policy".headerName] = "no-referrer"
-        response.headers["X-Frame-Options".headerName] = "DENY"
+        if response.headers["X-Frame-Options".headerName] == nil { response.headers["X-Frame-Options".headerName] = "DENY" }
         if isConsole { response.headers["Cross-Origin-Opener-Policy".headerName] = "same-origin" }
         return response
     }
