@@ -63,6 +63,8 @@ public struct RecordKindSpec: Sendable {
     public var deletableBy: Set<Role>
     /// Saved lists the kind offers (tabs such as 解约记录): each a label and the list filters it applies.
     public var views: [SavedView]
+    /// The console list's default columns and filters.
+    public var list: ListLayout
     /// Where a student's values go: straight into the record (the default), or into a form of
     /// their own that staff compare and copy over (一键复制填报), as for 生源信息.
     public var studentForm: StudentForm
@@ -87,15 +89,17 @@ public struct RecordKindSpec: Sendable {
     ///   - studentForm: whether the student's values are kept apart for staff to copy over.
     ///   - derivation: what `derive` depends on, so stored records follow a change of it.
     ///   - views: saved lists (tabs) with their filters.
+    ///   - list: the console list's default columns and filters.
     public init(
         id: String, label: LocalizedText, fields: [FieldSpec], process: RecordProcess,
         cardinality: Cardinality = .onePerStudent, party: RecordParty? = nil,
         creators: Set<Role> = Role.staff.union([.student]),
         registry: [String: RegistryAttribute] = [:], createOnImport: Bool = false, rules: [SubmissionRule] = [],
         derive: (@Sendable (inout JSONObject) -> Void)? = nil, staffVisibility: StaffVisibility? = nil, deletableBy: Set<Role> = [],
-        studentForm: StudentForm = .direct, derivation: String = "", views: [SavedView] = []
+        studentForm: StudentForm = .direct, derivation: String = "", views: [SavedView] = [], list: ListLayout = ListLayout()
     ) {
         self.views = views
+        self.list = list
         self.studentForm = studentForm
         self.derivation = derivation
         self.derive = derive

@@ -20,6 +20,8 @@ public final class RegistrationContext {
     public private(set) var migrations: [PluginMigration] = []
     /// Code tables this plugin adds.
     public private(set) var addedCodeTables: [CodeTable] = []
+    /// Console pages this plugin adds.
+    public private(set) var consolePages: [ConsolePage] = []
 
     /// Created by the host for each plugin.
     public init(pluginID: PluginID, codeTables: [String: CodeTable] = CodeTable.builtin) {
@@ -36,6 +38,11 @@ public final class RegistrationContext {
     public func codeTable(_ table: CodeTable) {
         addedCodeTables.append(table)
         codeTables[table.id] = table
+    }
+
+    /// Adds a page to the web console, drawn from one of this plugin's `GET` routes.
+    public func consolePage(_ page: ConsolePage) {
+        consolePages.append(page)
     }
 
     /// Declares a route under `/api/v1/<plugin id>/`.

@@ -180,7 +180,10 @@ struct RecordTests {
         #expect(records.allSatisfy { $0["cohort"] == 2026 && $0["values"]?["company"] == "甲公司" && ($0["class"]?.stringValue ?? "").hasPrefix("软件") })
         #expect(page["next"] == .null)
 
-        let all = try await f.call(.get, "?size=50&level.counselor=pending", as: f.college).json
+        // Records nobody submitted are 已保存未提交 at every level, as the answers show them: not 未审核.
+        let unreviewed = try await f.call(.get, "?size=50&level.counselor=pending", as: f.college).json
+        #expect(unreviewed["records"]?.arrayValue?.isEmpty == true)
+        let all = try await f.call(.get, "?size=50&level.counselor=unsubmitted", as: f.college).json
         #expect(all["records"]?.arrayValue?.count == 50)
         let next = try #require(all["next"]?.stringValue)
         let second = try await f.call(.get, "?size=50&after=\(next)", as: f.college).json["records"]?.arrayValue ?? []

@@ -23,6 +23,9 @@ extension JiuyedCommand {
         @Flag(name: .long, help: "Seed the demo institution (示例大学) when the data directory is empty.")
         var demo = false
 
+        @Option(name: .customLong("console-dir"), help: ArgumentHelp("Serve the web console from DIR instead of the copy built in (while editing it).", valueName: "DIR"))
+        var consoleDirectory: String?
+
         @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
         var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
@@ -30,7 +33,7 @@ extension JiuyedCommand {
             let (host, port) = try parseListen(listen)
             let logger = Self.makeLogger(logLevel)
             let options = DaemonOptions(configPath: config, dataDirectory: data, host: host, port: port, socketPath: socket,
-                                        catalog: JiuyedCommand.catalog, seedDemo: demo)
+                                        catalog: JiuyedCommand.catalog, seedDemo: demo, consoleDirectory: consoleDirectory)
             let daemon: Daemon
             do {
                 daemon = try Daemon(options: options, logger: logger)

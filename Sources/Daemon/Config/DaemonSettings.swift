@@ -173,6 +173,10 @@ struct KindSettings: Codable, Sendable {
     /// `direct` (the student's values are the record) or `separate` (kept apart for staff to copy
     /// over, 一键复制填报). Stored records follow a change at the next start or reload.
     var studentForm: StudentForm?
+    /// The console list's default columns and filters.
+    var list: ListSettings?
+    /// Saved lists (tabs); replaces the kind's own.
+    var views: [ViewSettings]?
 }
 
 /// `plugins.<id>.kinds.<kind>.review`.

@@ -109,4 +109,22 @@ struct DeclaredKindSettings: Codable, Sendable {
     var review: ReviewSettings?
     /// `direct` (default) or `separate`: see ``KindSettings/studentForm``.
     var studentForm: StudentForm?
+    /// The console list's default columns and filters.
+    var list: ListSettings?
+    /// Saved lists (tabs).
+    var views: [ViewSettings]?
+}
+
+/// `kinds.<kind>.list`: the console list's default columns and filters (field keys).
+struct ListSettings: Codable, Sendable {
+    var columns: [String]?
+    var filters: [String]?
+}
+
+/// `kinds.<kind>.views[]`: a saved list shown as a tab, e.g.
+/// `{id: waiting, label: 待我审核, filters: {state: "pending:counselor"}}`.
+struct ViewSettings: Codable, Sendable {
+    var id: String
+    var label: String
+    var filters: [String: String]
 }

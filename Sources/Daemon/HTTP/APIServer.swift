@@ -39,6 +39,8 @@ enum APIServer {
     static func router(services: CoreServices) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: ConsolePolicy())
+        ConsoleFiles.add(to: router, assets: services.console)
         // Prometheus scrapes this (keep it off the public network: see docs/OPERATIONS.md).
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -10,10 +10,15 @@ struct CoreServices: Sendable {
     let outbox: Outbox
     let materials: Materials
     let exports: ExportJobs
+    /// The web console's files (embedded, or a development directory).
+    let console: ConsoleAssets
+    /// The console's schema per plugin set and roles.
+    let consoleSchemas = ConsoleSchemaCache()
     private let kindsCache = LockedBox<(ObjectIdentifier, RecordKinds)?>(nil)
 
-    init(host: PluginHost, directory: DirectoryStore, accounts: AccountService) throws {
+    init(host: PluginHost, directory: DirectoryStore, accounts: AccountService, console: ConsoleAssets = ConsoleAssets()) throws {
         self.host = host
+        self.console = console
         self.directory = directory
         self.accounts = accounts
         outbox = try Outbox(environment: directory.environment)
@@ -76,12 +81,13 @@ struct Caller: Sendable {
 }
 
 extension CoreServices {
-    /// The caller behind the bearer token: 401 without a live one; 403 while a password change is
+    /// The caller behind the bearer token or the console's session cookie (whose writes must pass the
+    /// CSRF check): 401 without a live one; 403 while a password change is
     /// pending unless the route is one that lets them make it.
     func caller(_ request: Request, roles: Set<Role> = [], duringPasswordChange: Bool = false) throws -> Caller {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthenticated }
-        let token = String(header.dropFirst(7))
+        guard let (token, source) = SessionCookie.token(request) else { throw APIError.unauthenticated }
         guard let account = try accounts.account(forToken: token) else { throw APIError.unauthenticated }
+        if source == .cookie { try SessionCookie.checkWrite(request, session: token) }
         if account.mustChangePassword && !duringPasswordChange { throw AuthFailure.passwordChangeRequired.apiError }
         if !roles.isEmpty && account.roles.isDisjoint(with: roles) { throw APIError.forbidden }
         return Caller(account: account, token: token)

@@ -23,6 +23,7 @@ enum ErrorCode: String, CaseIterable, Sendable {
     // Sessions and accounts.
     case unauthenticated
     case forbidden
+    case csrfRefused = "csrf_refused"
     case invalidCredentials = "invalid_credentials"
     case accountLocked = "account_locked"
     case tooManyAttempts = "too_many_attempts"
@@ -117,6 +118,7 @@ enum ErrorCode: String, CaseIterable, Sendable {
         .undeclaredEvent: "插件发出了未声明的事件",
         .unauthenticated: "需要登录（缺少或无效的令牌）",
         .forbidden: "无权访问或无权执行",
+        .csrfRefused: "以登录 Cookie 发出的修改请求缺少 CSRF 令牌或来自其他网站",
         .invalidCredentials: "用户名或密码错误",
         .accountLocked: "账号已锁定",
         .tooManyAttempts: "登录尝试过于频繁（见 Retry-After）",

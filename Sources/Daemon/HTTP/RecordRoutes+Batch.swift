@@ -30,13 +30,18 @@ extension RecordRoutes {
         return try Response.json(["results": .array(results), "succeeded": .int(results.count - failed), "failed": .int(failed)])
     }
 
-    /// Types the console may show inside the page: images only. A PDF (scripts, forms) or anything
-    /// else is always a download.
+    /// Types the console may show inside the page: images, in a sandboxed document.
     static let inlineTypes: Set<String> = ["image/png", "image/jpeg"]
 
-    /// A material's headers: a download unless the console asks for an inline preview of a safe
-    /// type; sandboxed either way, so a file opened in the browser can run nothing as the site.
+    /// A material's headers: a download unless the console asks for an inline preview. Images are
+    /// shown sandboxed. A PDF is shown by the browser's own viewer, which does not run in a sandboxed
+    /// document, so it may be framed by the console's pages alone and nothing in it may load anything;
+    /// every other type is always a download, sandboxed should it be opened.
     static func materialHeaders(_ m: Materials.Material, inline: Bool) -> HTTPFields {
+        if inline && m.type == "application/pdf" {
+            return [.contentType: m.type, .contentDisposition: "inline", .contentSecurityPolicy: "default-src 'none'; frame-ancestors 'self'",
+                    "X-Frame-Options".headerName: "SAMEORIGIN"]
+        }
         let disposition = inline && inlineTypes.contains(m.type) ? "inline" : attachment(m.name)
         return [.contentType: m.type, .contentDisposition: disposition, .contentSecurityPolicy: "default-src 'none'; sandbox"]
     }

@@ -15,7 +15,7 @@ extension RecordRoutes {
                       handler: .gated(RecordRoutes.upload)),
             CoreRoute(method: .get, path: "records/:kind/:id/materials", roles: everyone, summary: "记录的材料列表",
                       output: .object([("materials", .array(.reference("Material")))]), handler: .gated(RecordRoutes.materials)),
-            CoreRoute(method: .get, path: "records/:kind/:id/materials/:sha", roles: everyone, summary: "下载一份材料（inline=1 时在控制台内预览安全类型）",
+            CoreRoute(method: .get, path: "records/:kind/:id/materials/:sha", roles: everyone, summary: "下载一份材料（inline=1 时在控制台内预览：图片与 PDF）",
                       output: binary, query: [.init("inline", .text)], outputType: "*/*", handler: .gated(RecordRoutes.material)),
             // Materials export: one file as itself, several as one zip.
             CoreRoute(method: .get, path: "records/:kind/:id/materials/archive", roles: everyone, summary: "下载记录的全部材料（一份为原文件，多份为 zip）",

@@ -22,7 +22,9 @@ struct StudentRoutes: CoreRouteGroup {
             staffAction("unlock", "解锁账号"),
             CoreRoute(method: .post, path: "students/import", roles: [.school], summary: "导入学籍数据（CSV 或 XLSX）", input: .string(format: "binary"),
                       query: [.init("skipInvalid", .string(values: ["true", "false", "1", "0"]))], handler: .gated(StudentRoutes.importStudents)),
-            CoreRoute(method: .get, path: "org", roles: staff, summary: "院系、专业、班级", handler: .gated(StudentRoutes.org)),
+            CoreRoute(method: .get, path: "org", roles: staff, summary: "院系、专业、班级与届别（权限范围内）",
+                      output: .object([("units", .array(.object([("id", .integer), ("kind", .text), ("name", .text), ("parent", .nullable(.integer))]))),
+                                       ("cohorts", .array(.integer))]), handler: .gated(StudentRoutes.org)),
         ]
     }()
 
@@ -117,9 +119,11 @@ struct StudentRoutes: CoreRouteGroup {
     }
 
     func org(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
-        let visible = try directory.environment.read { try caller.records.students(directory).units($0) }
+        let (visible, cohorts) = try directory.environment.read { txn in
+            (try caller.records.students(directory).units(txn), try caller.records.studentStatistics(directory).cohorts(txn))
+        }
         return try Response.json(["units": .array(visible.map { u in
             ["id": .int(Int(u.id)), "kind": .string(u.kind.rawValue), "name": .string(u.name), "parent": u.parent.map { .int(Int($0)) } ?? .null]
-        })])
+        }), "cohorts": .array(cohorts.map { .int(Int($0)) })])
     }
 }

@@ -24,10 +24,13 @@ public struct DaemonOptions: Sendable {
     public var noSync: Bool
     /// Seed the demo institution into an empty data directory.
     public var seedDemo: Bool
+    /// Serve the console's files from this directory instead of the embedded ones (development).
+    public var consoleDirectory: String?
 
     public init(configPath: String, dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080,
                 socketPath: String? = nil, catalog: PluginCatalog,
-                handleSignals: Bool = true, noSync: Bool = false, seedDemo: Bool = false) {
+                handleSignals: Bool = true, noSync: Bool = false, seedDemo: Bool = false, consoleDirectory: String? = nil) {
+        self.consoleDirectory = consoleDirectory
         self.configPath = configPath
         self.dataDirectory = dataDirectory
         self.host = host
@@ -98,7 +101,8 @@ public final class Daemon: Sendable {
         directory = try DirectoryStore(environment: store.environment)
         let host = self.host
         accounts = try AccountService(store: directory) { host.current.settings.auth }
-        services = try CoreServices(host: host, directory: directory, accounts: accounts)
+        services = try CoreServices(host: host, directory: directory, accounts: accounts,
+                                    console: ConsoleAssets(directory: options.consoleDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }))
         if options.seedDemo, try DemoInstitution.seedIfEmpty(directory: directory, kinds: services.kinds(), hasher: AccountService.hasher(set.settings.auth)) {
             logger.notice("seeded the demo institution 示例大学 (see README for its logins)")
         }

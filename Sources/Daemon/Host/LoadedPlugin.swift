@@ -16,6 +16,8 @@ struct LoadedPlugin: Sendable {
     let hooks: [EventHook]
     let migrations: [PluginMigration]
     let codeTables: [CodeTable]
+    /// Pages it adds to the console.
+    let consolePages: [ConsolePage]
 
     /// The data version the migrations bring the plugin to.
     var dataVersion: Int { migrations.map(\.version).max() ?? 0 }
@@ -38,12 +40,13 @@ struct LoadedPlugin: Sendable {
         hooks = context.hooks
         migrations = context.migrations.sorted { $0.version < $1.version }
         self.codeTables = context.addedCodeTables
+        consolePages = context.consolePages
     }
 
     private init(copy p: LoadedPlugin, kinds: [RecordKindSpec]) {
         id = p.id; version = p.version; label = p.label; dependencies = p.dependencies; instance = p.instance
         self.kinds = kinds; routes = p.routes; adminCommands = p.adminCommands; declaredEvents = p.declaredEvents
-        hooks = p.hooks; migrations = p.migrations; codeTables = p.codeTables
+        hooks = p.hooks; migrations = p.migrations; codeTables = p.codeTables; consolePages = p.consolePages
     }
 
     /// Everything it emits: declared events and those of its kinds' transitions (after overrides).

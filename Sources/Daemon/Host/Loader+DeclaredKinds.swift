@@ -38,7 +38,9 @@ extension Loader {
         if cardinality == nil {
             problems.append(doc.error("cardinality is one-per-student or many", at: at("cardinality"), path: base.appending("cardinality")))
         }
-        return RecordKindSpec(id: name, label: LocalizedText(k.label), fields: fields, process: process, cardinality: cardinality ?? .onePerStudent,
-                              studentForm: k.studentForm ?? .direct)
+        var kind = RecordKindSpec(id: name, label: LocalizedText(k.label), fields: fields, process: process, cardinality: cardinality ?? .onePerStudent,
+                                  studentForm: k.studentForm ?? .direct)
+        applyListSettings(k.list, views: k.views, to: &kind, node: kindsNode.flatMap { ConfigDocument.find([name], in: $0) }, path: base, problems: &problems)
+        return kind
     }
 }

@@ -22,6 +22,8 @@ extension Loader {
                 }
             }
             if let form = settings.studentForm { kinds[i].studentForm = form }
+            applyListSettings(settings.list, views: settings.views, to: &kinds[i], node: kindsNode.flatMap { ConfigDocument.find([name], in: $0) },
+                              path: path, problems: &problems)
             if let review = settings.review {
                 override(&kinds[i], with: review, node: kindsNode.flatMap { ConfigDocument.find([name, "review"], in: $0) },
                          path: path.appending("review"), problems: &problems)

@@ -44,10 +44,14 @@ extension RecordQuery.Filter {
                 guard let role = Role(rawValue: String(k.dropFirst(6))), let i = kind.levelIndex(role) else {
                     throw APIError(.badRequest, code: .unknownLevel, message: "没有审核级别 \(k.dropFirst(6))", field: k)
                 }
-                guard let status = LevelStatus(name: value) else {
-                    throw APIError(.badRequest, code: .unknownStatus, message: "审核状态应为 pending、approved、rejected 或 fixed", field: k)
+                if value == "unsubmitted" {
+                    levels.append((i, nil))
+                } else if let status = LevelStatus(name: value) {
+                    levels.append((i, status))
+                } else {
+                    throw APIError(.badRequest, code: .unknownStatus, message: "审核状态应为 unsubmitted、pending、approved、rejected 或 fixed", field: k)
                 }
-                levels.append((i, status))
+                initial = kind.workflow?.initial ?? ""
             default:
                 // Any declared field filters: by its index, its stored term, or its value.
                 guard kind.spec.field(k) != nil else {

@@ -21,8 +21,11 @@ struct RecordQuery {
         var classID: UInt32?
         /// Any of these states (`state=a,b`: 解约记录 lists approved and rejected together).
         var states: [String] = []
-        /// (level index, status).
-        var levels: [(Int, LevelStatus)] = []
+        /// (level index, status); nil is 已保存未提交 (`unsubmitted`): a record still in its first state,
+        /// whatever its levels hold, as the answers and the counters show it.
+        var levels: [(Int, LevelStatus?)] = []
+        /// The workflow's first state, which reads as unsubmitted at every level.
+        var initial = ""
         /// (indexed field position, term).
         var fields: [(Int, String)] = []
         /// (term position, term) of fields kept as terms but not indexed (code fields).
@@ -45,7 +48,10 @@ struct RecordQuery {
             if let major, v.majorID != major { return false }
             if let classID, v.classID != classID { return false }
             if !states.isEmpty && !states.contains(v.state) { return false }
-            for (i, s) in levels where i >= v.levels.count || v.levels[i] != s { return false }
+            for (i, s) in levels {
+                guard let s else { if v.state != initial { return false }; continue }
+                if v.state == initial || i >= v.levels.count || v.levels[i] != s { return false }
+            }
             for (i, t) in fields where v.term(i) != t { return false }
             for (i, t) in terms where v.term(i) != t { return false }
             if !values.isEmpty {

@@ -48,6 +48,23 @@ struct StatsQuery {
         return result
     }
 
+    /// The cohorts (届别) with anything counted under `dimension` in the caller's scope, newest first:
+    /// the console's cohort switch.
+    func cohorts(_ txn: Transaction, dimension: String = "total") throws -> [UInt16] {
+        var seen = Set<UInt16>()
+        try txn.scan(counters.database, KeyPrefix(dimension).range) { key, raw in
+            var r = KeyReader(key)
+            _ = try r.read(String.self)
+            let cohort = try r.read(UInt16.self)
+            let col = try r.read(UInt32.self)
+            _ = try r.read(UInt32.self)
+            let cls = try r.read(UInt32.self)
+            if try UInt64(decodingValue: raw) > 0, records.countsUnit(college: col, class: cls) { seen.insert(cohort) }
+            return true
+        }
+        return seen.sorted(by: >)
+    }
+
     /// The result as JSON, with unit names.
     static func json(_ r: Result, kind: RecordTables, dimension: String, units: [UInt32: OrgUnit]) -> JSONValue {
         func counts(_ c: [String: UInt64]) -> JSONValue {

@@ -1,0 +1,58 @@
+import Hummingbird
+import NIOCore
+
+/// Serves the console: `/`, `/console` and `/console/` are `index.html`; the modules and styles
+/// are under `/console/`. Every answer carries the console's strict policy
+/// (``ConsolePolicy``) and revalidates by ETag, so a new binary's files are never stale.
+enum ConsoleFiles {
+    static func add(to router: Router<APIRequestContext>, assets: ConsoleAssets) {
+        // The page names its files by absolute path, so it works at `/`, `/console` and `/console/` alike.
+        for path in ["/", "console"] {
+            router.get(RouterPath(path)) { request, _ in try serve("index.html", request, assets) }
+        }
+        router.get("console/**") { request, _ in
+            let path = String(request.uri.path.dropFirst("/console/".count))
+            return try serve(path.isEmpty ? "index.html" : path, request, assets)
+        }
+    }
+
+    static func serve(_ path: String, _ request: Request, _ assets: ConsoleAssets) throws -> Response {
+        guard let asset = assets.asset(path) else { throw APIError.notFound }
+        var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "no-cache"]
+        if request.headers[.ifNoneMatch] == asset.etag {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentLength] = String(asset.bytes.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.bytes))
+    }
+}
+
+/// The headers every answer carries. The console's pages may load scripts, styles and data from
+/// jiuyed only, run no inline script or style, be framed by nobody, and write to no DOM sink that
+/// parses HTML (Trusted Types with no policy: data goes in as text). API answers may do nothing
+/// at all when opened in a browser.
+struct ConsolePolicy<Context: RequestContext>: RouterMiddleware {
+    static var console: String {
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; frame-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; require-trusted-types-for 'script'; trusted-types 'none'"
+    }
+    static var api: String { "default-src 'none'; frame-ancestors 'none'; sandbox" }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        let isConsole = request.uri.path == "/" || request.uri.path.hasPrefix("/console")
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = isConsole ? Self.console : Self.api
+        }
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers["Referrer-Policy".headerName] = "no-referrer"
+        if response.headers["X-Frame-Options".headerName] == nil { response.headers["X-Frame-Options".headerName] = "DENY" }
+        if isConsole { response.headers["Cross-Origin-Opener-Policy".headerName] = "same-origin" }
+        return response
+    }
+}

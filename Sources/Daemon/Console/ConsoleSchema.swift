@@ -1,0 +1,116 @@
+import PluginAPI
+
+/// What the console's screens are drawn from, for one set of roles: the kinds those roles see,
+/// with fields (and which of them the roles may edit), default columns and filters, saved views,
+/// review levels, reject reasons, the batch actions they may run, export presets, the states that
+/// wait for them; and the pages plugins add. It depends only on the plugin set and the roles, so
+/// it is built once per pair (``ConsoleSchemaCache``). What a caller may do with one record the
+/// record answer says (`actions`, `editable`), from the engine.
+enum ConsoleSchema {
+    static func build(_ set: PluginSet, roles: Set<Role>) -> JSONValue {
+        var kinds: [JSONValue] = []
+        var pages: [JSONValue] = []
+        for plugin in set.plugins {
+            for kind in plugin.kinds where sees(kind, roles: roles) {
+                var o = PluginSet.describe(kind).objectValue ?? [:]
+                o["plugin"] = .string(plugin.id.rawValue)
+                for (key, value) in screens(kind, roles: roles) { o[key] = value }
+                kinds.append(.object(o))
+            }
+            for page in plugin.consolePages where !page.roles.isDisjoint(with: roles) {
+                pages.append(json(page, plugin: plugin.id))
+            }
+        }
+        return [
+            "institution": ["name": .string(set.settings.institution.name), "code": .string(set.settings.institution.code)],
+            "roles": .array(roles.sorted().map { ["role": .string($0.rawValue), "label": .string($0.label.zh)] }),
+            "kinds": .array(kinds),
+            "pages": .array(pages),
+            "pageSizes": .array(RecordQuery.pageSizes.sorted().map { .int($0) }),
+            "maxSearchValues": .int(RecordQuery.maxSearchValues),
+        ]
+    }
+
+    /// Staff see every kind (the scope then narrows the records); a student every kind they may
+    /// hold; an employer the kinds it is a party to.
+    static func sees(_ kind: RecordKindSpec, roles: Set<Role>) -> Bool {
+        if roles.contains(where: \.isStaff) || roles.contains(.student) { return true }
+        return kind.party.map { roles.contains($0.role) } ?? false
+    }
+
+    /// The console-only parts of a kind for `roles`.
+    static func screens(_ kind: RecordKindSpec, roles: Set<Role>) -> JSONObject {
+        let isStaff = roles.contains(where: \.isStaff)
+        let indexed = kind.fields.filter(\.indexed).map(\.key)
+        let columns = kind.list.columns.isEmpty ? Array((["studentNumber", "name"].filter { kind.field($0) != nil } + indexed.filter { !["studentNumber", "name"].contains($0) }).prefix(6)) : kind.list.columns
+        return [
+            "columns": .array(columns.map(JSONValue.string)),
+            "filters": .array((kind.list.filters.isEmpty ? indexed : kind.list.filters).map(JSONValue.string)),
+            "sortable": .array((["id", "updated"] + indexed).map(JSONValue.string)),
+            "editable": .array(kind.fields.filter { f in roles.contains { f.editableBy.allows($0) } }.map { .string($0.key) }),
+            "registry": .array(kind.registry.keys.sorted().map(JSONValue.string)),
+            "waiting": .array(waiting(kind, roles: roles).map(JSONValue.string)),
+            "batchActions": .array(batchActions(kind, roles: roles)),
+            "exportPresets": isStaff ? [["id": "national", "label": "国家库"], ["id": "school", "label": "学校"]] : [],
+            "canCreate": .bool(!kind.creators.isDisjoint(with: roles)),
+        ]
+    }
+
+    /// The states whose records wait for these roles: their own review levels, or the states a
+    /// plugin's workflow lets them approve from.
+    static func waiting(_ kind: RecordKindSpec, roles: Set<Role>) -> [String] {
+        switch kind.process {
+        case .none: return []
+        case .review(let pipeline):
+            return pipeline.stages.filter { roles.contains($0.role) }.map { ReviewState.pending($0.role).id }
+        case .workflow(let workflow):
+            var out: [String] = []
+            for t in workflow.transitions where t.effect == .approve && !t.roles.isDisjoint(with: roles) {
+                for s in t.from where !out.contains(s) { out.append(s) }
+            }
+            return out
+        }
+    }
+
+    /// The batch actions of the list's batch bar, as ``BatchOperation`` allows them: the school
+    /// all of them; a counselor or college officer approvals at their level and notices.
+    static func batchActions(_ kind: RecordKindSpec, roles: Set<Role>) -> [JSONValue] {
+        guard roles.contains(where: \.isStaff) else { return [] }
+        let reviewed = !waiting(kind, roles: roles.contains(.school) ? [.school] : roles).isEmpty
+        let all: [(String, String, [String])] = [
+            ("approve", "批量审核", []), ("modify", "批量修改", ["field", "value"]), ("change-cohort", "批量换届", ["cohort"]),
+            ("notify", "批量通知", ["message"]), ("reset-password", "重置密码", []), ("unbind-wechat", "重置绑定微信", []), ("unlock", "解锁账号", []),
+        ]
+        return all.filter { action, _, _ in
+            if action == "approve" && !reviewed { return false }
+            return roles.contains(.school) || BatchOperation.levelActions.contains(action)
+        }.map { action, label, inputs in
+            ["action": .string(action), "label": .string(label), "inputs": .array(inputs.map(JSONValue.string))]
+        }
+    }
+
+    static func json(_ page: ConsolePage, plugin: PluginID) -> JSONValue {
+        [
+            "plugin": .string(plugin.rawValue), "id": .string(page.id), "label": .string(page.label.zh),
+            "path": .string("/api/v1/\(plugin.rawValue)/\(page.route)"), "rows": .string(page.rows),
+            "columns": .array(page.columns.map { ["path": .string($0.path), "label": .string($0.label.zh), "format": .string($0.format.rawValue)] }),
+            "parameters": .array(page.parameters.map { .string($0.rawValue) }),
+            "note": page.note.map { .string($0.zh) } ?? .null,
+        ]
+    }
+}
+
+/// The schema per plugin set and set of roles: a reload makes new ones.
+final class ConsoleSchemaCache: Sendable {
+    private let cached = LockedBox<(ObjectIdentifier, [Set<Role>: JSONValue])?>(nil)
+
+    func schema(for set: PluginSet, roles: Set<Role>) -> JSONValue {
+        cached.withValue { entry in
+            if entry?.0 != ObjectIdentifier(set) { entry = (ObjectIdentifier(set), [:]) }
+            if let hit = entry!.1[roles] { return hit }
+            let schema = ConsoleSchema.build(set, roles: roles)
+            entry!.1[roles] = schema
+            return schema
+        }
+    }
+}

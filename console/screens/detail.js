@@ -1,0 +1,165 @@
+// 记录详情: the fields in their groups (registry data greyed and read-only), the student's own
+// version beside the official one with differences marked, 一键复制填报, save, the actions the
+// engine offers this caller now, the history as a timeline, and the materials.
+import { h, fill, select, dialog } from '../dom.js';
+import { get, patch, post } from '../api.js';
+import { formatHash } from '../pure/route.js';
+import { display, differences, changed, parseInput } from '../pure/values.js';
+
+export async function detail(main, ctx, [kindID, id]) {
+  const kind = ctx.kind(kindID);
+  if (!kind) throw new Error('没有这个记录类型，或您无权查看');
+  main.id = 'detail';
+  main.dataset.kind = kind.id;
+  main.dataset.id = id;
+  const base = `records/${encodeURIComponent(kind.id)}/${encodeURIComponent(id)}`;
+  const [record, history, materials] = await Promise.all([
+    get(base + '?labels=1'), get(base + '/history').catch(() => ({ history: [] })), get(base + '/materials').catch(() => ({ materials: [] })),
+  ]);
+  draw(record, history.history, materials.materials);
+
+  function draw(record, history, materials) {
+    const separate = kind.studentForm === 'separate';
+    const editable = new Set(record.editable);
+    const diff = separate ? differences(record.values, record.filled) : new Set();
+    const controls = new Map();
+    const groups = new Map();
+    for (const f of kind.fields) {
+      if (f.type.type === 'file') continue;
+      const group = f.group || '其他信息';
+      if (!groups.has(group)) groups.set(group, []);
+      const control = controlFor(ctx, f, record.values[f.key], !editable.has(f.key));
+      controls.set(f.key, control);
+      const registry = f.editableBy === 'nobody' || kind.registry.includes(f.key);
+      groups.get(group).push(h('div.field', { 'data-field': f.key, class: [registry ? 'registry' : '', diff.has(f.key) ? 'differs' : ''].join(' ').trim() || null },
+        h('label', { for: control.id }, f.label, f.required ? h('span.required', { 'aria-label': '必填' }, ' *') : null),
+        control,
+        separate ? h('span.student-value', { title: '学生填报' }, record.filled[f.key] === undefined ? '—'
+          : display(record.filled[f.key], { label: codeLabel(ctx, f, record.filled[f.key]) })) : null,
+        diff.has(f.key) ? h('span.visually-hidden', '（与学生填报不同）') : null));
+    }
+    const name = record.studentName || record.values.name || record.id;
+    const actions = record.actions.map((a) => h('button', {
+      type: 'button', 'data-action': a.action, class: a.requiresReason ? 'danger' : null,
+      onclick: () => act(a),
+    }, a.label));
+    fill(main,
+      h('p.breadcrumb', h('a', { href: formatHash('list', [kind.id]) }, kind.label), ' › ', name),
+      h('div.title-row', h('h1', `${name}（${record.student}）`), h('span#record-state.badge', record.stateLabel || record.state || '')),
+      h('p.facts', [record.college, record.major, record.class, record.cohort ? `${record.cohort} 届` : ''].filter(Boolean).join(' · ')),
+      levels(kind, record),
+      record.rejection ? h('div.notice', { role: 'note' }, `退回原因：${record.rejection.reasonLabel || record.rejection.reason || ''}`,
+        record.rejection.note ? `；备注：${record.rejection.note}` : '', `（${record.rejection.by || ''}）`) : null,
+      separate ? h('p.hint', '左为学校核定的信息，右为学生填报的信息；不一致的字段以黄色标出。') : null,
+      h('form#record-form', { onsubmit: (e) => e.preventDefault() }, [...groups].map(([group, rows]) =>
+        h('fieldset', { 'data-group': group }, h('legend', group), separate ? h('div.field.head', h('span', '字段'), h('span', '学校核定'), h('span', '学生填报')) : null, rows))),
+      h('div.actions',
+        separate && editable.size && Object.keys(record.filled).length ? h('button#copy-fill.secondary', { type: 'button', onclick: copyFill }, '一键复制填报') : null,
+        editable.size ? h('button#save.secondary', { type: 'button', onclick: save }, '保存') : null,
+        actions),
+      h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)),
+      h('section', { 'aria-labelledby': 'materials-title' }, h('h2#materials-title', '材料'), materialList(base, materials)));
+
+    function values() {
+      const out = {};
+      for (const [key, control] of controls) if (!control.disabled) out[key] = parseInput(control.value, kind.fields.find((f) => f.key === key).type.type);
+      return out;
+    }
+    function edits() {
+      const before = {};
+      for (const key of controls.keys()) before[key] = record.values[key];
+      return changed(before, values());
+    }
+    function copyFill() {
+      let n = 0;
+      for (const [key, value] of Object.entries(record.filled)) {
+        const control = controls.get(key);
+        if (control && !control.disabled && value !== null && value !== undefined) { control.value = String(value); n += 1; }
+      }
+      ctx.status(`已复制学生填报的 ${n} 项，请核对后保存或审核`);
+    }
+    async function save() {
+      const change = edits();
+      if (!Object.keys(change).length) { ctx.status('没有修改'); return; }
+      try {
+        await patch(base, { values: change });
+        await reload('已保存');
+      } catch (e) { ctx.error(e.field ? `${fieldLabel(kind, e.field)}：${e.message}` : e.message); }
+    }
+    async function act(action) {
+      const body = { action: action.action };
+      const change = edits();
+      if (Object.keys(change).length) body.values = change;
+      if (action.requiresReason) return reasonDialog(kind, action, async (reason, note) => run({ ...body, reason, note }));
+      await run(body);
+    }
+    async function run(body) {
+      try {
+        await post(base + '/review', body);
+        await reload('已完成：' + (record.actions.find((a) => a.action === body.action)?.label || body.action));
+      } catch (e) { ctx.error(e.field ? `${fieldLabel(kind, e.field)}：${e.message}` : e.message); }
+    }
+  }
+
+  async function reload(message) {
+    const [record, history, materials] = await Promise.all([get(base + '?labels=1'), get(base + '/history'), get(base + '/materials')]);
+    draw(record, history.history, materials.materials);
+    ctx.status(message);
+  }
+}
+
+function controlFor(ctx, field, value, readOnly) {
+  const id = 'f-' + field.key;
+  const type = field.type.type;
+  const v = value === undefined || value === null ? '' : value;
+  if (type === 'code' && ctx.codeNames[field.type.table]) {
+    const entries = [...ctx.codeNames[field.type.table]];
+    return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ...entries.map(([c, n]) => [c, c === n ? n : `${c} ${n}`])], v);
+  }
+  if (type === 'boolean') return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ['true', '是'], ['false', '否']], v === '' ? '' : String(v));
+  const inputType = { date: 'date', month: 'month', number: 'number', email: 'email', phone: 'tel' }[type] || 'text';
+  return h('input', { id, name: field.key, type: inputType, value: String(v), disabled: readOnly, maxlength: field.type.maxLength });
+}
+
+function codeLabel(ctx, field, value) {
+  return field.type.type === 'code' ? ctx.codeNames[field.type.table]?.get(String(value)) : undefined;
+}
+
+function fieldLabel(kind, key) { return kind.fields.find((f) => f.key === key)?.label || key; }
+
+function levels(kind, record) {
+  if (!kind.stageLabels || !record.levels) return null;
+  return h('ol.levels', { 'aria-label': '各级审核状态' }, kind.stageLabels.map((s) =>
+    h('li', { 'data-status': record.levels[s.role]?.status || '' }, h('span.level', s.label), ' ', record.levels[s.role]?.label || '')));
+}
+
+function timeline(history) {
+  if (!history.length) return h('p.muted', '暂无记录');
+  return h('ol#history.timeline', history.map((e) => h('li',
+    h('time', { datetime: e.time }, e.time.replace('T', ' ').replace('Z', '')),
+    h('span.actor', e.actor, e.levelLabel ? `（${e.levelLabel}）` : ''),
+    h('span.move', e.fromLabel ? `${e.fromLabel} → ${e.toLabel}` : e.toLabel),
+    e.reasonLabel ? h('span.reason', `原因：${e.reasonLabel}`) : null,
+    e.note ? h('span.note', `备注：${e.note}`) : null)));
+}
+
+function materialList(base, materials) {
+  if (!materials.length) return h('p.muted', '未上传材料');
+  return h('div#materials', materials.map((m) => {
+    const url = `/api/v1/${base}/materials/${encodeURIComponent(m.sha256)}`;
+    return h('figure',
+      m.type.startsWith('image/') ? h('img', { src: url + '?inline=1', alt: m.name, loading: 'lazy' })
+        : m.type === 'application/pdf' ? h('iframe.pdf', { src: url + '?inline=1', title: `预览 ${m.name}`, loading: 'lazy' }) : h('span.file', m.type),
+      h('figcaption', m.name, ' ', h('a.download', { href: url, download: m.name }, '下载')));
+  }), materials.length > 1 ? h('a.download.button.secondary', { href: `/api/v1/${base}/materials/archive` }, '全部下载') : null);
+}
+
+function reasonDialog(kind, action, done) {
+  const reasons = kind.rejectReasons || [];
+  const reason = select({ id: 'reason', required: true }, reasons.map((r) => [r.code, r.label]), reasons[0]?.code);
+  const note = h('textarea#reason-note', { rows: 3, maxlength: 500 });
+  const d = dialog('reason-dialog', action.label, [
+    reasons.length ? h('div.field', h('label', { for: 'reason' }, '原因'), reason) : null,
+    h('div.field', h('label', { for: 'reason-note' }, '备注（学生可见）'), note)],
+  h('button#reason-confirm.danger', { type: 'button', onclick: async () => { d.close(); await done(reasons.length ? reason.value : 'other', note.value.trim()); } }, '确定' + action.label));
+}
