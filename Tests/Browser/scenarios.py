@@ -596,10 +596,17 @@ def accessibility(ctx, s):
     screens = [("home", "/home", "home", {}), ("list", f"/list/{KIND}", "list", {"kind": KIND}),
                ("detail", f"/record/{KIND}/{ctx.state.get('rejected') or '202211001'}", "detail", {"kind": KIND}),
                ("export", f"/export/{KIND}", "export", {"kind": KIND}), ("stats", f"/stats/{KIND}", "stats", {"kind": KIND})]
+    b.open("/home")
+    b.wait_ready("home")
+    pages = b.js("return [...document.querySelectorAll('nav#nav a[data-page]')].map(a => a.dataset.page)")
+    check(pages, "nav#nav has no plugin page (a[data-page]), e.g. 去向落实率")
+    screens.append(("page", f"/page/{pages[0]}", "page", {"page": pages[0]}))
     found = {}
     for name, route, main, attrs in screens:
         b.open(route)
         b.wait_ready(main, **attrs)
+        if name == "page":
+            b.wait(lambda: b.exists("table#page-table"), "table#page-table")
         s.shot(b, name)
         s.check_logs(b)
         found[name] = axe_violations(b)
