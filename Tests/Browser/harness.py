@@ -276,8 +276,15 @@ class Browser:
         self.find("input#password").clear()
         self.find("input#password").send_keys(password)
         self.click("form#login button[type=submit]")
-        self.wait_ready("home")
+        self.wait_shell()
         return self
+
+    def wait_shell(self, timeout=30):
+        """Signed in: the shell (header#top) and a screen drawn. Which screen is the home one is
+        checked by the scope scenario (main#home), so a wrong id there fails that scenario only."""
+        self.wait(lambda: self.js("return !!document.querySelector('header#top') && "
+                                  "!!document.querySelector('main[data-ready=\"1\"]:not([data-test-stale]):not(.signin)') && "
+                                  "document.body.dataset.busy !== '1'"), "header#top and a screen drawn", timeout)
 
     # evidence
 
