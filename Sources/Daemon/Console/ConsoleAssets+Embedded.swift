@@ -777,7 +777,7 @@ function card(kind, stats) {
 import { h, fill, select, dialog } from '../dom.js';
 import { post } from '../api.js';
 
-export function batchDialog(ctx, kind, action, ids, after) {
+export function batchDialog(ctx, kind, action, ids, names, after) {
   const inputs = [];
   const editable = kind.fields.filter((f) => kind.editable.includes(f.key));
   if (action.inputs.includes('field')) {
@@ -812,9 +812,9 @@ export function batchDialog(ctx, kind, action, ids, after) {
       fill(results,
         h('p#batch-summary', { role: 'status' }, `成功 ${answer.succeeded} 条，失败 ${answer.failed} 条`),
         h('div.table-wrap', h('table#batch-results',
-          h('thead', h('tr', h('th', { scope: 'col' }, '记录'), h('th', { scope: 'col' }, '结果'))),
+          h('thead', h('tr', h('th', { scope: 'col' }, '记录'), h('th', { scope: 'col' }, '姓名'), h('th', { scope: 'col' }, '结果'))),
           h('tbody', answer.results.map((r) => h('tr', { 'data-id': r.id, class: r.ok ? 'ok' : 'failed' },
-            h('td', r.id), h('td.result', r.ok ? '成功' : r.error?.message || '失败')))))));
+            h('td', r.id), h('td', names.get(r.id) || ''), h('td.result', r.ok ? '成功' : r.error?.message || '失败')))))));
       await after();
     } catch (e) {
       fill(results, h('p.error', { role: 'alert' }, e.message));
@@ -955,7 +955,7 @@ export async function list(main, ctx, [kindID], query) {
   const filters = Object.fromEntries(Object.entries(query).filter(([k]) => !reserved.has(k)));
   const s = {
     size: Number(query.size) || 20, sort: query.sort || '', view: query.view || '',
-    cursors: [''], page: 0, next: null, rows: [], search: null, selected: new Set(),
+    cursors: [''], page: 0, next: null, rows: [], search: null, selected: new Set(), names: new Map(),
     columns: loadColumns(localStorage, ctx.me.id, kind.id, choices.map(([k]) => k), defaultColumns(kind)),
   };
   const reopen = (change) => ctx.go('list', [kind.id], { ...filters, size: s.size, sort: s.sort, view: s.view, ...change });
@@ -1044,6 +1044,7 @@ export async function list(main, ctx, [kindID], query) {
     const frag = document.createDocumentFragment();
     for (const r of s.rows) {
       const name = r.studentName || r.values?.name || r.id;
+      s.names.set(r.id, name);
       frag.append(h('tr', { 'data-id': r.id },
         h('td.select', h('input.select-row', { type: 'checkbox', checked: s.selected.has(r.id), 'aria-label': `选择 ${name}`, onchange: (e) => toggle(r.id, e.target.checked) })),
         s.columns.map((key) => h('td', cell(r, key))),
@@ -1129,7 +1130,7 @@ export async function list(main, ctx, [kindID], query) {
 
   function runBatch(action) {
     if (!s.selected.size) { ctx.error('请先选择记录'); return; }
-    batchDialog(ctx, kind, action, [...s.selected], async () => { await load(); });
+    batchDialog(ctx, kind, action, [...s.selected], s.names, async () => { await load(); });
   }
 }
 
