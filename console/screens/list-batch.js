@@ -37,7 +37,7 @@ export function batchDialog(ctx, kind, action, ids, names, after) {
       const answer = await post(`records/${encodeURIComponent(kind.id)}/batch`, body);
       fill(results,
         h('p#batch-summary', { role: 'status' }, `成功 ${answer.succeeded} 条，失败 ${answer.failed} 条`),
-        h('div.table-wrap', h('table#batch-results',
+        h('div.table-wrap', { tabindex: '0' }, h('table#batch-results',
           h('thead', h('tr', h('th', { scope: 'col' }, '记录'), h('th', { scope: 'col' }, '姓名'), h('th', { scope: 'col' }, '结果'))),
           h('tbody', answer.results.map((r) => h('tr', { 'data-id': r.id, class: r.ok ? 'ok' : 'failed' },
             h('td', r.id), h('td', names.get(r.id) || ''), h('td.result', r.ok ? '成功' : r.error?.message || '失败')))))));

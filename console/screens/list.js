@@ -64,7 +64,7 @@ export async function list(main, ctx, [kindID], query) {
     kind.batchActions.length ? h('div#batch-bar', { role: 'toolbar', 'aria-label': '批量操作' }, selection,
       kind.batchActions.map((a) => h('button.secondary', { type: 'button', 'data-batch': a.action, onclick: () => runBatch(a) }, a.label))) : null,
     selectAll,
-    h('div.table-wrap', table),
+    h('div.table-wrap', { tabindex: '0' }, table),
     h('div.pager', prev, pageInfo, next));
 
   await load();

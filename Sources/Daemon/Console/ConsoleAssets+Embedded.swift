@@ -352,7 +352,7 @@ export function dialog(id, title, body, buttons) {
   const d = h('dialog#' + id, { 'aria-labelledby': id + '-title' },
     h('form.dialog', { method: 'dialog' },
       h('h2#' + id + '-title', title),
-      h('div.dialog-body', body),
+      h('div.dialog-body', { tabindex: '0' }, body),
       h('div.dialog-buttons', buttons, h('button', { value: 'cancel', type: 'submit', class: 'secondary' }, '关闭'))));
   d.addEventListener('close', () => d.remove());
   document.body.append(d);
@@ -770,10 +770,10 @@ export async function home(main, ctx) {
   append(main, grid);
   const counts = await Promise.all(schema.kinds.map((k) =>
     staff ? get(`stats/${encodeURIComponent(k.id)}?by=${k.process === 'none' ? 'total' : 'state'}&group=none`).catch(() => null) : null));
-  schema.kinds.forEach((kind, i) => grid.append(card(kind, counts[i])));
+  schema.kinds.forEach((kind, i) => grid.append(card(kind, counts[i], staff)));
 }
 
-function card(kind, stats) {
+function card(kind, stats, staff) {
   const states = new Map((kind.workflow?.states || []).map((s) => [s.id, s.label]));
   const totals = stats?.totals || {};
   const waiting = kind.waiting.map((state) =>
@@ -783,7 +783,7 @@ function card(kind, stats) {
   return h('section.kind-card', { 'data-kind': kind.id, 'aria-labelledby': `card-${kind.id}` },
     h('h2', { id: `card-${kind.id}` }, h('a', { href: formatHash('list', [kind.id]) }, kind.label)),
     stats ? h('p.total', `共 ${stats.total} 条`) : null,
-    waiting.length ? h('ul.waiting-list', waiting) : h('p.muted', '没有待您审核的记录'),
+    waiting.length ? h('ul.waiting-list', waiting) : staff ? h('p.muted', '没有待您审核的记录') : h('p', h('a', { href: formatHash('list', [kind.id]) }, `查看我的${kind.label}`)),
     rejected ? h('p', h('a', { href: formatHash('list', [kind.id], { state: 'rejected:*' }) }, `已退回待修改 ${rejected} 条`)) : null);
 }
 
@@ -828,7 +828,7 @@ export function batchDialog(ctx, kind, action, ids, names, after) {
       const answer = await post(`records/${encodeURIComponent(kind.id)}/batch`, body);
       fill(results,
         h('p#batch-summary', { role: 'status' }, `成功 ${answer.succeeded} 条，失败 ${answer.failed} 条`),
-        h('div.table-wrap', h('table#batch-results',
+        h('div.table-wrap', { tabindex: '0' }, h('table#batch-results',
           h('thead', h('tr', h('th', { scope: 'col' }, '记录'), h('th', { scope: 'col' }, '姓名'), h('th', { scope: 'col' }, '结果'))),
           h('tbody', answer.results.map((r) => h('tr', { 'data-id': r.id, class: r.ok ? 'ok' : 'failed' },
             h('td', r.id), h('td', names.get(r.id) || ''), h('td.result', r.ok ? '成功' : r.error?.message || '失败')))))));
@@ -1015,7 +1015,7 @@ export async function list(main, ctx, [kindID], query) {
     kind.batchActions.length ? h('div#batch-bar', { role: 'toolbar', 'aria-label': '批量操作' }, selection,
       kind.batchActions.map((a) => h('button.secondary', { type: 'button', 'data-batch': a.action, onclick: () => runBatch(a) }, a.label))) : null,
     selectAll,
-    h('div.table-wrap', table),
+    h('div.table-wrap', { tabindex: '0' }, table),
     h('div.pager', prev, pageInfo, next));
 
   await load();
@@ -1261,7 +1261,7 @@ export async function page(main, ctx, [plugin, id], query) {
     ctx.go('page', [plugin, id], next);
   });
   const table = h('table#page-table');
-  append(main, h('h1', p.label), p.note ? h('p.hint', p.note) : null, controls.length ? h('div.toolbar', controls) : null, h('div.table-wrap', table));
+  append(main, h('h1', p.label), p.note ? h('p.hint', p.note) : null, controls.length ? h('div.toolbar', controls) : null, h('div.table-wrap', { tabindex: '0' }, table));
   const answer = await get(p.path.replace(/^\/api\/v1\//, '') + (q.toString() ? '?' + q : ''));
   const rows = at(answer, p.rows) || [];
   fill(table,
@@ -1297,7 +1297,7 @@ export async function stats(main, ctx, [kindID], query) {
     h('h1', `${kind.label}统计`),
     h('div.toolbar', h('label', { for: 'stats-cohort' }, '届别'), cohort, h('label', { for: 'stats-group' }, '分组'), group,
       h('label', { for: 'stats-by' }, '统计'), by),
-    h('div.table-wrap', table));
+    h('div.table-wrap', { tabindex: '0' }, table));
   const q = new URLSearchParams({ by: by.value, group: group.value });
   if (cohort.value) q.set('cohort', cohort.value);
   const answer = await get(`stats/${encodeURIComponent(kind.id)}?${q}`);
