@@ -48,7 +48,7 @@ export function dialog(id, title, body, buttons) {
   const d = h('dialog#' + id, { 'aria-labelledby': id + '-title' },
     h('form.dialog', { method: 'dialog' },
       h('h2#' + id + '-title', title),
-      h('div.dialog-body', body),
+      h('div.dialog-body', { tabindex: '0' }, body),
       h('div.dialog-buttons', buttons, h('button', { value: 'cancel', type: 'submit', class: 'secondary' }, '关闭'))));
   d.addEventListener('close', () => d.remove());
   document.body.append(d);

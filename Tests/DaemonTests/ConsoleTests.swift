@@ -87,6 +87,8 @@ struct SessionCookieTests {
         let crossSite = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"]) { $1 })
         let foreignOrigin = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Origin": "http://evil.example"]) { $1 })
         let sameOrigin = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Sec-Fetch-Site": "same-origin"]) { $1 })
+        let loginFromElsewhere = try await d.request(.post, "/api/v1/auth/login", body: ["username": "school", "password": .string(Demo.password), "cookie": true],
+                                                     headers: ["Sec-Fetch-Site": "cross-site"])
         let bearer = try await d.login("school", Demo.password)
         let bearerWrite = try await d.request(.post, student, token: bearer)
         let logout = try await d.request(.post, "/api/v1/auth/logout", headers: cookie.merging(["X-CSRF-Token": csrf]) { $1 })
@@ -97,7 +99,7 @@ struct SessionCookieTests {
         #expect(login.status == 200 && loginBody["token"] == nil, "the page never sees the session token")
         #expect(setCookie.hasPrefix("jiuye_session=") && setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Path=/"))
         #expect(me.status == 200 && meBody["csrfToken"]?.stringValue == csrf, "a reload gets the CSRF token back")
-        for r in [noToken, wrongToken, crossSite, foreignOrigin] {
+        for r in [noToken, wrongToken, crossSite, foreignOrigin, loginFromElsewhere] {
             #expect(r.status == 403 && r.errorCode == "csrf_refused", "\(r.status) \(String(decoding: r.body, as: UTF8.self))")
         }
         #expect(sameOrigin.status == 204, "\(String(decoding: sameOrigin.body, as: UTF8.self))")

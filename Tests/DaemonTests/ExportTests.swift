@@ -56,6 +56,24 @@ struct ExportTests {
         try await d.stop()
     }
 
+    @Test("an export takes the list's filters: each level's status, any field, a saved view; a bad one is a 400 naming it")
+    func listFilters() async throws {
+        let (d, school) = try await start()
+        #expect(try await d.admin("seed", "records", "source-info", "--count", "200", "--state", "pending:college").ok)
+        let counselor = try await d.login("counselor-se", Demo.password)
+        let approved = try TableReader.rows(from: try await export(d, counselor, ["format": "csv", "fields": ["name"],
+                                                                                 "filters": ["level.counselor": "approved", "gender": "1"]]))
+        let male = try await d.request(.get, "/api/v1/records/source-info?size=200&level.counselor=approved&gender=1", token: counselor)
+        let listed = try male.json["records"]?.arrayValue?.count
+        #expect(approved.count - 1 == listed && approved.count > 1, "the export is what the list shows")
+        let unsubmitted = try TableReader.rows(from: try await export(d, school, ["format": "csv", "fields": ["name"], "filters": ["level.school": "unsubmitted"]]))
+        #expect(unsubmitted.count == 1, "every record was submitted by the seed")
+        let bad = try await d.request(.post, "/api/v1/records/source-info/export", body: ["format": "csv", "filters": ["colour": "red"]], token: school)
+        try await d.stop()
+        let field = try bad.json["error"]?["field"]
+        #expect(bad.status == 400 && bad.errorCode == "unknown_filter" && field == "colour")
+    }
+
     @Test("CSV: the national preset's columns in order, a BOM, every row in scope, formulas inert")
     func csv() async throws {
         let (d, school) = try await start()

@@ -14,8 +14,9 @@ export async function exporter(main, ctx, [kindID], query) {
   const format = select({ id: 'export-format' }, [['xlsx', 'Excel（XLSX）'], ['csv', 'CSV']], 'xlsx');
   const progress = h('progress#export-progress', { max: 100, value: 0, hidden: true, 'aria-label': '导出进度' });
   const result = h('p#export-result', { role: 'status' });
-  const filters = { cohort: query.cohort, college: query.college, major: query.major, classID: query.class, state: query.state };
-  const described = Object.entries({ 届别: query.cohort, 状态: query.state }).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join('，');
+  // What the list showed is what is exported: its filters go as they are (GET /records takes the same).
+  const filters = Object.fromEntries(Object.entries(query).filter(([k, v]) => v && k !== 'size' && k !== 'sort'));
+  const described = Object.keys(filters).length ? describe(kind, filters) : '';
   append(main, 
     h('p.breadcrumb', h('a', { href: formatHash('list', [kind.id], query) }, kind.label), ' › 导出'),
     h('h1', `导出${kind.label}`),
@@ -30,7 +31,7 @@ export async function exporter(main, ctx, [kindID], query) {
     const chosen = [...main.querySelectorAll('input[name=field]:checked')].map((b) => b.value);
     const body = { format: format.value };
     if (chosen.length) body.fields = chosen; else body.preset = main.querySelector('input[name=preset]:checked')?.value;
-    for (const [k, v] of Object.entries(filters)) if (v) body[k] = k === 'state' ? v : Number(v);
+    if (Object.keys(filters).length) body.filters = filters;
     const button = main.querySelector('#export-start');
     button.disabled = true;
     progress.hidden = false;
@@ -57,4 +58,20 @@ export async function exporter(main, ctx, [kindID], query) {
       button.disabled = false;
     }
   }
+}
+
+/// The filters in words: 届别 2026，辅导员审核状态 未审核 …
+function describe(kind, filters) {
+  const levels = new Map((kind.stageLabels || []).map((l) => [`level.${l.role}`, `${l.label}审核状态`]));
+  const statuses = new Map((kind.levelStatuses || []).map((s) => [s.status, s.label]));
+  const states = new Map((kind.workflow?.states || []).map((s) => [s.id, s.label]));
+  const fields = new Map(kind.fields.map((f) => [f.key, f.label]));
+  const views = new Map(kind.views.map((v) => [v.id, v.label]));
+  return Object.entries(filters).map(([k, v]) => {
+    if (k === 'cohort') return `届别 ${v}`;
+    if (k === 'view') return `视图 ${views.get(v) || v}`;
+    if (k === 'state') return `状态 ${v.split(',').map((s) => states.get(s) || s).join('、')}`;
+    if (levels.has(k)) return `${levels.get(k)} ${statuses.get(v) || v}`;
+    return `${fields.get(k) || k} ${v}`;
+  }).join('，');
 }

@@ -12,10 +12,10 @@ export async function home(main, ctx) {
   append(main, grid);
   const counts = await Promise.all(schema.kinds.map((k) =>
     staff ? get(`stats/${encodeURIComponent(k.id)}?by=${k.process === 'none' ? 'total' : 'state'}&group=none`).catch(() => null) : null));
-  schema.kinds.forEach((kind, i) => grid.append(card(kind, counts[i])));
+  schema.kinds.forEach((kind, i) => grid.append(card(kind, counts[i], staff)));
 }
 
-function card(kind, stats) {
+function card(kind, stats, staff) {
   const states = new Map((kind.workflow?.states || []).map((s) => [s.id, s.label]));
   const totals = stats?.totals || {};
   const waiting = kind.waiting.map((state) =>
@@ -25,6 +25,6 @@ function card(kind, stats) {
   return h('section.kind-card', { 'data-kind': kind.id, 'aria-labelledby': `card-${kind.id}` },
     h('h2', { id: `card-${kind.id}` }, h('a', { href: formatHash('list', [kind.id]) }, kind.label)),
     stats ? h('p.total', `共 ${stats.total} 条`) : null,
-    waiting.length ? h('ul.waiting-list', waiting) : h('p.muted', '没有待您审核的记录'),
+    waiting.length ? h('ul.waiting-list', waiting) : staff ? h('p.muted', '没有待您审核的记录') : h('p', h('a', { href: formatHash('list', [kind.id]) }, `查看我的${kind.label}`)),
     rejected ? h('p', h('a', { href: formatHash('list', [kind.id], { state: 'rejected:*' }) }, `已退回待修改 ${rejected} 条`)) : null);
 }

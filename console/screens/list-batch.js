@@ -3,7 +3,7 @@
 import { h, fill, select, dialog } from '../dom.js';
 import { post } from '../api.js';
 
-export function batchDialog(ctx, kind, action, ids, after) {
+export function batchDialog(ctx, kind, action, ids, names, after) {
   const inputs = [];
   const editable = kind.fields.filter((f) => kind.editable.includes(f.key));
   if (action.inputs.includes('field')) {
@@ -37,10 +37,10 @@ export function batchDialog(ctx, kind, action, ids, after) {
       const answer = await post(`records/${encodeURIComponent(kind.id)}/batch`, body);
       fill(results,
         h('p#batch-summary', { role: 'status' }, `成功 ${answer.succeeded} 条，失败 ${answer.failed} 条`),
-        h('div.table-wrap', h('table#batch-results',
-          h('thead', h('tr', h('th', { scope: 'col' }, '记录'), h('th', { scope: 'col' }, '结果'))),
+        h('div.table-wrap', { tabindex: '0' }, h('table#batch-results',
+          h('thead', h('tr', h('th', { scope: 'col' }, '记录'), h('th', { scope: 'col' }, '姓名'), h('th', { scope: 'col' }, '结果'))),
           h('tbody', answer.results.map((r) => h('tr', { 'data-id': r.id, class: r.ok ? 'ok' : 'failed' },
-            h('td', r.id), h('td.result', r.ok ? '成功' : r.error?.message || '失败')))))));
+            h('td', r.id), h('td', names.get(r.id) || ''), h('td.result', r.ok ? '成功' : r.error?.message || '失败')))))));
       await after();
     } catch (e) {
       fill(results, h('p.error', { role: 'alert' }, e.message));

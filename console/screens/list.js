@@ -21,7 +21,7 @@ export async function list(main, ctx, [kindID], query) {
   const filters = Object.fromEntries(Object.entries(query).filter(([k]) => !reserved.has(k)));
   const s = {
     size: Number(query.size) || 20, sort: query.sort || '', view: query.view || '',
-    cursors: [''], page: 0, next: null, rows: [], search: null, selected: new Set(),
+    cursors: [''], page: 0, next: null, rows: [], search: null, selected: new Set(), names: new Map(),
     columns: loadColumns(localStorage, ctx.me.id, kind.id, choices.map(([k]) => k), defaultColumns(kind)),
   };
   const reopen = (change) => ctx.go('list', [kind.id], { ...filters, size: s.size, sort: s.sort, view: s.view, ...change });
@@ -64,7 +64,7 @@ export async function list(main, ctx, [kindID], query) {
     kind.batchActions.length ? h('div#batch-bar', { role: 'toolbar', 'aria-label': '批量操作' }, selection,
       kind.batchActions.map((a) => h('button.secondary', { type: 'button', 'data-batch': a.action, onclick: () => runBatch(a) }, a.label))) : null,
     selectAll,
-    h('div.table-wrap', table),
+    h('div.table-wrap', { tabindex: '0' }, table),
     h('div.pager', prev, pageInfo, next));
 
   await load();
@@ -110,6 +110,7 @@ export async function list(main, ctx, [kindID], query) {
     const frag = document.createDocumentFragment();
     for (const r of s.rows) {
       const name = r.studentName || r.values?.name || r.id;
+      s.names.set(r.id, name);
       frag.append(h('tr', { 'data-id': r.id },
         h('td.select', h('input.select-row', { type: 'checkbox', checked: s.selected.has(r.id), 'aria-label': `选择 ${name}`, onchange: (e) => toggle(r.id, e.target.checked) })),
         s.columns.map((key) => h('td', cell(r, key))),
@@ -195,7 +196,7 @@ export async function list(main, ctx, [kindID], query) {
 
   function runBatch(action) {
     if (!s.selected.size) { ctx.error('请先选择记录'); return; }
-    batchDialog(ctx, kind, action, [...s.selected], async () => { await load(); });
+    batchDialog(ctx, kind, action, [...s.selected], s.names, async () => { await load(); });
   }
 }
 

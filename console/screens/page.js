@@ -27,7 +27,7 @@ export async function page(main, ctx, [plugin, id], query) {
     ctx.go('page', [plugin, id], next);
   });
   const table = h('table#page-table');
-  append(main, h('h1', p.label), p.note ? h('p.hint', p.note) : null, controls.length ? h('div.toolbar', controls) : null, h('div.table-wrap', table));
+  append(main, h('h1', p.label), p.note ? h('p.hint', p.note) : null, controls.length ? h('div.toolbar', controls) : null, h('div.table-wrap', { tabindex: '0' }, table));
   const answer = await get(p.path.replace(/^\/api\/v1\//, '') + (q.toString() ? '?' + q : ''));
   const rows = at(answer, p.rows) || [];
   fill(table,

@@ -21,7 +21,7 @@ export async function stats(main, ctx, [kindID], query) {
     h('h1', `${kind.label}统计`),
     h('div.toolbar', h('label', { for: 'stats-cohort' }, '届别'), cohort, h('label', { for: 'stats-group' }, '分组'), group,
       h('label', { for: 'stats-by' }, '统计'), by),
-    h('div.table-wrap', table));
+    h('div.table-wrap', { tabindex: '0' }, table));
   const q = new URLSearchParams({ by: by.value, group: group.value });
   if (cohort.value) q.set('cohort', cohort.value);
   const answer = await get(`stats/${encodeURIComponent(kind.id)}?${q}`);

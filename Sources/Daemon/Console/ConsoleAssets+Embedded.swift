@@ -352,7 +352,7 @@ export function dialog(id, title, body, buttons) {
   const d = h('dialog#' + id, { 'aria-labelledby': id + '-title' },
     h('form.dialog', { method: 'dialog' },
       h('h2#' + id + '-title', title),
-      h('div.dialog-body', body),
+      h('div.dialog-body', { tabindex: '0' }, body),
       h('div.dialog-buttons', buttons, h('button', { value: 'cancel', type: 'submit', class: 'secondary' }, '关闭'))));
   d.addEventListener('close', () => d.remove());
   document.body.append(d);
@@ -692,8 +692,9 @@ export async function exporter(main, ctx, [kindID], query) {
   const format = select({ id: 'export-format' }, [['xlsx', 'Excel（XLSX）'], ['csv', 'CSV']], 'xlsx');
   const progress = h('progress#export-progress', { max: 100, value: 0, hidden: true, 'aria-label': '导出进度' });
   const result = h('p#export-result', { role: 'status' });
-  const filters = { cohort: query.cohort, college: query.college, major: query.major, classID: query.class, state: query.state };
-  const described = Object.entries({ 届别: query.cohort, 状态: query.state }).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join('，');
+  // What the list showed is what is exported: its filters go as they are (GET /records takes the same).
+  const filters = Object.fromEntries(Object.entries(query).filter(([k, v]) => v && k !== 'size' && k !== 'sort'));
+  const described = Object.keys(filters).length ? describe(kind, filters) : '';
   append(main, 
     h('p.breadcrumb', h('a', { href: formatHash('list', [kind.id], query) }, kind.label), ' › 导出'),
     h('h1', `导出${kind.label}`),
@@ -708,7 +709,7 @@ export async function exporter(main, ctx, [kindID], query) {
     const chosen = [...main.querySelectorAll('input[name=field]:checked')].map((b) => b.value);
     const body = { format: format.value };
     if (chosen.length) body.fields = chosen; else body.preset = main.querySelector('input[name=preset]:checked')?.value;
-    for (const [k, v] of Object.entries(filters)) if (v) body[k] = k === 'state' ? v : Number(v);
+    if (Object.keys(filters).length) body.filters = filters;
     const button = main.querySelector('#export-start');
     button.disabled = true;
     progress.hidden = false;
@@ -737,6 +738,22 @@ export async function exporter(main, ctx, [kindID], query) {
   }
 }
 
+/// The filters in words: 届别 2026，辅导员审核状态 未审核 …
+function describe(kind, filters) {
+  const levels = new Map((kind.stageLabels || []).map((l) => [`level.${l.role}`, `${l.label}审核状态`]));
+  const statuses = new Map((kind.levelStatuses || []).map((s) => [s.status, s.label]));
+  const states = new Map((kind.workflow?.states || []).map((s) => [s.id, s.label]));
+  const fields = new Map(kind.fields.map((f) => [f.key, f.label]));
+  const views = new Map(kind.views.map((v) => [v.id, v.label]));
+  return Object.entries(filters).map(([k, v]) => {
+    if (k === 'cohort') return `届别 ${v}`;
+    if (k === 'view') return `视图 ${views.get(v) || v}`;
+    if (k === 'state') return `状态 ${v.split(',').map((s) => states.get(s) || s).join('、')}`;
+    if (levels.has(k)) return `${levels.get(k)} ${statuses.get(v) || v}`;
+    return `${fields.get(k) || k} ${v}`;
+  }).join('，');
+}
+
 """#,
         "screens/home.js": #"""
 // 首页: for each kind, what waits at the caller's level, from the live counters; each a link to
@@ -753,10 +770,10 @@ export async function home(main, ctx) {
   append(main, grid);
   const counts = await Promise.all(schema.kinds.map((k) =>
     staff ? get(`stats/${encodeURIComponent(k.id)}?by=${k.process === 'none' ? 'total' : 'state'}&group=none`).catch(() => null) : null));
-  schema.kinds.forEach((kind, i) => grid.append(card(kind, counts[i])));
+  schema.kinds.forEach((kind, i) => grid.append(card(kind, counts[i], staff)));
 }
 
-function card(kind, stats) {
+function card(kind, stats, staff) {
   const states = new Map((kind.workflow?.states || []).map((s) => [s.id, s.label]));
   const totals = stats?.totals || {};
   const waiting = kind.waiting.map((state) =>
@@ -766,7 +783,7 @@ function card(kind, stats) {
   return h('section.kind-card', { 'data-kind': kind.id, 'aria-labelledby': `card-${kind.id}` },
     h('h2', { id: `card-${kind.id}` }, h('a', { href: formatHash('list', [kind.id]) }, kind.label)),
     stats ? h('p.total', `共 ${stats.total} 条`) : null,
-    waiting.length ? h('ul.waiting-list', waiting) : h('p.muted', '没有待您审核的记录'),
+    waiting.length ? h('ul.waiting-list', waiting) : staff ? h('p.muted', '没有待您审核的记录') : h('p', h('a', { href: formatHash('list', [kind.id]) }, `查看我的${kind.label}`)),
     rejected ? h('p', h('a', { href: formatHash('list', [kind.id], { state: 'rejected:*' }) }, `已退回待修改 ${rejected} 条`)) : null);
 }
 
@@ -777,7 +794,7 @@ function card(kind, stats) {
 import { h, fill, select, dialog } from '../dom.js';
 import { post } from '../api.js';
 
-export function batchDialog(ctx, kind, action, ids, after) {
+export function batchDialog(ctx, kind, action, ids, names, after) {
   const inputs = [];
   const editable = kind.fields.filter((f) => kind.editable.includes(f.key));
   if (action.inputs.includes('field')) {
@@ -811,10 +828,10 @@ export function batchDialog(ctx, kind, action, ids, after) {
       const answer = await post(`records/${encodeURIComponent(kind.id)}/batch`, body);
       fill(results,
         h('p#batch-summary', { role: 'status' }, `成功 ${answer.succeeded} 条，失败 ${answer.failed} 条`),
-        h('div.table-wrap', h('table#batch-results',
-          h('thead', h('tr', h('th', { scope: 'col' }, '记录'), h('th', { scope: 'col' }, '结果'))),
+        h('div.table-wrap', { tabindex: '0' }, h('table#batch-results',
+          h('thead', h('tr', h('th', { scope: 'col' }, '记录'), h('th', { scope: 'col' }, '姓名'), h('th', { scope: 'col' }, '结果'))),
           h('tbody', answer.results.map((r) => h('tr', { 'data-id': r.id, class: r.ok ? 'ok' : 'failed' },
-            h('td', r.id), h('td.result', r.ok ? '成功' : r.error?.message || '失败')))))));
+            h('td', r.id), h('td', names.get(r.id) || ''), h('td.result', r.ok ? '成功' : r.error?.message || '失败')))))));
       await after();
     } catch (e) {
       fill(results, h('p.error', { role: 'alert' }, e.message));
@@ -955,7 +972,7 @@ export async function list(main, ctx, [kindID], query) {
   const filters = Object.fromEntries(Object.entries(query).filter(([k]) => !reserved.has(k)));
   const s = {
     size: Number(query.size) || 20, sort: query.sort || '', view: query.view || '',
-    cursors: [''], page: 0, next: null, rows: [], search: null, selected: new Set(),
+    cursors: [''], page: 0, next: null, rows: [], search: null, selected: new Set(), names: new Map(),
     columns: loadColumns(localStorage, ctx.me.id, kind.id, choices.map(([k]) => k), defaultColumns(kind)),
   };
   const reopen = (change) => ctx.go('list', [kind.id], { ...filters, size: s.size, sort: s.sort, view: s.view, ...change });
@@ -998,7 +1015,7 @@ export async function list(main, ctx, [kindID], query) {
     kind.batchActions.length ? h('div#batch-bar', { role: 'toolbar', 'aria-label': '批量操作' }, selection,
       kind.batchActions.map((a) => h('button.secondary', { type: 'button', 'data-batch': a.action, onclick: () => runBatch(a) }, a.label))) : null,
     selectAll,
-    h('div.table-wrap', table),
+    h('div.table-wrap', { tabindex: '0' }, table),
     h('div.pager', prev, pageInfo, next));
 
   await load();
@@ -1044,6 +1061,7 @@ export async function list(main, ctx, [kindID], query) {
     const frag = document.createDocumentFragment();
     for (const r of s.rows) {
       const name = r.studentName || r.values?.name || r.id;
+      s.names.set(r.id, name);
       frag.append(h('tr', { 'data-id': r.id },
         h('td.select', h('input.select-row', { type: 'checkbox', checked: s.selected.has(r.id), 'aria-label': `选择 ${name}`, onchange: (e) => toggle(r.id, e.target.checked) })),
         s.columns.map((key) => h('td', cell(r, key))),
@@ -1129,7 +1147,7 @@ export async function list(main, ctx, [kindID], query) {
 
   function runBatch(action) {
     if (!s.selected.size) { ctx.error('请先选择记录'); return; }
-    batchDialog(ctx, kind, action, [...s.selected], async () => { await load(); });
+    batchDialog(ctx, kind, action, [...s.selected], s.names, async () => { await load(); });
   }
 }
 
@@ -1243,7 +1261,7 @@ export async function page(main, ctx, [plugin, id], query) {
     ctx.go('page', [plugin, id], next);
   });
   const table = h('table#page-table');
-  append(main, h('h1', p.label), p.note ? h('p.hint', p.note) : null, controls.length ? h('div.toolbar', controls) : null, h('div.table-wrap', table));
+  append(main, h('h1', p.label), p.note ? h('p.hint', p.note) : null, controls.length ? h('div.toolbar', controls) : null, h('div.table-wrap', { tabindex: '0' }, table));
   const answer = await get(p.path.replace(/^\/api\/v1\//, '') + (q.toString() ? '?' + q : ''));
   const rows = at(answer, p.rows) || [];
   fill(table,
@@ -1279,7 +1297,7 @@ export async function stats(main, ctx, [kindID], query) {
     h('h1', `${kind.label}统计`),
     h('div.toolbar', h('label', { for: 'stats-cohort' }, '届别'), cohort, h('label', { for: 'stats-group' }, '分组'), group,
       h('label', { for: 'stats-by' }, '统计'), by),
-    h('div.table-wrap', table));
+    h('div.table-wrap', { tabindex: '0' }, table));
   const q = new URLSearchParams({ by: by.value, group: group.value });
   if (cohort.value) q.set('cohort', cohort.value);
   const answer = await get(`stats/${encodeURIComponent(kind.id)}?${q}`);

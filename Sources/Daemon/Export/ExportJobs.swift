@@ -49,6 +49,7 @@ final class ExportJobs: Sendable {
     /// Starts an export on the blocking-work pool and returns its job at once.
     func start(_ export: RecordExport, request: RecordExport.Request, owner: String) throws -> Job {
         _ = try export.columns(request)
+        _ = try export.filter(request)
         guard ["csv", "xlsx"].contains(request.format) else { throw ExportFailure.badFormat(request.format) }
         let id = randomHex(bytes: 16)
         let job = Job(id: id, owner: owner, kind: export.kind.spec.id, format: request.format, state: "running", done: 0, total: 0, rows: 0,

@@ -29,6 +29,9 @@ struct RecordExport {
         var major: UInt32?
         var classID: UInt32?
         var state: String?
+        /// The list's filters by name, as `GET /records/{kind}` takes them (each level's status, any
+        /// field, a saved view): the console exports what its list shows. The fields above win.
+        var filters: [String: String]?
         /// Code fields as labels (default) or codes (default for the national preset).
         var labels: Bool?
     }
@@ -87,7 +90,7 @@ struct RecordExport {
                 progress(min((n + 1) * 1000, total), total)
             }
         } else {
-            let filter = Self.filter(r)
+            let filter = try filter(r)
             var after: String?
             var seen = 0
             // 2000 records a short read transaction, each written as read in place.
@@ -115,7 +118,7 @@ struct RecordExport {
     /// How many rows the export will write: only what the caller may see (a counselor's 40, never
     /// the institution's 200), so a job's progress tells nothing about records outside the scope.
     func count(_ txn: Transaction, _ r: Request) throws -> Int {
-        guard let ids = r.ids else { return try records.query(kind).count(txn, filter: Self.filter(r)) }
+        guard let ids = r.ids else { return try records.query(kind).count(txn, filter: filter(r)) }
         var n = 0
         for id in ids {
             try txn.withValue(kind.records.primary.database, id.keyBytes) { raw in
@@ -125,9 +128,16 @@ struct RecordExport {
         return n
     }
 
-    static func filter(_ r: Request) -> RecordQuery.Filter {
-        var filter = RecordQuery.Filter()
-        filter.cohort = r.cohort; filter.college = r.college; filter.major = r.major; filter.classID = r.classID; filter.state = r.state
+    /// The records an export takes: the list's filters, then the request's own fields. A bad filter
+    /// is a 400 naming it, before the job starts.
+    func filter(_ r: Request) throws -> RecordQuery.Filter {
+        let pairs = (r.filters ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var filter = try RecordQuery.Filter(pairs.filter { !RecordQuery.Filter.listParameters.contains($0.0) || $0.0 == "view" }, kind: kind)
+        if let c = r.cohort { filter.cohort = c }
+        if let c = r.college { filter.college = c }
+        if let m = r.major { filter.major = m }
+        if let c = r.classID { filter.classID = c }
+        if let s = r.state { filter.state = s }
         return filter
     }
 

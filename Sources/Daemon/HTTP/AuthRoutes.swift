@@ -61,6 +61,8 @@ struct AuthRoutes: CoreRouteGroup {
 
     func login(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let login = try await services.decode(Login.self, request)
+        // No other site may sign a browser in to an account of its choosing.
+        if login.cookie == true { try SessionCookie.checkSameOrigin(request) }
         let client = ClientAddress.of(request, peer: context.remoteAddress,
                                       trustedProxies: services.host.current.settings.server.trustedProxies)
         do {
@@ -76,6 +78,7 @@ struct AuthRoutes: CoreRouteGroup {
 
     func verifyPhone(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let input = try await services.decode(PhoneCode.self, request)
+        if input.cookie == true { try SessionCookie.checkSameOrigin(request) }
         let s = try services.accounts.verifyPhone(challenge: input.challenge, code: input.code)
         return try session(s.token, s.expires, s.account, cookie: input.cookie == true, request, context)
     }

@@ -11,7 +11,7 @@ extension RecordRoutes {
         let exportRequest: JSONSchema = .object([
             ("format", .string(values: ["csv", "xlsx"])), ("preset", .string(values: ["national", "school"])), ("fields", .array(.text)),
             ("ids", .array(.text)), ("cohort", .integer), ("college", .integer), ("major", .integer), ("classID", .integer), ("state", .text),
-            ("labels", .boolean),
+            ("filters", .map(.text)), ("labels", .boolean),
         ])
         return [
             // Exports run as jobs: start, poll, download.

@@ -43,12 +43,17 @@ enum SessionCookie {
     /// carries the session's CSRF token. Reads (GET, HEAD) change nothing and pass.
     static func checkWrite(_ request: Request, session: String) throws {
         guard request.method != .get, request.method != .head else { return }
-        // Browsers say where a request comes from; another site's page is refused outright.
+        try checkSameOrigin(request)
+        guard let sent = request.headers[csrfHeader.headerName], constantTimeEquals(sent, csrfToken(for: session)) else { throw refused }
+    }
+
+    /// Refuses a request another site's page made: browsers say where a request comes from. Also
+    /// guards a cookie login, so no other site can sign a browser in to an account of its choosing.
+    static func checkSameOrigin(_ request: Request) throws {
         if let site = request.headers["Sec-Fetch-Site".headerName], site != "same-origin" { throw refused }
         if let origin = request.headers[.origin] {
             guard let host = request.head.authority, origin == "http://\(host)" || origin == "https://\(host)" else { throw refused }
         }
-        guard let sent = request.headers[csrfHeader.headerName], constantTimeEquals(sent, csrfToken(for: session)) else { throw refused }
     }
 
     static var refused: APIError {
