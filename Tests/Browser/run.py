@@ -145,8 +145,12 @@ def main():
     results = []
     ctx = None
     try:
-        daemon.start()
-        fixtures.prepare(daemon, work)
+        try:
+            daemon.start()
+            fixtures.prepare(daemon, work)
+        except (RuntimeError, OSError) as e:
+            print(f"FAIL setup: {e}", flush=True)
+            sys.exit(1)
         ctx = Context(daemon, work)
         for fn in chosen:
             name, error, seconds, shots = run_one(ctx, fn)
