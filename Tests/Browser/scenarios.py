@@ -245,6 +245,16 @@ def counselor_list(ctx, s):
           f"page 2 shows {len(second)} rows, {len(set(first) & set(second))} of them also on page 1")
     redraw(b, lambda: b.click("button#prev-page"), "page 1 again")
 
+    # 届别: one cohort is exactly what the API lists for it
+    cohort = "2026"
+    want = {r["id"] for r in api.all_records(KIND, token, f"cohort={cohort}")}
+    check(want and want != scope_ids, f"the scope has no cohort {cohort} apart from the others")
+    redraw(b, lambda: b.select("select#cohort", cohort), f"the list of cohort {cohort}")
+    got = set(walk_pages(b))
+    s.shot(b, f"cohort-{cohort}")
+    check(got == want, f"届别 {cohort} shows {len(got)} records, the API {len(want)}; extra {sorted(got - want)[:5]}")
+    redraw(b, lambda: b.select("select#cohort", ""), "the list of every cohort")
+
     # paste 2000: every number of the scope and made-up ones; the made-up ones are unmatched
     fakes = [f"29990{n:04d}" for n in range(2000 - len(scope_ids))]
     values = sorted(scope_ids) + fakes
