@@ -38,8 +38,8 @@ enum APIServer {
     /// The routes only, so a test can compare what is served with the OpenAPI document.
     static func router(services: CoreServices) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ConsolePolicy())
+        router.add(middleware: RequestLogMiddleware())
         ConsoleFiles.add(to: router, assets: services.console)
         // Prometheus scrapes this (keep it off the public network: see docs/OPERATIONS.md).
         router.get("metrics") { _, _ -> Response in
