@@ -91,6 +91,13 @@ struct SessionCookieTests {
         let sameOrigin = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Sec-Fetch-Site": "same-origin"]) { $1 })
         let loginFromElsewhere = try await d.request(.post, "/api/v1/auth/login", body: ["username": "school", "password": .string(Demo.password), "cookie": true],
                                                      headers: ["Sec-Fetch-Site": "cross-site"])
+        // Behind a proxy the browser's Origin is the public name: Sec-Fetch-Site decides, or X-Forwarded-Host.
+        let proxied = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Sec-Fetch-Site": "same-origin",
+                                                                                      "Origin": "https://jiuye.example.edu.cn"]) { $1 })
+        let oldBrowser = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Origin": "https://jiuye.example.edu.cn",
+                                                                                         "X-Forwarded-Host": "jiuye.example.edu.cn"]) { $1 })
+        // A cookie of the same name set by a sibling subdomain, sent first, locks nobody out.
+        let tossed = try await d.request(.get, "/api/v1/auth/me", headers: ["Cookie": "jiuye_session=deadbeef; " + session])
         let bearer = try await d.login("school", Demo.password)
         let bearerWrite = try await d.request(.post, student, token: bearer)
         let logout = try await d.request(.post, "/api/v1/auth/logout", headers: cookie.merging(["X-CSRF-Token": csrf]) { $1 })
@@ -105,8 +112,10 @@ struct SessionCookieTests {
             #expect(r.status == 403 && r.errorCode == "csrf_refused", "\(r.status) \(String(decoding: r.body, as: UTF8.self))")
         }
         #expect(sameOrigin.status == 204, "\(String(decoding: sameOrigin.body, as: UTF8.self))")
+        #expect(proxied.status == 204 && oldBrowser.status == 204)
+        #expect(tossed.status == 200)
         #expect(bearerWrite.status == 204, "bearer clients need no CSRF token")
-        #expect(logout.status == 204 && logout.headers["set-cookie"]?.contains("Max-Age=0") == true)
+        #expect(logout.status == 204 && logout.headers["set-cookie"]?.contains("jiuye_session=; Path=/; Max-Age=0") == true)
         #expect(afterLogout.status == 401)
     }
 }
@@ -177,6 +186,21 @@ struct ConsoleSchemaTests {
         #expect(k["views"]?.arrayValue?.first?["label"]?.stringValue == "待我审核")
         #expect(Self.strings(k["waiting"]) == ["pending:counselor"])
         #expect(view.status == 200)
+    }
+
+    @Test("views name the review levels plugins.yaml configures, and states and statuses that exist")
+    func viewsFollowStages() throws {
+        func load(_ kinds: String) throws -> PluginSet {
+            try PluginSet.load(text: "plugins:\n  source-info:\n    kinds:\n      source-info:\n" + kinds, file: "plugins.yaml",
+                               catalog: PluginCatalog(BuiltinPlugins.all))
+        }
+        _ = try load("        review: {stages: [college, school]}\n        views: [{id: a, label: A, filters: {level.college: pending}}]\n")
+        for (views, named) in [("[{id: a, label: A, filters: {level.counselor: pending}}]", "level.counselor"),
+                               ("[{id: a, label: A, filters: {state: \"pending:colege\"}}]", "pending:colege"),
+                               ("[{id: a, label: A, filters: {level.college: waiting}}]", "unsubmitted, pending")] {
+            let error = #expect(throws: (any Error).self) { try load("        review: {stages: [college, school]}\n        views: \(views)\n") }
+            #expect(String(describing: error).contains(named), "\(String(describing: error))")
+        }
     }
 
     @Test("a list column or view filter that names nothing is refused with its line")

@@ -49,6 +49,10 @@ struct ConsolePolicy<Context: RequestContext>: RouterMiddleware {
         response.headers["Referrer-Policy".headerName] = "no-referrer"
         if response.headers["X-Frame-Options".headerName] == nil { response.headers["X-Frame-Options".headerName] = "DENY" }
         if isConsole { response.headers["Cross-Origin-Opener-Policy".headerName] = "same-origin" }
+        // No other site embeds our answers (a same-site page would send the cookie with an <img>),
+        // and no answer about people stays in a shared computer's cache after logout.
+        response.headers["Cross-Origin-Resource-Policy".headerName] = "same-origin"
+        if !isConsole && response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
 }

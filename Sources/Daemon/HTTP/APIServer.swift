@@ -61,11 +61,11 @@ enum APIServer {
 
 /// The OpenAPI document, built once per plugin set.
 final class OpenAPICache: Sendable {
-    private let cached = LockedBox<(ObjectIdentifier, JSONValue)?>(nil)
+    private let cached = LockedBox<(PluginSet, JSONValue)?>(nil)
     func document(for set: PluginSet) -> JSONValue {
-        if let (id, doc) = cached.value, id == ObjectIdentifier(set) { return doc }
+        if let (cachedSet, doc) = cached.value, cachedSet === set { return doc }
         let doc = OpenAPIDocument.build(set, version: APIServer.version)
-        cached.value = (ObjectIdentifier(set), doc)
+        cached.value = (set, doc)
         return doc
     }
 }
