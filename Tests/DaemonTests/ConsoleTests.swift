@@ -160,23 +160,16 @@ struct ConsoleSchemaTests {
 
     @Test("a kind declared only in plugins.yaml gets its list layout and views from the file")
     func yamlKind() async throws {
-        let yaml = """
-          internship:
-            declare:
-              label: 实习登记
-              kinds:
-                internship:
-                  label: 实习登记
-                  fields:
-                    - {key: company, label: 实习单位, type: text, required: true, indexed: true}
-                    - {key: city, label: 实习城市, type: text, indexed: true}
-                    - {key: mentor, label: 指导老师, type: text, editableBy: staff}
-                  review: {stages: [counselor, school]}
-                  list: {columns: [company, mentor], filters: [city]}
-                  views: [{id: waiting, label: 待我审核, filters: {state: "pending:counselor"}}]
-
-        """
-        let d = try await Self.start(yaml)
+        let yaml = InternshipConfig.yaml(kind: """
+            fields:
+              - {key: company, label: 实习单位, type: text, required: true, indexed: true}
+              - {key: city, label: 实习城市, type: text, indexed: true}
+              - {key: mentor, label: 指导老师, type: text, editableBy: staff}
+            review: {stages: [counselor, school]}
+            list: {columns: [company, mentor], filters: [city]}
+            views: [{id: waiting, label: 待我审核, filters: {state: "pending:counselor"}}]
+            """)
+        let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: yaml, seedDemo: true)
         let schema = try await d.request(.get, "/api/v1/console/schema", token: try await d.login("counselor-se", Demo.password)).json
         let view = try await d.request(.get, "/api/v1/records/internship?view=waiting", token: try await d.login("counselor-se", Demo.password))
         try await d.stop()
