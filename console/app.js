@@ -60,7 +60,8 @@ function drawShell() {
   const roleLabels = schema.roles.map((r) => r.label).join('、');
   document.title = `${schema.institution.name} · 就业管理`;
   fill(root,
-    h('a.skip', { href: '#main' }, '跳到主要内容'),
+    // The address after '#' is the screen: the skip link moves the focus, not the address.
+    h('a.skip', { href: '#', onclick: (e) => { e.preventDefault(); root.querySelector(':scope > main')?.focus(); } }, '跳到主要内容'),
     h('header#top',
       h('div.brand', h('span.mark', { 'aria-hidden': 'true' }, '就'), h('span', schema.institution.name, ' · 就业管理')),
       h('div.who', h('span#whoami', me.displayName, ' · ', roleLabels),

@@ -118,7 +118,8 @@ function drawShell() {
   const roleLabels = schema.roles.map((r) => r.label).join('、');
   document.title = `${schema.institution.name} · 就业管理`;
   fill(root,
-    h('a.skip', { href: '#main' }, '跳到主要内容'),
+    // The address after '#' is the screen: the skip link moves the focus, not the address.
+    h('a.skip', { href: '#', onclick: (e) => { e.preventDefault(); root.querySelector(':scope > main')?.focus(); } }, '跳到主要内容'),
     h('header#top',
       h('div.brand', h('span.mark', { 'aria-hidden': 'true' }, '就'), h('span', schema.institution.name, ' · 就业管理')),
       h('div.who', h('span#whoami', me.displayName, ' · ', roleLabels),
@@ -796,6 +797,7 @@ import { formatHash } from '../pure/route.js';
 
 export async function home(main, ctx) {
   const { schema } = ctx;
+  main.id = 'home';
   const staff = schema.roles.some((r) => ['counselor', 'college', 'school'].includes(r.role));
   append(main, h('h1', '首页'), h('p.lead', `${ctx.me.displayName}，您好。以下为您权限范围内待处理的事项（实时统计）。`));
   const grid = h('div.cards');
