@@ -16,7 +16,7 @@ const screens = { home, list, record: detail, export: exporter, stats, page };
 const root = document.getElementById('app');
 let ctx = null;
 
-whenUnauthenticated(() => { ctx = null; showSignIn(); });
+whenUnauthenticated(() => { ctx = null; forgetSession(); showSignIn(); });
 window.addEventListener('hashchange', () => route());
 boot();
 
@@ -60,7 +60,8 @@ function drawShell() {
   const roleLabels = schema.roles.map((r) => r.label).join('、');
   document.title = `${schema.institution.name} · 就业管理`;
   fill(root,
-    h('a.skip', { href: '#main' }, '跳到主要内容'),
+    // The address after '#' is the screen: the skip link moves the focus, not the address.
+    h('a.skip', { href: '#', onclick: (e) => { e.preventDefault(); root.querySelector(':scope > main')?.focus(); } }, '跳到主要内容'),
     h('header#top',
       h('div.brand', h('span.mark', { 'aria-hidden': 'true' }, '就'), h('span', schema.institution.name, ' · 就业管理')),
       h('div.who', h('span#whoami', me.displayName, ' · ', roleLabels),
@@ -78,7 +79,7 @@ function drawShell() {
 async function route() {
   if (!ctx) return;
   const { screen, args, query } = parseHash(location.hash);
-  const draw = screens[screen] || home;
+  const draw = Object.hasOwn(screens, screen) ? screens[screen] : home;
   // Screens rename their <main> (#list, #detail …) for the tests and styles; find it by place.
   const old = root.querySelector(':scope > main');
   const main = h('main#main', { tabindex: '-1' });
@@ -103,9 +104,13 @@ async function logout() {
   try { await post('auth/logout'); } catch { /* the session is gone either way */ }
   ctx = null;
   setCsrf('');
+  forgetSession();
   location.hash = '#/login';
   showSignIn();
 }
+
+/// The page's own note that a session was started; the session cookie itself the server ends.
+function forgetSession() { document.cookie = 'jiuye_console=; Max-Age=0; Path=/; SameSite=Strict'; }
 
 export function status(text) { const el = document.getElementById('status'); if (el) el.textContent = text; }
 export function error(text) { const el = document.getElementById('error'); if (el) el.textContent = text; }

@@ -74,7 +74,9 @@ struct ConsoleAssetTests {
 struct SessionCookieTests {
     @Test("a cookie login hides the token, reads with the cookie, and writes only with the CSRF token from our own origin")
     func cookieSession() async throws {
-        let d = try await Demo.start()
+        // In process: the test sets every header itself (Foundation's URLSession on Linux keeps a
+        // cookie jar shared by every test in the process, whatever the request asks).
+        let d = try await TestDaemon.start(.inProcess, builtins: BuiltinPlugins.all, config: "plugins: {source-info: {}}", seedDemo: true)
         let login = try await d.request(.post, "/api/v1/auth/login", body: ["username": "school", "password": .string(Demo.password), "cookie": true])
         let setCookie = login.headers["set-cookie"] ?? ""
         let session = try #require(setCookie.split(separator: ";").first.map(String.init))
@@ -83,12 +85,19 @@ struct SessionCookieTests {
         let me = try await d.request(.get, "/api/v1/auth/me", headers: cookie)
         let student = "/api/v1/students/\(Demo.student)/unlock"
         let noToken = try await d.request(.post, student, headers: cookie)
-        let wrongToken = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": "0" + csrf.dropFirst()]) { $1 })
+        let wrongToken = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": (csrf.first == "0" ? "1" : "0") + csrf.dropFirst()]) { $1 })
         let crossSite = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"]) { $1 })
         let foreignOrigin = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Origin": "http://evil.example"]) { $1 })
         let sameOrigin = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Sec-Fetch-Site": "same-origin"]) { $1 })
         let loginFromElsewhere = try await d.request(.post, "/api/v1/auth/login", body: ["username": "school", "password": .string(Demo.password), "cookie": true],
                                                      headers: ["Sec-Fetch-Site": "cross-site"])
+        // Behind a proxy the browser's Origin is the public name: Sec-Fetch-Site decides, or X-Forwarded-Host.
+        let proxied = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Sec-Fetch-Site": "same-origin",
+                                                                                      "Origin": "https://jiuye.example.edu.cn"]) { $1 })
+        let oldBrowser = try await d.request(.post, student, headers: cookie.merging(["X-CSRF-Token": csrf, "Origin": "https://jiuye.example.edu.cn",
+                                                                                         "X-Forwarded-Host": "jiuye.example.edu.cn"]) { $1 })
+        // A cookie of the same name set by a sibling subdomain, sent first, locks nobody out.
+        let tossed = try await d.request(.get, "/api/v1/auth/me", headers: ["Cookie": "jiuye_session=deadbeef; " + session])
         let bearer = try await d.login("school", Demo.password)
         let bearerWrite = try await d.request(.post, student, token: bearer)
         let logout = try await d.request(.post, "/api/v1/auth/logout", headers: cookie.merging(["X-CSRF-Token": csrf]) { $1 })
@@ -103,8 +112,10 @@ struct SessionCookieTests {
             #expect(r.status == 403 && r.errorCode == "csrf_refused", "\(r.status) \(String(decoding: r.body, as: UTF8.self))")
         }
         #expect(sameOrigin.status == 204, "\(String(decoding: sameOrigin.body, as: UTF8.self))")
+        #expect(proxied.status == 204 && oldBrowser.status == 204)
+        #expect(tossed.status == 200)
         #expect(bearerWrite.status == 204, "bearer clients need no CSRF token")
-        #expect(logout.status == 204 && logout.headers["set-cookie"]?.contains("Max-Age=0") == true)
+        #expect(logout.status == 204 && logout.headers["set-cookie"]?.contains("jiuye_session=; Path=/; Max-Age=0") == true)
         #expect(afterLogout.status == 401)
     }
 }
@@ -149,23 +160,16 @@ struct ConsoleSchemaTests {
 
     @Test("a kind declared only in plugins.yaml gets its list layout and views from the file")
     func yamlKind() async throws {
-        let yaml = """
-          internship:
-            declare:
-              label: 实习登记
-              kinds:
-                internship:
-                  label: 实习登记
-                  fields:
-                    - {key: company, label: 实习单位, type: text, required: true, indexed: true}
-                    - {key: city, label: 实习城市, type: text, indexed: true}
-                    - {key: mentor, label: 指导老师, type: text, editableBy: staff}
-                  review: {stages: [counselor, school]}
-                  list: {columns: [company, mentor], filters: [city]}
-                  views: [{id: waiting, label: 待我审核, filters: {state: "pending:counselor"}}]
-
-        """
-        let d = try await Self.start(yaml)
+        let yaml = InternshipConfig.yaml(kind: """
+            fields:
+              - {key: company, label: 实习单位, type: text, required: true, indexed: true}
+              - {key: city, label: 实习城市, type: text, indexed: true}
+              - {key: mentor, label: 指导老师, type: text, editableBy: staff}
+            review: {stages: [counselor, school]}
+            list: {columns: [company, mentor], filters: [city]}
+            views: [{id: waiting, label: 待我审核, filters: {state: "pending:counselor"}}]
+            """)
+        let d = try await TestDaemon.start(builtins: BuiltinPlugins.all, config: yaml, seedDemo: true)
         let schema = try await d.request(.get, "/api/v1/console/schema", token: try await d.login("counselor-se", Demo.password)).json
         let view = try await d.request(.get, "/api/v1/records/internship?view=waiting", token: try await d.login("counselor-se", Demo.password))
         try await d.stop()
@@ -175,6 +179,21 @@ struct ConsoleSchemaTests {
         #expect(k["views"]?.arrayValue?.first?["label"]?.stringValue == "待我审核")
         #expect(Self.strings(k["waiting"]) == ["pending:counselor"])
         #expect(view.status == 200)
+    }
+
+    @Test("views name the review levels plugins.yaml configures, and states and statuses that exist")
+    func viewsFollowStages() throws {
+        func load(_ kinds: String) throws -> PluginSet {
+            try PluginSet.load(text: "plugins:\n  source-info:\n    kinds:\n      source-info:\n" + kinds, file: "plugins.yaml",
+                               catalog: PluginCatalog(BuiltinPlugins.all))
+        }
+        _ = try load("        review: {stages: [college, school]}\n        views: [{id: a, label: A, filters: {level.college: pending}}]\n")
+        for (views, named) in [("[{id: a, label: A, filters: {level.counselor: pending}}]", "level.counselor"),
+                               ("[{id: a, label: A, filters: {state: \"pending:colege\"}}]", "pending:colege"),
+                               ("[{id: a, label: A, filters: {level.college: waiting}}]", "unsubmitted, pending")] {
+            let error = #expect(throws: (any Error).self) { try load("        review: {stages: [college, school]}\n        views: \(views)\n") }
+            #expect(String(describing: error).contains(named), "\(String(describing: error))")
+        }
     }
 
     @Test("a list column or view filter that names nothing is refused with its line")

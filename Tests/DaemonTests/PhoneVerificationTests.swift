@@ -101,3 +101,24 @@ struct PhoneVerificationTests {
         await sms.stop()
     }
 }
+
+extension PhoneVerificationTests {
+    @Test("the console's sign-in: the code step ends in the session cookie, never a token in the page")
+    func consoleCookie() async throws {
+        let sms = try await WebhookReceiver.start()
+        let d = try await start(sms)
+        #expect(try await d.admin("user", "set-mobile", "counselor-se", "13800138000").ok)
+        let first = try await d.request(.post, "/api/v1/auth/login", body: ["username": "counselor-se", "password": .string(Demo.password), "cookie": true])
+        let challenge = try #require(try first.json["challenge"]?.stringValue)
+        #expect(first.headers["set-cookie"] == nil, "no session before the code")
+        let code = try code(try await sms.wait(for: 1)[0])
+        let ok = try await d.request(.post, "/api/v1/auth/verify-phone", body: ["challenge": .string(challenge), "code": .string(code), "cookie": true])
+        let session = try #require(ok.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+        let me = try await d.request(.get, "/api/v1/auth/me", headers: ["Cookie": session])
+        try await d.stop()
+        await sms.stop()
+        let body = try ok.json
+        #expect(ok.status == 200 && body["token"] == nil && body["csrfToken"]?.stringValue != nil)
+        #expect(session.hasPrefix("jiuye_session=") && me.status == 200)
+    }
+}

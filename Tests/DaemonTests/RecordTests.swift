@@ -209,6 +209,9 @@ struct RecordTests {
         #expect(hits.filter { ![numbers[0], numbers[1]].contains($0["student"]?.stringValue ?? "") }
             .allSatisfy { $0["studentName"] == "黄敏" && ($0["class"]?.stringValue ?? "").hasPrefix("软件") })
         #expect(found["unmatched"] == ["nobody", .string(numbers[150])], "outside the counselor's scope counts as no match")
+        // numbers[0] is 黄敏 too: matched by number and by name, listed once.
+        let ids = hits.compactMap { $0["id"]?.stringValue }
+        #expect(Set(ids).count == ids.count, "\(ids)")
         let tooMany = (0..<2001).map { "S\($0)" }.joined(separator: "\n")
         let refused = try await f.call(.post, "/search", ["query": .string(tooMany)], as: f.school)
         #expect(refused.status == 400 && refused.errorCode == "too_many_values")

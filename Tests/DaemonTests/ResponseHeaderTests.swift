@@ -36,6 +36,11 @@ struct ResponseHeaderTests {
         let previewed = try await d.request(.get, base + "/\(png)?inline=1", token: student)
         let pdfPreview = try await d.request(.get, base + "/\(pdf)?inline=1", token: student)
         let archive = try await d.request(.get, base + "/archive", token: student)
+        // A PDF that acts when opened (a script, with its name written in escapes) is only ever a download.
+        let acting = Data("%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /Java#53cript /JS (app.alert(1)) >> >> endobj\n".utf8)
+            + Data(repeating: 0x20, count: 300)
+        let actingSHA = try #require(try await d.request(.post, base + "?name=act.pdf", rawBody: acting, token: student).json["sha256"]?.stringValue)
+        let actingPreview = try await d.request(.get, base + "/\(actingSHA)?inline=1", token: student)
         try await d.stop()
         #expect(plain.headers["content-disposition"]?.hasPrefix("attachment;") == true)
         #expect(previewed.headers["content-disposition"] == "inline" && previewed.headers["content-type"] == "image/png")
@@ -44,7 +49,10 @@ struct ResponseHeaderTests {
         #expect(pdfPreview.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'self'")
         #expect(pdfPreview.headers["x-frame-options"] == "SAMEORIGIN")
         #expect(archive.headers["content-disposition"]?.hasPrefix("attachment;") == true)
+        #expect(actingPreview.headers["content-disposition"]?.hasPrefix("attachment;") == true)
+        #expect(actingPreview.headers["content-security-policy"]?.contains("sandbox") == true)
         #expect(plain.headers["x-frame-options"] == "DENY")
+        #expect(plain.headers["cache-control"] == "no-store" && plain.headers["cross-origin-resource-policy"] == "same-origin")
         for r in [plain, previewed] {
             #expect(r.headers["x-content-type-options"] == "nosniff")
             #expect(r.headers["content-security-policy"]?.contains("sandbox") == true)

@@ -3,7 +3,11 @@
 export function parseHash(hash) {
   const text = (hash || '').replace(/^#\/?/, '');
   const [path, query = ''] = text.split('?');
-  const [screen = 'home', ...args] = path.split('/').filter(Boolean).map(decodeURIComponent);
+  // A mistyped address (a broken %-escape) leads home rather than nowhere.
+  const decode = (part) => { try { return decodeURIComponent(part); } catch { return null; } };
+  const parts = path.split('/').filter(Boolean).map(decode);
+  if (parts.includes(null)) return { screen: 'home', args: [], query: {} };
+  const [screen = 'home', ...args] = parts;
   return { screen, args, query: Object.fromEntries(new URLSearchParams(query)) };
 }
 

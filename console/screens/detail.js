@@ -4,7 +4,8 @@
 import { h, fill, select, dialog } from '../dom.js';
 import { get, patch, post } from '../api.js';
 import { formatHash } from '../pure/route.js';
-import { display, differences, changed, parseInput } from '../pure/values.js';
+import { display, differences, changed } from '../pure/values.js';
+import { controlFor, readControl } from './controls.js';
 
 export async function detail(main, ctx, [kindID, id]) {
   const kind = ctx.kind(kindID);
@@ -23,12 +24,15 @@ export async function detail(main, ctx, [kindID, id]) {
     const editable = new Set(record.editable);
     const diff = separate ? differences(record.values, record.filled) : new Set();
     const controls = new Map();
+    const touched = new Set();
     const groups = new Map();
     for (const f of kind.fields) {
       if (f.type.type === 'file') continue;
       const group = f.group || '其他信息';
       if (!groups.has(group)) groups.set(group, []);
-      const control = controlFor(ctx, f, record.values[f.key], !editable.has(f.key));
+      const control = controlFor(ctx, f, record.values[f.key], { disabled: !editable.has(f.key) });
+      // Only what the user changes is sent: a value the control cannot show is never blanked.
+      control.addEventListener('change', () => touched.add(f.key));
       controls.set(f.key, control);
       const registry = f.editableBy === 'nobody' || kind.registry.includes(f.key);
       groups.get(group).push(h('div.field', { 'data-field': f.key, class: [registry ? 'registry' : '', diff.has(f.key) ? 'differs' : ''].join(' ').trim() || null },
@@ -60,21 +64,22 @@ export async function detail(main, ctx, [kindID, id]) {
       h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)),
       h('section', { 'aria-labelledby': 'materials-title' }, h('h2#materials-title', '材料'), materialList(base, materials)));
 
-    function values() {
-      const out = {};
-      for (const [key, control] of controls) if (!control.disabled) out[key] = parseInput(control.value, kind.fields.find((f) => f.key === key).type.type);
-      return out;
-    }
     function edits() {
       const before = {};
-      for (const key of controls.keys()) before[key] = record.values[key];
-      return changed(before, values());
+      const after = {};
+      for (const key of touched) {
+        const control = controls.get(key);
+        if (!control || control.disabled) continue;
+        before[key] = record.values[key];
+        after[key] = readControl(control, kind.fields.find((f) => f.key === key));
+      }
+      return changed(before, after);
     }
     function copyFill() {
       let n = 0;
       for (const [key, value] of Object.entries(record.filled)) {
         const control = controls.get(key);
-        if (control && !control.disabled && value !== null && value !== undefined) { control.value = String(value); n += 1; }
+        if (control && !control.disabled && value !== null && value !== undefined) { control.value = String(value); touched.add(key); n += 1; }
       }
       ctx.status(`已复制学生填报的 ${n} 项，请核对后保存或审核`);
     }
@@ -108,19 +113,6 @@ export async function detail(main, ctx, [kindID, id]) {
   }
 }
 
-function controlFor(ctx, field, value, readOnly) {
-  const id = 'f-' + field.key;
-  const type = field.type.type;
-  const v = value === undefined || value === null ? '' : value;
-  if (type === 'code' && ctx.codeNames[field.type.table]) {
-    const entries = [...ctx.codeNames[field.type.table]];
-    return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ...entries.map(([c, n]) => [c, c === n ? n : `${c} ${n}`])], v);
-  }
-  if (type === 'boolean') return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ['true', '是'], ['false', '否']], v === '' ? '' : String(v));
-  const inputType = { date: 'date', month: 'month', number: 'number', email: 'email', phone: 'tel' }[type] || 'text';
-  return h('input', { id, name: field.key, type: inputType, value: String(v), disabled: readOnly, maxlength: field.type.maxLength });
-}
-
 function codeLabel(ctx, field, value) {
   return field.type.type === 'code' ? ctx.codeNames[field.type.table]?.get(String(value)) : undefined;
 }
@@ -149,9 +141,15 @@ function materialList(base, materials) {
     const url = `/api/v1/${base}/materials/${encodeURIComponent(m.sha256)}`;
     return h('figure',
       m.type.startsWith('image/') ? h('img', { src: url + '?inline=1', alt: m.name, loading: 'lazy' })
-        : m.type === 'application/pdf' ? h('iframe.pdf', { src: url + '?inline=1', title: `预览 ${m.name}`, loading: 'lazy' }) : h('span.file', m.type),
+        : m.type === 'application/pdf' ? pdfPreview(url, m.name) : h('span.file', m.type),
       h('figcaption', m.name, ' ', h('a.download', { href: url, download: m.name }, '下载')));
   }), materials.length > 1 ? h('a.download.button.secondary', { href: `/api/v1/${base}/materials/archive` }, '全部下载') : null);
+}
+
+/// A PDF is shown when asked for (预览), in a frame: the server previews only a PDF that cannot act.
+function pdfPreview(url, name) {
+  const button = h('button.secondary.file', { type: 'button', onclick: () => button.replaceWith(h('iframe.pdf', { src: url + '?inline=1', title: `预览 ${name}` })) }, '预览 PDF');
+  return button;
 }
 
 function reasonDialog(kind, action, done) {

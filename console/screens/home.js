@@ -6,6 +6,7 @@ import { formatHash } from '../pure/route.js';
 
 export async function home(main, ctx) {
   const { schema } = ctx;
+  main.id = 'home';
   const staff = schema.roles.some((r) => ['counselor', 'college', 'school'].includes(r.role));
   append(main, h('h1', '首页'), h('p.lead', `${ctx.me.displayName}，您好。以下为您权限范围内待处理的事项（实时统计）。`));
   const grid = h('div.cards');

@@ -2,13 +2,22 @@
 // (成功, or the refusal and why) from POST /records/{kind}/batch.
 import { h, fill, select, dialog } from '../dom.js';
 import { post } from '../api.js';
+import { controlFor, readControl } from './controls.js';
 
 export function batchDialog(ctx, kind, action, ids, names, after) {
   const inputs = [];
   const editable = kind.fields.filter((f) => kind.editable.includes(f.key));
   if (action.inputs.includes('field')) {
-    inputs.push(h('div.field', h('label', { for: 'batch-field' }, '字段'), select({ id: 'batch-field' }, editable.map((f) => [f.key, f.label]), '')));
-    inputs.push(h('div.field', h('label', { for: 'batch-value' }, '改为'), h('input#batch-value', { type: 'text' })));
+    // The value's control follows the chosen field's type (a code table's entries, 是/否, a date …).
+    const fieldSelect = select({ id: 'batch-field' }, editable.map((f) => [f.key, f.label]), '');
+    const valueRow = h('div.field');
+    const drawValue = () => {
+      const field = editable.find((f) => f.key === fieldSelect.value);
+      valueRow.replaceChildren(h('label', { for: 'batch-value' }, '改为'), field ? controlFor(ctx, field, '', { id: 'batch-value', blank: '（请选择）' }) : '');
+    };
+    fieldSelect.addEventListener('change', drawValue);
+    drawValue();
+    inputs.push(h('div.field', h('label', { for: 'batch-field' }, '字段'), fieldSelect), valueRow);
   }
   if (action.inputs.includes('cohort')) {
     inputs.push(h('div.field', h('label', { for: 'batch-cohort' }, '新届别'), h('input#batch-cohort', { type: 'number', min: 2000, max: 2100, value: new Date().getFullYear() + 1 })));
@@ -25,11 +34,12 @@ export function batchDialog(ctx, kind, action, ids, names, after) {
     run.disabled = true;
     const body = { action: action.action, ids };
     if (action.inputs.includes('field')) {
-      const key = d.querySelector('#batch-field').value;
-      const field = kind.fields.find((f) => f.key === key);
-      const text = d.querySelector('#batch-value').value.trim();
-      body.field = key;
-      body.value = field?.type.type === 'number' ? Number(text) : field?.type.type === 'boolean' ? text === 'true' || text === '是' : text;
+      const field = kind.fields.find((f) => f.key === d.querySelector('#batch-field').value);
+      const value = field ? readControl(d.querySelector('#batch-value'), field) : '';
+      if (!field || value === '') { fill(results, h('p.error', { role: 'alert' }, '请选择字段并填写新的值')); run.disabled = false; return; }
+      if (field.type.type === 'number' && typeof value !== 'number') { fill(results, h('p.error', { role: 'alert' }, `${field.label}应为数字`)); run.disabled = false; return; }
+      body.field = field.key;
+      body.value = value;
     }
     if (action.inputs.includes('cohort')) body.cohort = Number(d.querySelector('#batch-cohort').value);
     if (action.inputs.includes('message')) body.message = d.querySelector('#batch-message').value;

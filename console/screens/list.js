@@ -56,6 +56,7 @@ export async function list(main, ctx, [kindID], query) {
       select({ id: 'page-size', onchange: (e) => reopen({ size: e.target.value }) }, ctx.schema.pageSizes.map((n) => [n, `${n} 条`]), s.size)),
     h('details.search', { open: false },
       h('summary', '批量查询（按学号或姓名）'),
+      h('p.hint', '在权限范围内按学号或姓名查找，不受上方筛选条件限制。'),
       h('label.visually-hidden', { for: 'paste' }, '学号或姓名，每行一个'), paste,
       h('div.buttons',
         h('button#paste-search', { type: 'button', onclick: search }, '查询'),
@@ -138,14 +139,16 @@ export async function list(main, ctx, [kindID], query) {
     // Every id the filter matches, a page of 200 at a time (a batch takes at most 20 000).
     let after = '';
     const firstField = kind.fields[0]?.key;
+    const limit = 20000;
     do {
       const answer = await get(`records/${encodeURIComponent(kind.id)}?` + listQuery({ filters, view: s.view, size: 200, after, fields: firstField ? [firstField] : [] }));
-      for (const r of answer.records) s.selected.add(r.id);
+      for (const r of answer.records) { if (s.selected.size >= limit) break; s.selected.add(r.id); }
       after = answer.next;
-    } while (after && s.selected.size < 20000);
+    } while (after && s.selected.size < limit);
     selectAll.hidden = true;
     counted();
-    ctx.status(`已选择全部符合条件的 ${s.selected.size} 条记录`);
+    ctx.status(after ? `已选择前 ${limit} 条（一次批量操作最多 ${limit} 条），请缩小筛选范围后分批处理`
+      : `已选择全部符合条件的 ${s.selected.size} 条记录`);
   }
 
   async function turn(step) {

@@ -10,6 +10,7 @@ test('a hash round-trips, Chinese and all', () => {
   assert.equal(hash, '#/list/source-info?level.counselor=pending&name=%E9%BB%84%E6%95%8F');
   assert.deepEqual(parseHash(hash), { screen: 'list', args: ['source-info'], query: { 'level.counselor': 'pending', name: '黄敏' } });
   assert.deepEqual(parseHash(''), { screen: 'home', args: [], query: {} });
+  assert.deepEqual(parseHash('#/list/%E0%A4%A'), { screen: 'home', args: [], query: {} }, 'a broken escape leads home');
 });
 
 test('the list query carries filters, order, page and the shown columns', () => {

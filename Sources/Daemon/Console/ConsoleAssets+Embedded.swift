@@ -74,7 +74,7 @@ const screens = { home, list, record: detail, export: exporter, stats, page };
 const root = document.getElementById('app');
 let ctx = null;
 
-whenUnauthenticated(() => { ctx = null; showSignIn(); });
+whenUnauthenticated(() => { ctx = null; forgetSession(); showSignIn(); });
 window.addEventListener('hashchange', () => route());
 boot();
 
@@ -118,7 +118,8 @@ function drawShell() {
   const roleLabels = schema.roles.map((r) => r.label).join('、');
   document.title = `${schema.institution.name} · 就业管理`;
   fill(root,
-    h('a.skip', { href: '#main' }, '跳到主要内容'),
+    // The address after '#' is the screen: the skip link moves the focus, not the address.
+    h('a.skip', { href: '#', onclick: (e) => { e.preventDefault(); root.querySelector(':scope > main')?.focus(); } }, '跳到主要内容'),
     h('header#top',
       h('div.brand', h('span.mark', { 'aria-hidden': 'true' }, '就'), h('span', schema.institution.name, ' · 就业管理')),
       h('div.who', h('span#whoami', me.displayName, ' · ', roleLabels),
@@ -136,7 +137,7 @@ function drawShell() {
 async function route() {
   if (!ctx) return;
   const { screen, args, query } = parseHash(location.hash);
-  const draw = screens[screen] || home;
+  const draw = Object.hasOwn(screens, screen) ? screens[screen] : home;
   // Screens rename their <main> (#list, #detail …) for the tests and styles; find it by place.
   const old = root.querySelector(':scope > main');
   const main = h('main#main', { tabindex: '-1' });
@@ -161,9 +162,13 @@ async function logout() {
   try { await post('auth/logout'); } catch { /* the session is gone either way */ }
   ctx = null;
   setCsrf('');
+  forgetSession();
   location.hash = '#/login';
   showSignIn();
 }
+
+/// The page's own note that a session was started; the session cookie itself the server ends.
+function forgetSession() { document.cookie = 'jiuye_console=; Max-Age=0; Path=/; SameSite=Strict'; }
 
 export function status(text) { const el = document.getElementById('status'); if (el) el.textContent = text; }
 export function error(text) { const el = document.getElementById('error'); if (el) el.textContent = text; }
@@ -434,7 +439,11 @@ export function saveColumns(storage, account, kind, columns) {
 export function parseHash(hash) {
   const text = (hash || '').replace(/^#\/?/, '');
   const [path, query = ''] = text.split('?');
-  const [screen = 'home', ...args] = path.split('/').filter(Boolean).map(decodeURIComponent);
+  // A mistyped address (a broken %-escape) leads home rather than nowhere.
+  const decode = (part) => { try { return decodeURIComponent(part); } catch { return null; } };
+  const parts = path.split('/').filter(Boolean).map(decode);
+  if (parts.includes(null)) return { screen: 'home', args: [], query: {} };
+  const [screen = 'home', ...args] = parts;
   return { screen, args, query: Object.fromEntries(new URLSearchParams(query)) };
 }
 
@@ -507,6 +516,32 @@ export function parseInput(text, type) {
 }
 
 """#,
+        "screens/controls.js": #"""
+// A field's form control, from its declared type: code tables as selects (a stored code no longer
+// in its table stays selectable, so saving never blanks it), booleans as 是/否, dates and numbers
+// as their inputs. Used by the record page and by 批量修改.
+import { h, select } from '../dom.js';
+import { parseInput } from '../pure/values.js';
+
+export function controlFor(ctx, field, value, { id = 'f-' + field.key, disabled = false, blank = '（未填）' } = {}) {
+  const type = field.type.type;
+  const v = value === undefined || value === null ? '' : String(value);
+  if (type === 'code' && ctx.codeNames[field.type.table]) {
+    const entries = [...ctx.codeNames[field.type.table]].map(([c, n]) => [c, c === n ? n : `${c} ${n}`]);
+    if (v && !ctx.codeNames[field.type.table].has(v)) entries.unshift([v, `${v}（代码表中已无此项）`]);
+    return select({ id, name: field.key, disabled }, [['', blank], ...entries], v);
+  }
+  if (type === 'boolean') return select({ id, name: field.key, disabled }, [['', blank], ['true', '是'], ['false', '否']], v);
+  const inputType = { date: 'date', month: 'month', number: 'number', email: 'email', phone: 'tel' }[type] || 'text';
+  return h('input', { id, name: field.key, type: inputType, value: v, disabled, maxlength: field.type.maxLength });
+}
+
+/// The control's value as the field's JSON value ('' when empty).
+export function readControl(control, field) {
+  return parseInput(control.value, field.type.type);
+}
+
+"""#,
         "screens/detail.js": #"""
 // 记录详情: the fields in their groups (registry data greyed and read-only), the student's own
 // version beside the official one with differences marked, 一键复制填报, save, the actions the
@@ -514,7 +549,8 @@ export function parseInput(text, type) {
 import { h, fill, select, dialog } from '../dom.js';
 import { get, patch, post } from '../api.js';
 import { formatHash } from '../pure/route.js';
-import { display, differences, changed, parseInput } from '../pure/values.js';
+import { display, differences, changed } from '../pure/values.js';
+import { controlFor, readControl } from './controls.js';
 
 export async function detail(main, ctx, [kindID, id]) {
   const kind = ctx.kind(kindID);
@@ -533,12 +569,15 @@ export async function detail(main, ctx, [kindID, id]) {
     const editable = new Set(record.editable);
     const diff = separate ? differences(record.values, record.filled) : new Set();
     const controls = new Map();
+    const touched = new Set();
     const groups = new Map();
     for (const f of kind.fields) {
       if (f.type.type === 'file') continue;
       const group = f.group || '其他信息';
       if (!groups.has(group)) groups.set(group, []);
-      const control = controlFor(ctx, f, record.values[f.key], !editable.has(f.key));
+      const control = controlFor(ctx, f, record.values[f.key], { disabled: !editable.has(f.key) });
+      // Only what the user changes is sent: a value the control cannot show is never blanked.
+      control.addEventListener('change', () => touched.add(f.key));
       controls.set(f.key, control);
       const registry = f.editableBy === 'nobody' || kind.registry.includes(f.key);
       groups.get(group).push(h('div.field', { 'data-field': f.key, class: [registry ? 'registry' : '', diff.has(f.key) ? 'differs' : ''].join(' ').trim() || null },
@@ -570,21 +609,22 @@ export async function detail(main, ctx, [kindID, id]) {
       h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)),
       h('section', { 'aria-labelledby': 'materials-title' }, h('h2#materials-title', '材料'), materialList(base, materials)));
 
-    function values() {
-      const out = {};
-      for (const [key, control] of controls) if (!control.disabled) out[key] = parseInput(control.value, kind.fields.find((f) => f.key === key).type.type);
-      return out;
-    }
     function edits() {
       const before = {};
-      for (const key of controls.keys()) before[key] = record.values[key];
-      return changed(before, values());
+      const after = {};
+      for (const key of touched) {
+        const control = controls.get(key);
+        if (!control || control.disabled) continue;
+        before[key] = record.values[key];
+        after[key] = readControl(control, kind.fields.find((f) => f.key === key));
+      }
+      return changed(before, after);
     }
     function copyFill() {
       let n = 0;
       for (const [key, value] of Object.entries(record.filled)) {
         const control = controls.get(key);
-        if (control && !control.disabled && value !== null && value !== undefined) { control.value = String(value); n += 1; }
+        if (control && !control.disabled && value !== null && value !== undefined) { control.value = String(value); touched.add(key); n += 1; }
       }
       ctx.status(`已复制学生填报的 ${n} 项，请核对后保存或审核`);
     }
@@ -618,19 +658,6 @@ export async function detail(main, ctx, [kindID, id]) {
   }
 }
 
-function controlFor(ctx, field, value, readOnly) {
-  const id = 'f-' + field.key;
-  const type = field.type.type;
-  const v = value === undefined || value === null ? '' : value;
-  if (type === 'code' && ctx.codeNames[field.type.table]) {
-    const entries = [...ctx.codeNames[field.type.table]];
-    return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ...entries.map(([c, n]) => [c, c === n ? n : `${c} ${n}`])], v);
-  }
-  if (type === 'boolean') return select({ id, name: field.key, disabled: readOnly }, [['', '（未填）'], ['true', '是'], ['false', '否']], v === '' ? '' : String(v));
-  const inputType = { date: 'date', month: 'month', number: 'number', email: 'email', phone: 'tel' }[type] || 'text';
-  return h('input', { id, name: field.key, type: inputType, value: String(v), disabled: readOnly, maxlength: field.type.maxLength });
-}
-
 function codeLabel(ctx, field, value) {
   return field.type.type === 'code' ? ctx.codeNames[field.type.table]?.get(String(value)) : undefined;
 }
@@ -659,9 +686,15 @@ function materialList(base, materials) {
     const url = `/api/v1/${base}/materials/${encodeURIComponent(m.sha256)}`;
     return h('figure',
       m.type.startsWith('image/') ? h('img', { src: url + '?inline=1', alt: m.name, loading: 'lazy' })
-        : m.type === 'application/pdf' ? h('iframe.pdf', { src: url + '?inline=1', title: `预览 ${m.name}`, loading: 'lazy' }) : h('span.file', m.type),
+        : m.type === 'application/pdf' ? pdfPreview(url, m.name) : h('span.file', m.type),
       h('figcaption', m.name, ' ', h('a.download', { href: url, download: m.name }, '下载')));
   }), materials.length > 1 ? h('a.download.button.secondary', { href: `/api/v1/${base}/materials/archive` }, '全部下载') : null);
+}
+
+/// A PDF is shown when asked for (预览), in a frame: the server previews only a PDF that cannot act.
+function pdfPreview(url, name) {
+  const button = h('button.secondary.file', { type: 'button', onclick: () => button.replaceWith(h('iframe.pdf', { src: url + '?inline=1', title: `预览 ${name}` })) }, '预览 PDF');
+  return button;
 }
 
 function reasonDialog(kind, action, done) {
@@ -764,6 +797,7 @@ import { formatHash } from '../pure/route.js';
 
 export async function home(main, ctx) {
   const { schema } = ctx;
+  main.id = 'home';
   const staff = schema.roles.some((r) => ['counselor', 'college', 'school'].includes(r.role));
   append(main, h('h1', '首页'), h('p.lead', `${ctx.me.displayName}，您好。以下为您权限范围内待处理的事项（实时统计）。`));
   const grid = h('div.cards');
@@ -793,13 +827,22 @@ function card(kind, stats, staff) {
 // (成功, or the refusal and why) from POST /records/{kind}/batch.
 import { h, fill, select, dialog } from '../dom.js';
 import { post } from '../api.js';
+import { controlFor, readControl } from './controls.js';
 
 export function batchDialog(ctx, kind, action, ids, names, after) {
   const inputs = [];
   const editable = kind.fields.filter((f) => kind.editable.includes(f.key));
   if (action.inputs.includes('field')) {
-    inputs.push(h('div.field', h('label', { for: 'batch-field' }, '字段'), select({ id: 'batch-field' }, editable.map((f) => [f.key, f.label]), '')));
-    inputs.push(h('div.field', h('label', { for: 'batch-value' }, '改为'), h('input#batch-value', { type: 'text' })));
+    // The value's control follows the chosen field's type (a code table's entries, 是/否, a date …).
+    const fieldSelect = select({ id: 'batch-field' }, editable.map((f) => [f.key, f.label]), '');
+    const valueRow = h('div.field');
+    const drawValue = () => {
+      const field = editable.find((f) => f.key === fieldSelect.value);
+      valueRow.replaceChildren(h('label', { for: 'batch-value' }, '改为'), field ? controlFor(ctx, field, '', { id: 'batch-value', blank: '（请选择）' }) : '');
+    };
+    fieldSelect.addEventListener('change', drawValue);
+    drawValue();
+    inputs.push(h('div.field', h('label', { for: 'batch-field' }, '字段'), fieldSelect), valueRow);
   }
   if (action.inputs.includes('cohort')) {
     inputs.push(h('div.field', h('label', { for: 'batch-cohort' }, '新届别'), h('input#batch-cohort', { type: 'number', min: 2000, max: 2100, value: new Date().getFullYear() + 1 })));
@@ -816,11 +859,12 @@ export function batchDialog(ctx, kind, action, ids, names, after) {
     run.disabled = true;
     const body = { action: action.action, ids };
     if (action.inputs.includes('field')) {
-      const key = d.querySelector('#batch-field').value;
-      const field = kind.fields.find((f) => f.key === key);
-      const text = d.querySelector('#batch-value').value.trim();
-      body.field = key;
-      body.value = field?.type.type === 'number' ? Number(text) : field?.type.type === 'boolean' ? text === 'true' || text === '是' : text;
+      const field = kind.fields.find((f) => f.key === d.querySelector('#batch-field').value);
+      const value = field ? readControl(d.querySelector('#batch-value'), field) : '';
+      if (!field || value === '') { fill(results, h('p.error', { role: 'alert' }, '请选择字段并填写新的值')); run.disabled = false; return; }
+      if (field.type.type === 'number' && typeof value !== 'number') { fill(results, h('p.error', { role: 'alert' }, `${field.label}应为数字`)); run.disabled = false; return; }
+      body.field = field.key;
+      body.value = value;
     }
     if (action.inputs.includes('cohort')) body.cohort = Number(d.querySelector('#batch-cohort').value);
     if (action.inputs.includes('message')) body.message = d.querySelector('#batch-message').value;
@@ -1007,6 +1051,7 @@ export async function list(main, ctx, [kindID], query) {
       select({ id: 'page-size', onchange: (e) => reopen({ size: e.target.value }) }, ctx.schema.pageSizes.map((n) => [n, `${n} 条`]), s.size)),
     h('details.search', { open: false },
       h('summary', '批量查询（按学号或姓名）'),
+      h('p.hint', '在权限范围内按学号或姓名查找，不受上方筛选条件限制。'),
       h('label.visually-hidden', { for: 'paste' }, '学号或姓名，每行一个'), paste,
       h('div.buttons',
         h('button#paste-search', { type: 'button', onclick: search }, '查询'),
@@ -1089,14 +1134,16 @@ export async function list(main, ctx, [kindID], query) {
     // Every id the filter matches, a page of 200 at a time (a batch takes at most 20 000).
     let after = '';
     const firstField = kind.fields[0]?.key;
+    const limit = 20000;
     do {
       const answer = await get(`records/${encodeURIComponent(kind.id)}?` + listQuery({ filters, view: s.view, size: 200, after, fields: firstField ? [firstField] : [] }));
-      for (const r of answer.records) s.selected.add(r.id);
+      for (const r of answer.records) { if (s.selected.size >= limit) break; s.selected.add(r.id); }
       after = answer.next;
-    } while (after && s.selected.size < 20000);
+    } while (after && s.selected.size < limit);
     selectAll.hidden = true;
     counted();
-    ctx.status(`已选择全部符合条件的 ${s.selected.size} 条记录`);
+    ctx.status(after ? `已选择前 ${limit} 条（一次批量操作最多 ${limit} 条），请缩小筛选范围后分批处理`
+      : `已选择全部符合条件的 ${s.selected.size} 条记录`);
   }
 
   async function turn(step) {

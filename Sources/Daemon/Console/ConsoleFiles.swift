@@ -39,12 +39,8 @@ struct ConsolePolicy<Context: RequestContext>: RouterMiddleware {
     static var api: String { "default-src 'none'; frame-ancestors 'none'; sandbox" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch let error as HTTPResponseError {
-            response = try error.response(from: request, context: context)
-        }
+        // Outermost: errors have become answers (RequestLogMiddleware) by the time they come back here.
+        var response = try await next(request, context)
         let isConsole = request.uri.path == "/" || request.uri.path.hasPrefix("/console")
         if response.headers[.contentSecurityPolicy] == nil {
             response.headers[.contentSecurityPolicy] = isConsole ? Self.console : Self.api
@@ -53,6 +49,10 @@ struct ConsolePolicy<Context: RequestContext>: RouterMiddleware {
         response.headers["Referrer-Policy".headerName] = "no-referrer"
         if response.headers["X-Frame-Options".headerName] == nil { response.headers["X-Frame-Options".headerName] = "DENY" }
         if isConsole { response.headers["Cross-Origin-Opener-Policy".headerName] = "same-origin" }
+        // No other site embeds our answers (a same-site page would send the cookie with an <img>),
+        // and no answer about people stays in a shared computer's cache after logout.
+        response.headers["Cross-Origin-Resource-Policy".headerName] = "same-origin"
+        if !isConsole && response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
 }

@@ -42,7 +42,9 @@ enum ConsoleSchema {
     static func screens(_ kind: RecordKindSpec, roles: Set<Role>) -> JSONObject {
         let isStaff = roles.contains(where: \.isStaff)
         let indexed = kind.fields.filter(\.indexed).map(\.key)
-        let columns = kind.list.columns.isEmpty ? Array((["studentNumber", "name"].filter { kind.field($0) != nil } + indexed.filter { !["studentNumber", "name"].contains($0) }).prefix(6)) : kind.list.columns
+        // By default no column shows an ID number to everyone who glances at the screen.
+        let shown = kind.fields.filter { $0.indexed && $0.type != .idNumber && !["studentNumber", "name"].contains($0.key) }.map(\.key)
+        let columns = kind.list.columns.isEmpty ? Array((["studentNumber", "name"].filter { kind.field($0) != nil } + shown).prefix(6)) : kind.list.columns
         return [
             "columns": .array(columns.map(JSONValue.string)),
             "filters": .array((kind.list.filters.isEmpty ? indexed : kind.list.filters).map(JSONValue.string)),
@@ -102,11 +104,12 @@ enum ConsoleSchema {
 
 /// The schema per plugin set and set of roles: a reload makes new ones.
 final class ConsoleSchemaCache: Sendable {
-    private let cached = LockedBox<(ObjectIdentifier, [Set<Role>: JSONValue])?>(nil)
+    // The set itself, not its address: a freed set's address may come back with a new one.
+    private let cached = LockedBox<(PluginSet, [Set<Role>: JSONValue])?>(nil)
 
     func schema(for set: PluginSet, roles: Set<Role>) -> JSONValue {
         cached.withValue { entry in
-            if entry?.0 != ObjectIdentifier(set) { entry = (ObjectIdentifier(set), [:]) }
+            if entry?.0 !== set { entry = (set, [:]) }
             if let hit = entry!.1[roles] { return hit }
             let schema = ConsoleSchema.build(set, roles: roles)
             entry!.1[roles] = schema

@@ -38,8 +38,8 @@ enum APIServer {
     /// The routes only, so a test can compare what is served with the OpenAPI document.
     static func router(services: CoreServices) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ConsolePolicy())
+        router.add(middleware: RequestLogMiddleware())
         ConsoleFiles.add(to: router, assets: services.console)
         // Prometheus scrapes this (keep it off the public network: see docs/OPERATIONS.md).
         router.get("metrics") { _, _ -> Response in
@@ -61,11 +61,11 @@ enum APIServer {
 
 /// The OpenAPI document, built once per plugin set.
 final class OpenAPICache: Sendable {
-    private let cached = LockedBox<(ObjectIdentifier, JSONValue)?>(nil)
+    private let cached = LockedBox<(PluginSet, JSONValue)?>(nil)
     func document(for set: PluginSet) -> JSONValue {
-        if let (id, doc) = cached.value, id == ObjectIdentifier(set) { return doc }
+        if let (cachedSet, doc) = cached.value, cachedSet === set { return doc }
         let doc = OpenAPIDocument.build(set, version: APIServer.version)
-        cached.value = (ObjectIdentifier(set), doc)
+        cached.value = (set, doc)
         return doc
     }
 }

@@ -85,13 +85,13 @@ struct AuthRoutes: CoreRouteGroup {
 
     func logout(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
         try services.accounts.logout(token: caller.token)
-        var headers: HTTPFields = [.setCookie: SessionCookie.clearCookie]
-        headers.append(HTTPField(name: .setCookie, value: SessionCookie.clearHint))
+        var headers = HTTPFields()
+        for value in SessionCookie.clearCookies { headers.append(HTTPField(name: .setCookie, value: value)) }
         return Response(status: .noContent, headers: headers)
     }
 
     func me(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
-        guard SessionCookie.token(request)?.1 == .cookie, var me = caller.account.summary.objectValue else { return try Response.json(caller.account.summary) }
+        guard SessionCookie.tokens(request).first?.1 == .cookie, var me = caller.account.summary.objectValue else { return try Response.json(caller.account.summary) }
         me["csrfToken"] = .string(SessionCookie.csrfToken(for: caller.token))
         return try Response.json(.object(me))
     }

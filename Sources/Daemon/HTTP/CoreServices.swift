@@ -14,7 +14,8 @@ struct CoreServices: Sendable {
     let console: ConsoleAssets
     /// The console's schema per plugin set and roles.
     let consoleSchemas = ConsoleSchemaCache()
-    private let kindsCache = LockedBox<(ObjectIdentifier, RecordKinds)?>(nil)
+    // Keyed by the set itself: a freed set's address may come back with a new one.
+    private let kindsCache = LockedBox<(PluginSet, RecordKinds)?>(nil)
 
     init(host: PluginHost, directory: DirectoryStore, accounts: AccountService, console: ConsoleAssets = ConsoleAssets()) throws {
         self.host = host
@@ -31,9 +32,9 @@ struct CoreServices: Sendable {
     /// The record kinds of the plugin set being served, databases open.
     func kinds() throws -> RecordKinds {
         let set = host.current
-        if let (id, kinds) = kindsCache.value, id == ObjectIdentifier(set) { return kinds }
+        if let (cachedSet, kinds) = kindsCache.value, cachedSet === set { return kinds }
         let kinds = try RecordKinds(set: set, environment: directory.environment, historyKey: host.store.historyKey, meta: host.store.meta)
-        kindsCache.value = (ObjectIdentifier(set), kinds)
+        kindsCache.value = (set, kinds)
         return kinds
     }
 
@@ -85,8 +86,11 @@ extension CoreServices {
     /// CSRF check): 401 without a live one; 403 while a password change is
     /// pending unless the route is one that lets them make it.
     func caller(_ request: Request, roles: Set<Role> = [], duringPasswordChange: Bool = false) throws -> Caller {
-        guard let (token, source) = SessionCookie.token(request) else { throw APIError.unauthenticated }
-        guard let account = try accounts.account(forToken: token) else { throw APIError.unauthenticated }
+        var found: (Account, String, SessionCookie.Source)?
+        for (token, source) in SessionCookie.tokens(request) {
+            if let account = try accounts.account(forToken: token) { found = (account, token, source); break }
+        }
+        guard let (account, token, source) = found else { throw APIError.unauthenticated }
         if source == .cookie { try SessionCookie.checkWrite(request, session: token) }
         if account.mustChangePassword && !duringPasswordChange { throw AuthFailure.passwordChangeRequired.apiError }
         if !roles.isEmpty && account.roles.isDisjoint(with: roles) { throw APIError.forbidden }

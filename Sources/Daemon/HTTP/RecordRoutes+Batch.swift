@@ -35,8 +35,9 @@ extension RecordRoutes {
 
     /// A material's headers: a download unless the console asks for an inline preview. Images are
     /// shown sandboxed. A PDF is shown by the browser's own viewer, which does not run in a sandboxed
-    /// document, so it may be framed by the console's pages alone and nothing in it may load anything;
-    /// every other type is always a download, sandboxed should it be opened.
+    /// document, so it may be framed by the console's pages alone and nothing in it may load anything
+    /// (and only a PDF that cannot act: ``PDFActions``); every other type is always a download,
+    /// sandboxed should it be opened.
     static func materialHeaders(_ m: Materials.Material, inline: Bool) -> HTTPFields {
         if inline && m.type == "application/pdf" {
             return [.contentType: m.type, .contentDisposition: "inline", .contentSecurityPolicy: "default-src 'none'; frame-ancestors 'self'",

@@ -76,7 +76,9 @@ extension RecordRoutes {
         }
         let data = try services.materials.read(material.sha256)
         let inline = request.uri.queryParameters["inline"].map { $0 == "1" || $0 == "true" } ?? false
-        return Response(status: .ok, headers: Self.materialHeaders(material, inline: inline), body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        // A PDF that could act when shown (scripts, actions) is never shown inside the console.
+        let preview = inline && (material.type != "application/pdf" || PDFActions.isInert(data))
+        return Response(status: .ok, headers: Self.materialHeaders(material, inline: preview), body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     func archive(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {

@@ -17,21 +17,28 @@ enum SessionCookie {
         case cookie
     }
 
-    /// The session token of a request: the bearer header first, then the cookie.
-    static func token(_ request: Request) -> (String, Source)? {
+    /// The session tokens a request offers: the bearer header alone when there is one; otherwise
+    /// every session cookie it carries, each to be tried in turn (a sibling subdomain may set a
+    /// cookie of the same name that browsers send first: it must not lock the user out).
+    static func tokens(_ request: Request) -> [(String, Source)] {
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            return (String(header.dropFirst(7)), .bearer)
+            return [(String(header.dropFirst(7)), .bearer)]
         }
+        var out: [(String, Source)] = []
         for line in request.headers[values: .cookie] {
             for pair in line.split(separator: ";") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name else { continue }
+                guard parts.count == 2, [name, secureName].contains(parts[0].trimmingCharacters(in: .whitespaces)) else { continue }
                 let value = parts[1].trimmingCharacters(in: .whitespaces)
-                if !value.isEmpty { return (value, .cookie) }
+                if !value.isEmpty && out.count < 4 { out.append((value, .cookie)) }
             }
         }
-        return nil
+        return out
     }
+
+    /// Over HTTPS the cookie takes the `__Host-` prefix: browsers then accept it only from this
+    /// host, secure, for every path, so no sibling subdomain can set or shadow it.
+    static let secureName = "__Host-" + name
 
     /// The CSRF token of a session: a hash of the session token, so nothing more is stored and a
     /// page that cannot read the cookie cannot compute it.
@@ -47,13 +54,19 @@ enum SessionCookie {
         guard let sent = request.headers[csrfHeader.headerName], constantTimeEquals(sent, csrfToken(for: session)) else { throw refused }
     }
 
-    /// Refuses a request another site's page made: browsers say where a request comes from. Also
-    /// guards a cookie login, so no other site can sign a browser in to an account of its choosing.
+    /// Refuses a request another site's page made. Browsers say where a request comes from
+    /// (`Sec-Fetch-Site`), and that decides; an older browser's `Origin` must name this host, as
+    /// the client reached it (through a proxy, `X-Forwarded-Host`: a page of another site cannot
+    /// set that header without a preflight jiuyed never grants). Also guards a cookie login, so no
+    /// other site can sign a browser in to an account of its choosing.
     static func checkSameOrigin(_ request: Request) throws {
-        if let site = request.headers["Sec-Fetch-Site".headerName], site != "same-origin" { throw refused }
-        if let origin = request.headers[.origin] {
-            guard let host = request.head.authority, origin == "http://\(host)" || origin == "https://\(host)" else { throw refused }
+        if let site = request.headers["Sec-Fetch-Site".headerName] {
+            guard site == "same-origin" else { throw refused }
+            return
         }
+        guard let origin = request.headers[.origin] else { return }
+        let hosts = [request.headers["X-Forwarded-Host".headerName], request.head.authority].compactMap { $0 }
+        guard hosts.contains(where: { origin == "https://\($0)" || origin == "http://\($0)" }) else { throw refused }
     }
 
     static var refused: APIError {
@@ -62,11 +75,14 @@ enum SessionCookie {
 
     /// The `Set-Cookie` value that starts a console session; `secure` when the client reached us over HTTPS.
     static func setCookie(_ token: String, maxAge: Int, secure: Bool) -> String {
-        "\(name)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+        secure ? "\(secureName)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict; Secure"
+            : "\(name)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
     }
 
-    /// The `Set-Cookie` value that ends it.
-    static let clearCookie = "\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+    /// The `Set-Cookie` values that end it, whichever name it had.
+    static let clearCookies = ["\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict",
+                               "\(secureName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure",
+                               "\(hint)=; Path=/; Max-Age=0; SameSite=Strict"]
 
     /// A cookie the page may read, holding nothing secret: that a console session was started in this
     /// browser, so a fresh page asks who is signed in only when someone may be (no 401 to log otherwise).
@@ -74,7 +90,6 @@ enum SessionCookie {
     static func setHint(maxAge: Int, secure: Bool) -> String {
         "\(hint)=1; Path=/; Max-Age=\(maxAge); SameSite=Strict" + (secure ? "; Secure" : "")
     }
-    static let clearHint = "\(hint)=; Path=/; Max-Age=0; SameSite=Strict"
 
     /// Whether the client's connection was HTTPS: only a trusted proxy may say so.
     static func isSecure(_ request: Request, peer: String?, trustedProxies: [String]) -> Bool {

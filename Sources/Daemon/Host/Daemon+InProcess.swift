@@ -76,7 +76,11 @@ public struct InProcessDaemon: Sendable {
             response = Response(status: .internalServerError)
         }
         var answer = Answer(status: response.status.code, headers: [:], body: Data())
-        for field in response.headers { answer.headers[field.name.canonicalName.lowercased()] = field.value }
+        // A repeated field (two Set-Cookie) reads as HTTP clients join it: values in order, ", " between.
+        for field in response.headers {
+            let name = field.name.canonicalName.lowercased()
+            answer.headers[name] = answer.headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
         let collector = BodyCollector()
         try await response.body.write(collector)
         answer.body = collector.data.withLockedValue { $0 }

@@ -26,18 +26,37 @@ extension Loader {
             if !ids.insert(v.id).inserted {
                 problems.append(doc.error("view \"\(v.id)\" is declared twice", at: at("views", "\(j)"), path: viewPath))
             }
-            for key in v.filters.keys.sorted() where !Self.isListFilter(key, of: kind) {
-                problems.append(doc.error("\"\(key)\" is not a list filter of \"\(kind.id)\": use state, cohort, college, major, class, level.<role> or a field",
-                                          at: at("views", "\(j)", "filters"), path: viewPath.appending("filters").appending(key)))
+            for (key, value) in v.filters.sorted(by: { $0.key < $1.key }) {
+                if let problem = Self.listFilterProblem(key, value, of: kind) {
+                    problems.append(doc.error(problem, at: at("views", "\(j)", "filters"), path: viewPath.appending("filters").appending(key)))
+                }
             }
             return SavedView(v.id, LocalizedText(v.label), filters: v.filters)
         }
     }
 
-    /// Whether the list route takes `key` as a filter of `kind`.
-    static func isListFilter(_ key: String, of kind: RecordKindSpec) -> Bool {
-        if ["state", "cohort", "college", "major", "class"].contains(key) || kind.field(key) != nil { return true }
-        guard key.hasPrefix("level."), case .review(let pipeline) = kind.process else { return false }
-        return pipeline.stages.contains { "level.\($0.role.rawValue)" == key }
+    /// What is wrong with a view's filter `key=value` on `kind`, or nil: the key must be one the
+    /// list route takes, a state one of the workflow's (`rejected:*` a prefix of some), a level's
+    /// status one of the five.
+    static func listFilterProblem(_ key: String, _ value: String, of kind: RecordKindSpec) -> String? {
+        let states = kind.process.workflow?.states.map(\.id) ?? []
+        switch key {
+        case "cohort", "college", "major", "class":
+            return Int(value) == nil ? "\(key) is a number" : nil
+        case "state":
+            let unknown = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { s in
+                s.hasSuffix("*") ? !states.contains { $0.hasPrefix(s.dropLast()) } : !states.contains(s)
+            }
+            return unknown.isEmpty ? nil : "\"\(kind.id)\" has no state \(unknown.joined(separator: ", ")) (it has: \(states.joined(separator: ", ")))"
+        case _ where key.hasPrefix("level."):
+            guard case .review(let pipeline) = kind.process, pipeline.stages.contains(where: { "level.\($0.role.rawValue)" == key }) else {
+                return "\"\(key)\" names no review level of \"\(kind.id)\""
+            }
+            return ["unsubmitted", "pending", "approved", "rejected", "fixed"].contains(value)
+                ? nil : "a level's status is unsubmitted, pending, approved, rejected or fixed"
+        default:
+            return kind.field(key) == nil
+                ? "\"\(key)\" is not a list filter of \"\(kind.id)\": use state, cohort, college, major, class, level.<role> or a field" : nil
+        }
     }
 }

@@ -22,12 +22,13 @@ extension Loader {
                 }
             }
             if let form = settings.studentForm { kinds[i].studentForm = form }
-            applyListSettings(settings.list, views: settings.views, to: &kinds[i], node: kindsNode.flatMap { ConfigDocument.find([name], in: $0) },
-                              path: path, problems: &problems)
             if let review = settings.review {
                 override(&kinds[i], with: review, node: kindsNode.flatMap { ConfigDocument.find([name, "review"], in: $0) },
                          path: path.appending("review"), problems: &problems)
             }
+            // After the stages: views name the levels the file configures, not the plugin's own.
+            applyListSettings(settings.list, views: settings.views, to: &kinds[i], node: kindsNode.flatMap { ConfigDocument.find([name], in: $0) },
+                              path: path, problems: &problems)
         }
         if !problems.isEmpty { throw ConfigErrors(problems) }
         return plugin.with(kinds: kinds)

@@ -236,16 +236,18 @@ struct RecordQuery {
     }
 
     /// Visits the records whose student number or student name is among `values`, in scope, in
-    /// the order of the values, read in place; returns the values nothing matched.
+    /// the order of the values, each once, read in place; returns the values nothing matched.
     func search(_ txn: Transaction, values: [String], directory: DirectoryStore, _ visit: (RecordView) throws -> Void) throws -> [String] {
         var unmatched: [String] = []
         let onePerStudent = kind.spec.cardinality == .onePerStudent
         let db = kind.records.primary.database
+        // A record matched twice (by number and by name) is listed once, where it first matched.
+        var listed = Set<String>()
         func visitRecord(_ id: String) throws -> Bool {
             try txn.withValue(db, id.keyBytes) { raw -> Bool in
                 let view = try RecordView(raw)
                 guard records.shows(kind, view) else { return false }
-                try visit(view)
+                if listed.insert(id).inserted { try visit(view) }
                 return true
             } ?? false
         }

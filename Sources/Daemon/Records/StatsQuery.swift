@@ -54,12 +54,8 @@ struct StatsQuery {
         var seen = Set<UInt16>()
         try txn.scan(counters.database, KeyPrefix(dimension).range) { key, raw in
             var r = KeyReader(key)
-            _ = try r.read(String.self)
-            let cohort = try r.read(UInt16.self)
-            let col = try r.read(UInt32.self)
-            _ = try r.read(UInt32.self)
-            let cls = try r.read(UInt32.self)
-            if try UInt64(decodingValue: raw) > 0, records.countsUnit(college: col, class: cls) { seen.insert(cohort) }
+            let k = try StatsKey(reading: &r)
+            if try UInt64(decodingValue: raw) > 0, records.countsUnit(college: k.college, class: k.classID) { seen.insert(k.cohort) }
             return true
         }
         return seen.sorted(by: >)

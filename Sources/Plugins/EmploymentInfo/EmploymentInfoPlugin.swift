@@ -44,21 +44,7 @@ public struct EmploymentInfoPlugin: Plugin {
                                      group: StatisticsGroup(rawValue: request.query["group"] ?? "college") ?? .college)
         }
         // The same figures as a console page: the console draws it from the route above.
-        context.consolePage(ConsolePage(
-            id: "placement", label: LocalizedText("去向落实率", en: "placement rate"), roles: Role.staff, route: "placement",
-            columns: [
-                .init("name", LocalizedText("单位", en: "unit")), .init("graduates", LocalizedText("毕业生", en: "graduates")),
-                .init("approved.employed", LocalizedText("单位就业", en: "employed")),
-                .init("approved.entrepreneurs", LocalizedText("自主创业", en: "entrepreneurs")),
-                .init("approved.freelancers", LocalizedText("自由职业", en: "freelancers")),
-                .init("approved.furtherStudy", LocalizedText("升学", en: "further study")),
-                .init("rate", LocalizedText("去向落实率", en: "placement rate"), format: .percent),
-                .init("registered.landed", LocalizedText("已登记（含待审核）", en: "registered, pending included")),
-                .init("registered.rate", LocalizedText("登记落实率", en: "registered rate"), format: .percent),
-            ],
-            parameters: [.cohort, .group],
-            note: LocalizedText("2024 口径：单位就业 + 自主创业 + 自由职业 + 升学，只计学校终审通过的毕业去向，除以毕业生数。",
-                                en: "2024 definition: destinations approved at the last level over the graduates.")))
+        context.consolePage(PlacementRate.page)
         context.adminCommand(AdminCommandSpec(words: ["stats", "placement"], usage: "[--cohort YEAR] [--group none|college|major]",
                                               summary: "去向落实率 per college or major (2024 definition)", changesState: false,
                                               valueOptions: ["cohort", "group"]) { request in

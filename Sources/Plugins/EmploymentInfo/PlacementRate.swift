@@ -12,6 +12,23 @@ enum PlacementRate {
     /// 升学: at home and abroad.
     static let furtherStudy = ["80", "85"]
 
+    /// 去向落实率 as a page of the web console, drawn from `GET /api/v1/employment-info/placement`.
+    static let page = ConsolePage(
+        id: "placement", label: LocalizedText("去向落实率", en: "placement rate"), roles: Role.staff, route: "placement",
+        columns: [
+            .init("name", LocalizedText("单位", en: "unit")), .init("graduates", LocalizedText("毕业生", en: "graduates")),
+            .init("approved.employed", LocalizedText("单位就业", en: "employed")),
+            .init("approved.entrepreneurs", LocalizedText("自主创业", en: "entrepreneurs")),
+            .init("approved.freelancers", LocalizedText("自由职业", en: "freelancers")),
+            .init("approved.furtherStudy", LocalizedText("升学", en: "further study")),
+            .init("rate", LocalizedText("去向落实率", en: "placement rate"), format: .percent),
+            .init("registered.landed", LocalizedText("已登记（含待审核）", en: "registered, pending included")),
+            .init("registered.rate", LocalizedText("登记落实率", en: "registered rate"), format: .percent),
+        ],
+        parameters: [.cohort, .group],
+        note: LocalizedText("2024 口径：单位就业 + 自主创业 + 自由职业 + 升学，只计学校终审通过的毕业去向，除以毕业生数。",
+                            en: "2024 definition: destinations approved at the last level over the graduates."))
+
     /// Whether `code` (or its parent) is among `codes`.
     static func counts(_ code: String, in codes: [String]) -> Bool {
         codes.contains { code == $0 || (code.count > $0.count && code.hasPrefix($0)) }
