@@ -257,6 +257,10 @@ class Browser:
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
         el.click()
 
+    def scroll_to(self, selector):
+        """Brings an element to the middle of the window, so a screenshot shows it."""
+        self.js("const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView({block: 'center'})", selector)
+
     def select(self, selector, value):
         Select(self.find(selector)).select_by_value(value)
 

@@ -289,7 +289,12 @@ def counselor_reject(ctx, s):
     check(target in (b.text("main#detail h1") or ""), f"the detail's h1 does not name {target}: {b.text('main#detail h1')!r}")
     s.shot(b, "detail")
     reasons = b.js("return [...document.querySelectorAll('select#reason option')].map(o => o.value)") or []
+    b.click(f'button[data-action="reject"]')
+    dialog_open(b, "dialog#reason-dialog")
+    s.shot(b, "reason-dialog")
+    close_dialogs(b)
     press_action(b, "reject", "未通过", reason="incorrect", note="专业代码与学籍不一致")
+    b.scroll_to("ol#history")
     s.shot(b, "rejected")
     r = record(ctx, target)
     check(r["state"] == "rejected:counselor", f"after 退回 the API says {r['state']}")
@@ -328,6 +333,7 @@ def college_copy_fill(ctx, s):
         target = ctx.resubmitted_through_api()
     b = ctx.browser("cs-college")
     open_detail(b, target)
+    b.scroll_to('div.field[data-field="homeAddress"]')
     s.shot(b, "detail")
     check(b.exists('div.field[data-field="homeAddress"].differs'), 'the row div.field[data-field="homeAddress"] is not marked .differs')
     student = b.text('div.field[data-field="homeAddress"] .student-value')
@@ -339,6 +345,7 @@ def college_copy_fill(ctx, s):
     b.click("button#copy-fill")
     b.wait(lambda: b.js("const c = document.querySelector('div.field[data-field=\"homeAddress\"] [name=\"homeAddress\"]');"
                         "return !!c && c.value === arguments[0]", XSS), "一键复制填报 to fill homeAddress")
+    b.scroll_to('div.field[data-field="homeAddress"]')
     s.shot(b, "copy-filled")
     b.click("button#save")
     b.wait(lambda: record(ctx, target)["values"].get("homeAddress") == XSS, "the saved homeAddress in the API")
@@ -525,6 +532,7 @@ def xss(ctx, s):
     control = b.js("const c = document.querySelector('[name=\"homeAddress\"]'); return c ? c.value : null")
     student = b.text('div.field[data-field="homeAddress"] .student-value')
     check(XSS in (control, student), f"the detail shows homeAddress as {control!r} / {student!r}")
+    b.scroll_to('div.field[data-field="homeAddress"]')
     s.shot(b, "detail")
     internship = ctx.state.get("internship-xss")
     if internship:
