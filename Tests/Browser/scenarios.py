@@ -424,6 +424,40 @@ def school_batch(ctx, s):
     close_dialogs(b)
 
 
+def password_change(ctx, s):
+    """After an admin reset, sign-in goes through form#password-change; then 退出, and the new
+    password signs in while the temporary one no longer does."""
+    user, temporary, fresh = "counselor-pw", "Temp-2026-pass", "New-2026-pass"
+    ctx.daemon.ctl("user", "add", user, "--name", "测试辅导员", "--role", "counselor", "--classes", "会计2201", "--password", PASSWORD)
+    ctx.daemon.ctl("user", "reset-password", user, "--password", temporary)
+    b = ctx.new_browser(user)
+    b.open("/login")
+    b.wait(lambda: b.exists("form#login"), "form#login")
+    b.find("input#username").send_keys(user)
+    b.find("input#password").send_keys(temporary)
+    b.click("form#login button[type=submit]")
+    b.wait(lambda: b.exists("form#password-change"), "form#password-change after a reset")
+    b.find("#old-password").send_keys(temporary)
+    b.find("#new-password").send_keys(fresh)
+    b.find("#new-password-again").send_keys(fresh + "x")
+    b.click("form#password-change button[type=submit]")
+    b.wait(lambda: bool(b.text("#error")), "#error for two different new passwords")
+    s.shot(b, "mismatch")
+    b.find("#new-password-again").clear()
+    b.find("#new-password-again").send_keys(fresh)
+    b.click("form#password-change button[type=submit]")
+    b.wait_shell()
+    s.shot(b, "signed-in")
+    b.click("button#logout")
+    b.wait(lambda: b.exists("form#login"), "form#login after 退出")
+    status = b.driver.execute_async_script("const done = arguments[arguments.length - 1];"
+                                           "fetch('/api/v1/auth/me', {credentials: 'same-origin'}).then(r => done(r.status), e => done(String(e)));")
+    check(status == 401, f"after 退出 the browser's cookie still has a session: auth/me answers {status}")
+    check(ctx.api.call("POST", "auth/login", {"username": user, "password": temporary})[0] != 200, "the temporary password still signs in")
+    b.sign_in(user, fresh)
+    check(user in (b.text("#whoami") or "") or "测试辅导员" in (b.text("#whoami") or ""), f"#whoami says {b.text('#whoami')!r}")
+
+
 def close_dialogs(b):
     b.js("document.querySelectorAll('dialog[open]').forEach(d => d.close())")
 
@@ -673,4 +707,4 @@ def accessibility(ctx, s):
 
 
 ALL = [scope, counselor_list, counselor_reject, student_resubmits, college_copy_fill, school_batch,
-       export_xlsx, yaml_kind, xss, csrf, accessibility]
+       export_xlsx, yaml_kind, xss, csrf, password_change, accessibility]
