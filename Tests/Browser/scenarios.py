@@ -471,19 +471,10 @@ def export_xlsx(ctx, s):
     b.click('input[type=radio][name=preset][value="national"]')
     b.select("select#export-format", "xlsx")
     s.shot(b, "form")
-    before = set(b.downloads.iterdir())
-    b.click("button#export-start")
-    deadline = time.time() + 120
-    files = []
-    while time.time() < deadline:
-        files = [f for f in b.downloads.iterdir() if f not in before and f.suffix == ".xlsx"]
-        if files and not list(b.downloads.glob("*.crdownload")):
-            break
-        time.sleep(0.3)
-    check(files, f"no XLSX downloaded in 120 s (#status {b.text('#status')!r}, #error {b.text('#error')!r})")
+    first = download(b, lambda: b.click("button#export-start"))
     b.wait(lambda: b.exists("a#export-download"), "a#export-download")
     s.shot(b, "done")
-    got = list(openpyxl.load_workbook(files[0], read_only=True).active.iter_rows(values_only=True))
+    got = list(openpyxl.load_workbook(first, read_only=True).active.iter_rows(values_only=True))
     reference = ctx.work / "reference.xlsx"
     ctx.daemon.ctl("export", KIND, reference, "--preset", "national", "--format", "xlsx")
     want = list(openpyxl.load_workbook(reference, read_only=True).active.iter_rows(values_only=True))
@@ -491,6 +482,39 @@ def export_xlsx(ctx, s):
     check(any("学号" in str(h or "") for h in got[0]) or any("姓名" in str(h or "") for h in got[0]), f"header: {got[0][:8]}")
     check(len(got) == len(want) and len(got) > 1, f"the download has {len(got) - 1} rows, jiuyectl export {len(want) - 1}")
     check(sorted(map(str, got[1:])) == sorted(map(str, want[1:])), "the rows differ from jiuyectl export's")
+
+    # 导出 from a filtered list (a#export-link): the list's filter is carried over
+    want_ids = {r["id"] for r in ctx.api.all_records(KIND, ctx.api.token("school"), "level.counselor=approved")}
+    open_list(b, query="level.counselor=approved")
+    b.click("a#export-link")
+    b.wait_ready("export", kind=KIND)
+    b.select("select#export-format", "xlsx")
+    filtered = download(b, lambda: b.click("button#export-start"))
+    s.shot(b, "filtered-done")
+    rows = list(openpyxl.load_workbook(filtered, read_only=True).active.iter_rows(values_only=True))
+    column = next((i for i, h in enumerate(rows[0]) if str(h or "").strip() == "学号"), None)
+    check(column is not None, f"the filtered export has no 学号 column: {rows[0][:8]}")
+    ids = {str(r[column]) for r in rows[1:]}
+    check(ids == want_ids, f"the export of the filtered list has {len(ids)} students, the list {len(want_ids)}; "
+                           f"extra {sorted(ids - want_ids)[:5]}, missing {sorted(want_ids - ids)[:5]}")
+
+
+def download(b, action, timeout=120):
+    """Runs `action` and waits for a complete .xlsx in the browser's download folder that is new
+    or rewritten (downloads allowed through DevTools replace a file of the same name)."""
+    def state():
+        return {f: (f.stat().st_mtime_ns, f.stat().st_size) for f in b.downloads.iterdir()}
+    before = state()
+    action()
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        now = state()
+        files = [f for f, st in now.items() if f.suffix == ".xlsx" and before.get(f) != st]
+        if files and not list(b.downloads.glob("*.crdownload")):
+            return files[0]
+        time.sleep(0.3)
+    raise Failure(f"no new XLSX downloaded in {timeout} s (#status {b.text('#status')!r}, #error {b.text('#error')!r}; "
+                  f"the download folder holds {sorted(f.name for f in b.downloads.iterdir())})")
 
 
 def yaml_kind(ctx, s):
