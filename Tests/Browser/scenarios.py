@@ -393,6 +393,20 @@ def school_batch(ctx, s):
           "the API's states after the batch do not match the results shown")
     close_dialogs(b)
 
+    # 选择全部符合条件的 N 条: from one page of 20 to every record the filter matches
+    pending = {r["id"] for r in api.all_records(KIND, token, "level.counselor=pending")}
+    check(len(pending) > 20, f"the data needs more than a page of records pending at the counselor: {len(pending)}")
+    open_list(b, query="level.counselor=pending")
+    page_size(b, 20)
+    b.click("input#select-page")
+    b.wait(lambda: b.js("const e = document.querySelector('button#select-all-matching'); return !!e && !e.hidden"),
+           "button#select-all-matching shown after selecting the page")
+    b.click("button#select-all-matching")
+    b.wait(lambda: str(len(pending)) in (b.text("#selection-count") or "") + (b.text("#status") or ""),
+           f"the selection to count {len(pending)} records")
+    s.shot(b, "select-all-matching")
+    close_dialogs(b)
+
     # 解锁账号: a student locked by five wrong passwords
     locked = ctx.state.setdefault("locked", "202211018")
     password = student_password(ctx, locked)
