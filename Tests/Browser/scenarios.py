@@ -245,6 +245,17 @@ def counselor_list(ctx, s):
           f"page 2 shows {len(second)} rows, {len(set(first) & set(second))} of them also on page 1")
     redraw(b, lambda: b.click("button#prev-page"), "page 1 again")
 
+    # sort: 学号 twice is descending — the first page starts with the scope's highest numbers
+    header = 'table#records thead th[data-column="studentNumber"] button.sort'
+    check(b.exists(header), f"no {header}: 学号 is indexed, so sortable")
+    redraw(b, lambda: b.click(header), "the list sorted by 学号")
+    if b.js("return document.querySelector('table#records thead th[data-column=\"studentNumber\"]').getAttribute('aria-sort')") != "descending":
+        redraw(b, lambda: b.click(header), "the list sorted by 学号, descending")
+    top = row_ids(b)
+    check(top == sorted(scope_ids, reverse=True)[:len(top)], f"sorted by 学号 descending the page starts {top[:3]}")
+    s.shot(b, "sorted")
+    redraw(b, lambda: b.click(header), "the list sorted by 学号 again")
+
     # 届别: one cohort is exactly what the API lists for it
     cohort = "2026"
     want = {r["id"] for r in api.all_records(KIND, token, f"cohort={cohort}")}
