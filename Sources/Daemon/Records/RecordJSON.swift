@@ -2,7 +2,7 @@ import Foundation
 import PluginAPI
 
 /// Writes records as JSON for the API. The values are embedded as stored (they are JSON already),
-/// unless only some fields are asked for, so a page of 200 records is mostly copying.
+/// whole or only the members asked for, so a page of 200 records is mostly copying.
 struct RecordJSON {
     let kind: RecordTables
     /// Field keys to include; nil for all.
@@ -11,6 +11,8 @@ struct RecordJSON {
     let units: [UInt32: OrgUnit]
     /// With `labels`: per code field, its position among the terms, its key and its codes' names.
     let codeLabels: [(term: Int, key: String, names: [String: String])]?
+    /// Picks the asked-for members out of the stored values (nil: all of them).
+    private let projection: FieldProjection?
     /// Encoded pieces reused across the records of one response.
     private let memo = Memo()
 
@@ -24,6 +26,7 @@ struct RecordJSON {
     init(kind: RecordTables, fields: Set<String>?, units: [UInt32: OrgUnit], codeTables: [String: CodeTable]? = nil) {
         self.kind = kind
         self.fields = fields
+        projection = fields.map(FieldProjection.init)
         self.units = units
         codeLabels = codeTables.map { tables in
             kind.termFields.enumerated().compactMap { i, f in
@@ -116,14 +119,11 @@ struct RecordJSON {
     }
 
     private func writeValues(_ blob: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
-        guard let fields else {
+        guard let projection else {
             out.append(contentsOf: blob)
             return
         }
-        let all = try StoredRecord.object(Array(blob))
-        var picked = JSONObject()
-        for (k, v) in all where fields.contains(k) { picked[k] = v }
-        out.append(contentsOf: Array(JSONValue.object(picked).jsonString().utf8))
+        try projection.write(blob, into: &out)
     }
 
     /// `{"records": [...], <extra>}`.
