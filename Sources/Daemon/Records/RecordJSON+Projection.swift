@@ -5,15 +5,23 @@ import Storage
 /// each wanted member is copied as stored, so a projection costs one scan of the bytes instead
 /// of decoding and re-encoding every value (which made it ~10× slower than a whole record).
 struct FieldProjection {
-    /// The wanted keys as UTF-8, by byte count: most members are turned away on their length.
-    private let byLength: [Int: [[UInt8]]]
+    /// The wanted keys' UTF-8 one after another, and where each starts and how long it is: a
+    /// member is turned away on its length before a byte is compared, with no hashing per member.
+    private let utf8: [UInt8]
+    private let wanted: [(start: Int, count: Int)]
     /// The keys as asked: a key stored escaped or beyond ASCII is compared as text, as a decoded
     /// object's keys were.
     private let keys: Set<String>
 
     init(_ keys: Set<String>) {
         self.keys = keys
-        byLength = Dictionary(grouping: keys.map { Array($0.utf8) }, by: \.count)
+        var utf8: [UInt8] = [], wanted: [(start: Int, count: Int)] = []
+        for k in keys {
+            wanted.append((utf8.count, k.utf8.count))
+            utf8.append(contentsOf: k.utf8)
+        }
+        self.utf8 = utf8
+        self.wanted = wanted
     }
 
     /// Writes an object holding the members of `object` (stored JSON) whose keys are wanted, in
@@ -34,8 +42,15 @@ struct FieldProjection {
 
     private func wants(_ m: JSONMemberScanner.Member) -> Bool {
         guard m.plainKey else { return keys.contains(m.keyText) }
-        guard let candidates = byLength[m.key.count] else { return false }
-        return candidates.contains { $0.elementsEqual(m.key) }
+        let n = m.key.count
+        // Keys are a few bytes: compared in line, the first byte turning most away.
+        return utf8.withUnsafeBufferPointer { all in
+            wanted.contains { w in
+                guard w.count == n else { return false }
+                for j in 0..<n where all[w.start + j] != m.key[j] { return false }
+                return true
+            }
+        }
     }
 }
 
@@ -77,9 +92,7 @@ struct JSONMemberScanner {
         guard !done else { return nil }
         skipSpace()
         let start = i
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw Self.malformed }
-        try skipString()
-        let key = UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<(i - 1)])
+        let (key, plainKey) = try readKey()
         skipSpace()
         try expect(UInt8(ascii: ":"))
         skipSpace()
@@ -92,7 +105,24 @@ struct JSONMemberScanner {
         case UInt8(ascii: "}"): done = true
         default: throw Self.malformed
         }
-        return Member(key: key, plainKey: !key.contains { $0 >= 0x80 || $0 == UInt8(ascii: "\\") }, span: start..<end)
+        return Member(key: key, plainKey: plainKey, span: start..<end)
+    }
+
+    /// A key, read byte by byte (keys are short), noting whether its bytes are its text.
+    private mutating func readKey() throws -> (UnsafeRawBufferPointer, plain: Bool) {
+        try expect(UInt8(ascii: "\""))
+        let start = i
+        var plain = true
+        while true {
+            guard i < bytes.count else { throw Self.malformed }
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") { break }
+            if b == UInt8(ascii: "\\") { plain = false; i += 2; continue }
+            if b >= 0x80 { plain = false }
+            i += 1
+        }
+        defer { i += 1 }
+        return (UnsafeRawBufferPointer(rebasing: bytes[start..<i]), plain)
     }
 
     private static let malformed = StorageError.corrupt("stored values are not a JSON object")

@@ -94,10 +94,7 @@ struct RecordJSON {
             if memo.times.count < 4096 { memo.times[second] = encoded }
             out.append(contentsOf: encoded)
         }
-        key("values")
-        try writeValues(r.values, into: &out)
-        key("filled")
-        try writeValues(r.filled, into: &out)
+        try writeValues(r, into: &out)
         if let codeLabels {
             key("labels")
             out.append(UInt8(ascii: "{"))
@@ -118,12 +115,26 @@ struct RecordJSON {
         out.append(UInt8(ascii: "}"))
     }
 
-    private func writeValues(_ blob: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
+    /// `,"values":…,"filled":…`: as stored, or only the members asked for.
+    private func writeValues(_ r: RecordView, into out: inout [UInt8]) throws {
+        out.append(contentsOf: #","values":"#.utf8)
         guard let projection else {
-            out.append(contentsOf: blob)
+            out.append(contentsOf: r.values)
+            out.append(contentsOf: #","filled":"#.utf8)
+            out.append(contentsOf: r.filled)
             return
         }
-        try projection.write(blob, into: &out)
+        let start = out.count
+        try projection.write(r.values, into: &out)
+        let end = out.count
+        out.append(contentsOf: #","filled":"#.utf8)
+        // A form copied over (一键复制填报) or seeded is the values byte for byte: same projection.
+        if !r.values.isEmpty, r.filled.count == r.values.count, memcmp(r.filled.baseAddress!, r.values.baseAddress!, r.values.count) == 0 {
+            let projected = Array(out[start..<end])
+            out.append(contentsOf: projected)
+        } else {
+            try projection.write(r.filled, into: &out)
+        }
     }
 
     /// `{"records": [...], <extra>}`.
