@@ -108,21 +108,12 @@ struct JSONMemberScanner {
         return Member(key: key, plainKey: plainKey, span: start..<end)
     }
 
-    /// A key, read byte by byte (keys are short), noting whether its bytes are its text.
+    /// A key and whether its bytes are its text (ASCII, no escapes).
     private mutating func readKey() throws -> (UnsafeRawBufferPointer, plain: Bool) {
-        try expect(UInt8(ascii: "\""))
-        let start = i
-        var plain = true
-        while true {
-            guard i < bytes.count else { throw Self.malformed }
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") { break }
-            if b == UInt8(ascii: "\\") { plain = false; i += 2; continue }
-            if b >= 0x80 { plain = false }
-            i += 1
-        }
-        defer { i += 1 }
-        return (UnsafeRawBufferPointer(rebasing: bytes[start..<i]), plain)
+        let start = i + 1
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw Self.malformed }
+        let plain = try skipString()
+        return (UnsafeRawBufferPointer(rebasing: bytes[start..<(i - 1)]), plain)
     }
 
     private static let malformed = StorageError.corrupt("stored values are not a JSON object")
@@ -138,31 +129,55 @@ struct JSONMemberScanner {
         i += 1
     }
 
-    /// From an opening quote to past its closing one: memchr finds each quote, and one after an
-    /// odd run of backslashes is escaped (text values are most of the bytes).
-    private mutating func skipString() throws {
-        let base = bytes.baseAddress!
+    /// From an opening quote to past its closing one, eight bytes at a time (keys and values
+    /// are most of the bytes); whether the string is ASCII without escapes.
+    private mutating func skipString() throws -> Bool {
+        var plain = true
         i += 1
         while true {
-            guard i < bytes.count, let found = memchr(base + i, 0x22, bytes.count - i) else { throw Self.malformed }
-            let quote = base.distance(to: UnsafeRawPointer(found))
-            var backslashes = 0
-            while quote - 1 - backslashes >= i, bytes[quote - 1 - backslashes] == UInt8(ascii: "\\") { backslashes += 1 }
-            i = quote + 1
-            if backslashes % 2 == 0 { return }
+            if i + 8 <= bytes.count {
+                let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let stops = Self.zeroBytes(w ^ 0x2222_2222_2222_2222) | Self.zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
+                // The lowest flagged byte is exact: a false flag only ever sits above a true one.
+                let k = stops == 0 ? 8 : stops.trailingZeroBitCount / 8
+                if k > 0, w & (k == 8 ? ~0 : (1 << (8 * k)) - 1) & 0x8080_8080_8080_8080 != 0 { plain = false }
+                i += k
+                if k == 8 { continue }
+            } else {
+                guard i < bytes.count else { throw Self.malformed }
+                let b = bytes[i]
+                if b != UInt8(ascii: "\""), b != UInt8(ascii: "\\") {
+                    if b >= 0x80 { plain = false }
+                    i += 1
+                    continue
+                }
+            }
+            // At a quote or a backslash.
+            if bytes[i] == UInt8(ascii: "\\") {
+                plain = false
+                i += 2
+                continue
+            }
+            i += 1
+            return plain
         }
+    }
+
+    /// The high bit set in each byte of `v` that is zero (exact for the lowest).
+    private static func zeroBytes(_ v: UInt64) -> UInt64 {
+        (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
     }
 
     private mutating func skipValue() throws {
         guard i < bytes.count else { throw Self.malformed }
         switch bytes[i] {
-        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "\""): _ = try skipString()
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             var depth = 0
             repeat {
                 guard i < bytes.count else { throw Self.malformed }
                 switch bytes[i] {
-                case UInt8(ascii: "\""): try skipString(); continue
+                case UInt8(ascii: "\""): _ = try skipString(); continue
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
                 default: break
