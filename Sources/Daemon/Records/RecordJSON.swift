@@ -2,7 +2,7 @@ import Foundation
 import PluginAPI
 
 /// Writes records as JSON for the API. The values are embedded as stored (they are JSON already),
-/// unless only some fields are asked for, so a page of 200 records is mostly copying.
+/// whole or only the members asked for, so a page of 200 records is mostly copying.
 struct RecordJSON {
     let kind: RecordTables
     /// Field keys to include; nil for all.
@@ -11,6 +11,8 @@ struct RecordJSON {
     let units: [UInt32: OrgUnit]
     /// With `labels`: per code field, its position among the terms, its key and its codes' names.
     let codeLabels: [(term: Int, key: String, names: [String: String])]?
+    /// Picks the asked-for members out of the stored values (nil: all of them).
+    private let projection: FieldProjection?
     /// Encoded pieces reused across the records of one response.
     private let memo = Memo()
 
@@ -24,6 +26,7 @@ struct RecordJSON {
     init(kind: RecordTables, fields: Set<String>?, units: [UInt32: OrgUnit], codeTables: [String: CodeTable]? = nil) {
         self.kind = kind
         self.fields = fields
+        projection = fields.map(FieldProjection.init)
         self.units = units
         codeLabels = codeTables.map { tables in
             kind.termFields.enumerated().compactMap { i, f in
@@ -91,10 +94,7 @@ struct RecordJSON {
             if memo.times.count < 4096 { memo.times[second] = encoded }
             out.append(contentsOf: encoded)
         }
-        key("values")
-        try writeValues(r.values, into: &out)
-        key("filled")
-        try writeValues(r.filled, into: &out)
+        try writeValues(r, into: &out)
         if let codeLabels {
             key("labels")
             out.append(UInt8(ascii: "{"))
@@ -115,15 +115,26 @@ struct RecordJSON {
         out.append(UInt8(ascii: "}"))
     }
 
-    private func writeValues(_ blob: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
-        guard let fields else {
-            out.append(contentsOf: blob)
+    /// `,"values":…,"filled":…`: as stored, or only the members asked for.
+    private func writeValues(_ r: RecordView, into out: inout [UInt8]) throws {
+        out.append(contentsOf: #","values":"#.utf8)
+        guard let projection else {
+            out.append(contentsOf: r.values)
+            out.append(contentsOf: #","filled":"#.utf8)
+            out.append(contentsOf: r.filled)
             return
         }
-        let all = try StoredRecord.object(Array(blob))
-        var picked = JSONObject()
-        for (k, v) in all where fields.contains(k) { picked[k] = v }
-        out.append(contentsOf: Array(JSONValue.object(picked).jsonString().utf8))
+        let start = out.count
+        try projection.write(r.values, into: &out)
+        let end = out.count
+        out.append(contentsOf: #","filled":"#.utf8)
+        // A form copied over (一键复制填报) or seeded is the values byte for byte: same projection.
+        if !r.values.isEmpty, r.filled.count == r.values.count, memcmp(r.filled.baseAddress!, r.values.baseAddress!, r.values.count) == 0 {
+            let projected = Array(out[start..<end])
+            out.append(contentsOf: projected)
+        } else {
+            try projection.write(r.filled, into: &out)
+        }
     }
 
     /// `{"records": [...], <extra>}`.
