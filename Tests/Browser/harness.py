@@ -3,7 +3,6 @@ and a headless Chromium. Nothing here is a stand-in: the daemon is the built bin
 LMDB, the browser is Debian's chromium through chromedriver."""
 
 import json
-import os
 import re
 import shutil
 import signal
@@ -192,6 +191,7 @@ class Browser:
         self.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(self.downloads)})
         self.seen_logs = []
         self.touched = False   # used by the running scenario: its screenshot is taken on a failure
+        self.closed = False
 
     # navigation and waiting
 
@@ -317,6 +317,7 @@ class Browser:
         return out
 
     def quit(self):
+        self.closed = True
         try:
             self.driver.quit()
         finally:

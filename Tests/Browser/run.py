@@ -70,10 +70,10 @@ class Context:
         return self.browsers[user]
 
     def open_browsers(self):
-        return [b for b in self.extra if b.driver.session_id]
+        return [b for b in self.extra if not b.closed]
 
     def close_all(self):
-        for b in self.extra:
+        for b in self.open_browsers():
             try:
                 b.quit()
             except Exception:  # noqa: BLE001 — closing what may already be gone

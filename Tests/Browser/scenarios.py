@@ -7,12 +7,11 @@ import json
 import threading
 import time
 from functools import partial
-from pathlib import Path
 
 import openpyxl
 from selenium.webdriver.common.keys import Keys
 
-from harness import Browser, Failure, axe_violations, check, free_port
+from harness import Failure, axe_violations, check, free_port
 
 KIND = "source-info"
 XSS = "<img src=x onerror=alert(1)>"
