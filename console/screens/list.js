@@ -192,7 +192,8 @@ export async function list(main, ctx, [kindID], query) {
         s.columns = chosen.length ? chosen : defaultColumns(kind);
         saveColumns(localStorage, ctx.me.id, kind.id, s.columns);
         d.close();
-        await load();
+        // A search's rows hold only the fields asked for then: ask again with the new columns.
+        if (s.search) await search(); else await load();
       },
     }, '确定'));
   }

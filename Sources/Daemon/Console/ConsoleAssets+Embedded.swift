@@ -183,6 +183,8 @@ export function error(text) { const el = document.getElementById('error'); if (e
   font-size: 14px; color: var(--ink); background: var(--bg);
 }
 * { box-sizing: border-box; }
+/* `display` on buttons and links below must not undo the hidden attribute. */
+[hidden] { display: none !important; }
 body { margin: 0; }
 a { color: var(--blue); }
 h1 { font-size: 1.5rem; margin: 0 0 .6rem; }
@@ -1187,7 +1189,8 @@ export async function list(main, ctx, [kindID], query) {
         s.columns = chosen.length ? chosen : defaultColumns(kind);
         saveColumns(localStorage, ctx.me.id, kind.id, s.columns);
         d.close();
-        await load();
+        // A search's rows hold only the fields asked for then: ask again with the new columns.
+        if (s.search) await search(); else await load();
       },
     }, '确定'));
   }
