@@ -35,7 +35,7 @@ export async function list(main, ctx, [kindID], query) {
   const selectAll = h('button#select-all-matching.link', { type: 'button', hidden: true, onclick: selectEverything }, '');
   const selection = h('span#selection-count', '');
   const paste = h('textarea#paste', { rows: 3, placeholder: '从 Excel 复制一列学号或姓名粘贴到这里，最多 2000 个' });
-  const unmatched = h('ul#unmatched');
+  const unmatched = h('ul#unmatched', { tabindex: '0', 'aria-label': '未找到的学号或姓名' });
   const views = [['', '全部'], ...kind.views.map((v) => [v.id, v.label])];
 
   append(main, 

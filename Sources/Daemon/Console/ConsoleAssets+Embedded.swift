@@ -244,7 +244,7 @@ textarea { width: 100%; }
 details.search { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .4rem .8rem; margin: .5rem 0; }
 details.search summary { cursor: pointer; color: var(--blue); }
 details.search .buttons { display: flex; gap: .5rem; margin: .4rem 0; }
-#unmatched { color: var(--red); columns: 4 12em; margin: .3rem 0; }
+#unmatched { color: var(--red); columns: 4 12em; margin: .3rem 0; max-height: 11em; overflow-y: auto; }
 #unmatched .head { font-weight: bold; }
 #batch-bar { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; background: #eaf1fb; border: 1px solid #c5d7ef; border-radius: 6px; padding: .45rem .7rem; margin: .5rem 0; }
 #selection-count { margin-right: .6rem; color: var(--muted); }
@@ -1032,7 +1032,7 @@ export async function list(main, ctx, [kindID], query) {
   const selectAll = h('button#select-all-matching.link', { type: 'button', hidden: true, onclick: selectEverything }, '');
   const selection = h('span#selection-count', '');
   const paste = h('textarea#paste', { rows: 3, placeholder: '从 Excel 复制一列学号或姓名粘贴到这里，最多 2000 个' });
-  const unmatched = h('ul#unmatched');
+  const unmatched = h('ul#unmatched', { tabindex: '0', 'aria-label': '未找到的学号或姓名' });
   const views = [['', '全部'], ...kind.views.map((v) => [v.id, v.label])];
 
   append(main, 
