@@ -81,8 +81,8 @@ def whole_and_fields(n, request):
                      f"client p50 {pct(wall[k], 50):.2f} ms ({sizes[k] // 1024} KB)"
                      for label, k in (("whole", False), ("fields=", True)))
 
-def page(i, narrow):
-    q = f"/api/v1/records/source-info?size=200&cohort={2026 + i % 3}&college={colleges[i % len(colleges)]}"
+def page(i, narrow, labels=False):
+    q = f"/api/v1/records/source-info?size=200&cohort={2026 + i % 3}&college={colleges[i % len(colleges)]}" + ("&labels=1" if labels else "")
     s, body, t = call("GET", q + (f"&fields={six}" if narrow else ""), token=token)
     assert s == 200 and len(body["records"]) == 200, (s, len(body["records"]))
     return t
@@ -90,16 +90,13 @@ rows.append(("list page of 200 (cohort + college), whole records vs fields= with
              whole_and_fields(200, page), "fields= <= whole"))
 
 # As the console asks: code names with the values (labels=1), for every code field or the six's.
-def labelled_page(i, narrow):
-    q = f"/api/v1/records/source-info?size=200&labels=1&cohort={2026 + i % 3}&college={colleges[i % len(colleges)]}"
-    s, body, t = call("GET", q + (f"&fields={six}" if narrow else ""), token=token)
-    assert s == 200 and len(body["records"]) == 200, (s, len(body["records"]))
-    return t
 rows.append(("list page of 200 with labels=1, as the console asks, whole records vs fields= with 6 fields (200 requests each)",
-             whole_and_fields(200, labelled_page), "fields= <= whole"))
+             whole_and_fields(200, lambda i, narrow: page(i, narrow, labels=True)), "fields= <= whole"))
 
-def search(i, narrow):
+def search(i, narrow, labels=False):
     body = {"query": "\n".join(random.sample(numbers, 2000))}
+    if labels:
+        body["labels"] = True
     if narrow:
         body["fields"] = six.split(",")
     s, found, t = call("POST", "/api/v1/records/source-info/search", body, token=token)
@@ -108,15 +105,8 @@ def search(i, narrow):
 rows.append(("search of 2000 student numbers, whole records vs fields= with 6 fields (20 requests each)",
              whole_and_fields(20, search), "fields= <= whole"))
 
-def labelled_search(i, narrow):
-    body = {"query": "\n".join(random.sample(numbers, 2000)), "labels": True}
-    if narrow:
-        body["fields"] = six.split(",")
-    s, found, t = call("POST", "/api/v1/records/source-info/search", body, token=token)
-    assert s == 200 and len(found["records"]) == 2000, (s, len(found["records"]))
-    return t
 rows.append(("search of 2000 with labels, as the console asks, whole records vs fields= with 6 fields (20 requests each)",
-             whole_and_fields(20, labelled_search), "fields= <= whole"))
+             whole_and_fields(20, lambda i, narrow: search(i, narrow, labels=True)), "fields= <= whole"))
 
 # Batch approve: the 10 000 records every lower level approved, one request, one durable transaction.
 ids, after = [], None
