@@ -307,6 +307,17 @@ ol.timeline time { color: var(--muted); font-variant-numeric: tabular-nums; }
 .file { display: grid; place-items: center; width: 120px; height: 150px; background: #f0f3f7; color: var(--muted); font-weight: bold; }
 progress { width: min(480px, 100%); height: 1.1rem; display: block; margin: .6rem 0; }
 
+/* Phone width: a record's rows stack (label, official value, the student's), nothing scrolls sideways but tables. */
+@media (max-width: 720px) {
+  main { padding: .8rem .7rem 3rem; }
+  header#top { flex-wrap: wrap; gap: .4rem; }
+  #record-form .field { grid-template-columns: 1fr; gap: .2rem; padding: .4rem .2rem; }
+  #record-form .field.head { display: none; }
+  #record-form .student-value:not(:empty)::before { content: "学生填报："; color: var(--muted); }
+  .dialog-body .field { grid-template-columns: 1fr; }
+  #materials iframe.pdf { width: 100%; }
+}
+
 """#,
         "dom.js": #"""
 // Building the page from data, as text only: no HTML parsing anywhere (the CSP's Trusted Types
