@@ -23,6 +23,11 @@ struct FieldProjectionTests {
         JSONValue.object(filtered(object, keys)).append(to: &expected)
         let projected = try project(stored, keys)
         #expect(projected == expected, "\(String(decoding: stored, as: UTF8.self)) \(keys)")
+        // Through the record's member index (format 4) the same bytes, when the object has one:
+        // every object whose keys are plain ASCII.
+        let indexed = try projectIndexed(stored, keys)
+        #expect(indexed == nil || indexed == expected, "indexed: \(String(decoding: stored, as: UTF8.self)) \(keys)")
+        #expect((indexed != nil) == object.keys.allSatisfy { k in k.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != 0x22 && $0 != 0x5C } })
         #expect(try StoredRecord.object(projected) == filtered(try StoredRecord.object(stored), keys))
     }
 
@@ -30,6 +35,68 @@ struct FieldProjectionTests {
         var out: [UInt8] = []
         try stored.withUnsafeBytes { try FieldProjection(keys).write($0, into: &out) }
         return out
+    }
+
+    /// The projection through the object's ``MemberIndex`` as a record stores it, nil when the
+    /// object gets none.
+    static func projectIndexed(_ stored: [UInt8], _ keys: Set<String>) throws -> [UInt8]? {
+        var w = ByteWriter()
+        MemberIndex.write(stored, into: &w)
+        return try w.bytes.withUnsafeBytes { raw -> [UInt8]? in
+            var r = ByteReader(raw)
+            guard let entries = try MemberIndex.read(&r).entries else { return nil }
+            var out: [UInt8] = []
+            try stored.withUnsafeBytes { try FieldProjection(keys).write($0, index: entries, into: &out) }
+            return out
+        }
+    }
+
+    @Test("a damaged member index is refused, never read past the object")
+    func damagedIndex() throws {
+        let stored = Array(#"{"a":1,"b":"x"}"#.utf8)
+        var w = ByteWriter()
+        MemberIndex.write(stored, into: &w)
+        #expect(w.bytes.count == 2 + 2 * MemberIndex.entrySize)
+        for (offset, byte) in [(2 + 3, UInt8(200)), (2 + 2, UInt8(90)), (2 + 5 + 3, UInt8(16))] {
+            var bad = w.bytes
+            bad[offset] = byte
+            #expect(throws: StorageError.self, "byte \(offset) = \(byte)") {
+                try bad.withUnsafeBytes { raw in
+                    var r = ByteReader(raw)
+                    let entries = try #require(try MemberIndex.read(&r).entries)
+                    var out: [UInt8] = []
+                    try stored.withUnsafeBytes { try FieldProjection(["b"]).write($0, index: entries, into: &out) }
+                }
+            }
+        }
+    }
+
+    @Test("records keep a member index of their values and form; a form equal to the values says so; format 3 records still project")
+    func storedIndexes() throws {
+        var r = try RecordFormatTests.versionOne().withUnsafeBytes { try StoredRecord(decodingValue: $0) }
+        r.values = Array(#"{"company":"甲","grade":"A"}"#.utf8)
+        r.filled = r.values
+        let same = try r.encodeValue()
+        try same.withUnsafeBytes { raw in
+            let v = try RecordView(raw)
+            #expect(v.valuesIndex?.count == 2 * MemberIndex.entrySize && v.filledIsValues && v.filledIndex == nil)
+        }
+        r.filled = Array(#"{"grade":"B"}"#.utf8)
+        try r.encodeValue().withUnsafeBytes { raw in
+            let v = try RecordView(raw)
+            #expect(v.filledIndex?.count == MemberIndex.entrySize && !v.filledIsValues)
+        }
+        // An older record (format 3: no indexes) written by hand: read, and scanned when projected.
+        var old = same
+        old[0] = 3
+        old.removeLast(2 + 2 * MemberIndex.entrySize + 2)
+        try old.withUnsafeBytes { raw in
+            let v = try RecordView(raw)
+            #expect(v.valuesIndex == nil && !v.filledIsValues)
+            var out: [UInt8] = []
+            try FieldProjection(["grade"]).write(v.values, index: v.valuesIndex, into: &out)
+            #expect(out == Array(#"{"grade":"A"}"#.utf8))
+        }
     }
 
     /// Objects as the engine stores them, each member a trap for a scanner that cuts corners.

@@ -19,7 +19,10 @@ enum ConsoleFiles {
     static func serve(_ path: String, _ request: Request, _ assets: ConsoleAssets) throws -> Response {
         guard let asset = assets.asset(path) else { throw APIError.notFound }
         var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "no-cache"]
-        if request.headers[.ifNoneMatch] == asset.etag {
+        // Weak comparison (RFC 9110 §13.1.2): a gzipped copy came out tagged W/"…".
+        let tags = request.headers[values: .ifNoneMatch].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        if tags.contains(where: { $0 == asset.etag || $0 == "W/" + asset.etag || $0 == "*" }) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentLength] = String(asset.bytes.readableBytes)

@@ -39,6 +39,7 @@ enum APIServer {
     static func router(services: CoreServices) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: ConsolePolicy())
+        router.add(middleware: ResponseCompression())
         router.add(middleware: RequestLogMiddleware())
         ConsoleFiles.add(to: router, assets: services.console)
         // Prometheus scrapes this (keep it off the public network: see docs/OPERATIONS.md).

@@ -39,10 +39,18 @@ extension RecordRoutes {
         let fields = q["fields"].map { Set($0.split(separator: ",").map(String.init)) }
         let after = q["after"].map(String.init)
         let body = try env.read { txn -> [UInt8] in
-            let page = try caller.records.query(kind).list(txn, filter: filter, order: order, after: after, size: size)
-            let next: JSONValue = page.count == size ? .string(page.last!.id) : .null
-            return try RecordJSON(kind: kind, fields: fields, units: try units(txn), codeTables: Self.labels(q) ? kinds.codeTables : nil)
-                .page(page, extra: ["next": next])
+            let writer = RecordJSON(kind: kind, fields: fields, units: try units(txn), codeTables: Self.labels(q) ? kinds.codeTables : nil)
+            var out = RecordJSON.open()
+            out.reserveCapacity(size * 1200)
+            var last = ""
+            // Written from the stored bytes as they are read: no record is decoded.
+            let count = try caller.records.query(kind).page(txn, filter: filter, order: order, after: after, size: size) { view in
+                RecordJSON.separate(&out)
+                try writer.write(view, into: &out)
+                last = view.idText
+            }
+            RecordJSON.close(&out, extra: ["next": count == size ? .string(last) : .null])
+            return out
         }
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

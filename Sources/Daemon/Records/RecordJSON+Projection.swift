@@ -12,42 +12,58 @@ struct FieldProjection {
     /// The keys as asked: a key stored escaped or beyond ASCII is compared as text, as a decoded
     /// object's keys were.
     private let keys: Set<String>
+    /// Bit n set when a wanted key is n bytes long (n < 64).
+    private let lengths: UInt64
 
     init(_ keys: Set<String>) {
         self.keys = keys
-        var utf8: [UInt8] = [], wanted: [(start: Int, count: Int)] = []
+        var utf8: [UInt8] = [], wanted: [(start: Int, count: Int)] = [], lengths: UInt64 = 0
         for k in keys {
             wanted.append((utf8.count, k.utf8.count))
             utf8.append(contentsOf: k.utf8)
+            if k.utf8.count < 64 { lengths |= 1 << UInt64(k.utf8.count) }
         }
         self.utf8 = utf8
         self.wanted = wanted
+        self.lengths = lengths
     }
 
     /// Writes an object holding the members of `object` (stored JSON) whose keys are wanted, in
-    /// their stored order; wanted keys it lacks are left out.
-    func write(_ object: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
+    /// their stored order; wanted keys it lacks are left out. With the record's ``MemberIndex``
+    /// entries, only the index is read and the kept members copied.
+    func write(_ object: UnsafeRawBufferPointer, index: UnsafeRawBufferPointer? = nil, into out: inout [UInt8]) throws {
         out.append(UInt8(ascii: "{"))
-        var members = try JSONMemberScanner(object)
         var found = 0
-        // Stored objects never repeat a key, so the scan ends once every wanted one is out.
-        while found < keys.count, let m = try members.next() {
-            guard wants(m) else { continue }
+        // Stored objects never repeat a key, so the walk ends once every wanted one is out.
+        func keep(_ span: Range<Int>) -> Bool {
             if found > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: object[m.span]))
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: object[span]))
             found += 1
+            return found < keys.count
+        }
+        if let index {
+            if !keys.isEmpty {
+                try MemberIndex.forEach(index, in: object) { key, span in wants(plain: key) ? keep(span) : true }
+            }
+        } else {
+            var members = try JSONMemberScanner(object)
+            while found < keys.count, let m = try members.next() {
+                if m.plainKey ? wants(plain: m.key) : keys.contains(m.keyText) { _ = keep(m.span) }
+            }
         }
         out.append(UInt8(ascii: "}"))
     }
 
-    private func wants(_ m: JSONMemberScanner.Member) -> Bool {
-        guard m.plainKey else { return keys.contains(m.keyText) }
-        let n = m.key.count
+    /// Whether a key stored as plain ASCII is wanted.
+    private func wants(plain key: UnsafeRawBufferPointer) -> Bool {
+        let n = key.count
+        // Most members are turned away on their length alone.
+        guard n < 64 ? lengths & (1 << UInt64(n)) != 0 : true else { return false }
         // Keys are a few bytes: compared in line, the first byte turning most away.
         return utf8.withUnsafeBufferPointer { all in
             wanted.contains { w in
                 guard w.count == n else { return false }
-                for j in 0..<n where all[w.start + j] != m.key[j] { return false }
+                for j in 0..<n where all[w.start + j] != key[j] { return false }
                 return true
             }
         }

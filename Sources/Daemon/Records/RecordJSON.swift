@@ -36,11 +36,6 @@ struct RecordJSON {
         }
     }
 
-    /// One record: header, then `values` and `filled`.
-    func write(_ r: StoredRecord, into out: inout [UInt8]) throws {
-        try r.encodeValue().withUnsafeBytes { try write(RecordView($0), into: &out) }
-    }
-
     /// One record read in place, written straight into `out` (searches write thousands per request),
     /// with `extra` members after the record's own (what the caller may do with it).
     func write(_ r: RecordView, into out: inout [UInt8], extra: JSONObject = [:]) throws {
@@ -125,28 +120,21 @@ struct RecordJSON {
             return
         }
         let start = out.count
-        try projection.write(r.values, into: &out)
+        try projection.write(r.values, index: r.valuesIndex, into: &out)
         let end = out.count
         out.append(contentsOf: #","filled":"#.utf8)
         // A form copied over (一键复制填报) or seeded is the values byte for byte: same projection.
-        if !r.values.isEmpty, r.filled.count == r.values.count, memcmp(r.filled.baseAddress!, r.values.baseAddress!, r.values.count) == 0 {
+        if r.filledIsValues || (r.valuesIndex == nil && Self.same(r.filled, r.values)) {
+            // Copied out first: a slice of `out` alive while it grows would copy all of it.
             let projected = Array(out[start..<end])
             out.append(contentsOf: projected)
         } else {
-            try projection.write(r.filled, into: &out)
+            try projection.write(r.filled, index: r.filledIndex, into: &out)
         }
     }
 
-    /// `{"records": [...], <extra>}`.
-    func page(_ records: [StoredRecord], extra: JSONObject) throws -> [UInt8] {
-        var out = Self.open()
-        out.reserveCapacity(records.count * 600)
-        for r in records {
-            Self.separate(&out)
-            try write(r, into: &out)
-        }
-        Self.close(&out, extra: extra)
-        return out
+    private static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        !a.isEmpty && a.count == b.count && memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
     }
 
     /// Opens `{"records":[` for records written one by one.

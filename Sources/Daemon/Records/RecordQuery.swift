@@ -114,12 +114,21 @@ struct RecordQuery {
         }
     }
 
-    /// One page: records after the cursor in the chosen order.
+    /// One page: records after the cursor in the chosen order, decoded (what plugins get).
     func list(_ txn: Transaction, filter: Filter, order: Order, after: String?, size: Int) throws -> [StoredRecord] {
-        var page: [StoredRecord] = []
+        var records: [StoredRecord] = []
+        try page(txn, filter: filter, order: order, after: after, size: size) { records.append(try StoredRecord(decodingValue: $0.raw)) }
+        return records
+    }
+
+    /// One page visited in place, in the chosen order: a list answer is written from the stored
+    /// bytes, nothing decoded. Returns how many records it visited.
+    @discardableResult
+    func page(_ txn: Transaction, filter: Filter, order: Order, after: String?, size: Int, _ body: (RecordView) throws -> Void) throws -> Int {
+        var count = 0
         // Sorting by time or a field needs every candidate; sorting by id can stream.
         if order.collects {
-            // Sort keys only, read in place; only the page is decoded.
+            // Sort keys only, read in place.
             var keys: [Order.Key] = []
             try candidates(txn, filter: filter) { v in
                 keys.append(order.key(v))
@@ -127,13 +136,21 @@ struct RecordQuery {
             }
             keys.sort(by: order.precedes)
             let start = after.flatMap { a in keys.firstIndex { $0.id == a }.map { $0 + 1 } } ?? 0
-            return try keys.dropFirst(start).prefix(size).compactMap { try kind.records.get(txn, $0.id) }
+            let db = kind.records.primary.database
+            for key in keys.dropFirst(start).prefix(size) {
+                try txn.withValue(db, key.id.keyBytes) { raw in
+                    try body(try RecordView(raw))
+                    count += 1
+                }
+            }
+            return count
         }
-        try visit(txn, filter: filter, descending: order == .idDescending, after: after) { raw, _ in
-            page.append(try StoredRecord(decodingValue: raw))
-            return page.count < size
+        try visit(txn, filter: filter, descending: order == .idDescending, after: after) { _, v in
+            try body(v)
+            count += 1
+            return count < size
         }
-        return page
+        return count
     }
 
     /// Visits, in id order from the cursor, the records in scope that the filter takes, read in

@@ -38,8 +38,9 @@ enum LevelStatus: UInt8, Sendable, CaseIterable {
 /// A record as stored: a binary header the engine reads and writes on every transition, and the
 /// values as JSON blobs it passes through untouched unless a field changes.
 struct StoredRecord: StorageValue, Sendable, Equatable {
-    /// 2 added the party, 3 the latest rejection; older records read with none.
-    static let formatVersion: UInt8 = 3
+    /// 2 added the party, 3 the latest rejection, 4 the member indexes of the values and the
+    /// form (``MemberIndex``); older records read with none.
+    static let formatVersion: UInt8 = 4
 
     /// `<学号>` for kinds with one record per student, `<学号>.<n>` otherwise.
     var id: String
@@ -95,6 +96,8 @@ struct StoredRecord: StorageValue, Sendable, Equatable {
         for t in terms { w.string(t) }
         w.blob(values); w.blob(filled)
         w.blob(rejection)
+        MemberIndex.write(values, into: &w)
+        if filled == values { w.u16(MemberIndex.sameAsValues) } else { MemberIndex.write(filled, into: &w) }
         return w.bytes
     }
 
@@ -169,6 +172,11 @@ struct RecordView {
     var filled: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     /// The latest rejection as stored (JSON), empty for none.
     var rejection: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Where the members of the values and of the form sit (format 4), nil to scan them.
+    var valuesIndex: UnsafeRawBufferPointer?
+    var filledIndex: UnsafeRawBufferPointer?
+    /// The form is the values byte for byte (format 4; older records compare them).
+    var filledIsValues = false
 
     // Read only when asked for (`full`): a list or a search skips them.
     var reviewers: [String] = []
@@ -224,5 +232,9 @@ struct RecordView {
         values = try r.take(Int(try r.u32()))
         filled = try r.take(Int(try r.u32()))
         if version >= 3 { rejection = try r.take(Int(try r.u32())) }
+        if version >= 4 {
+            valuesIndex = try MemberIndex.read(&r).entries
+            (filledIndex, filledIsValues) = try MemberIndex.read(&r)
+        }
     }
 }

@@ -1,0 +1,85 @@
+import CompressNIO
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+
+/// Gzips text answers (JSON, CSV, the console's scripts and styles) of at least ``threshold``
+/// bytes when the client accepts gzip: a page of 200 records or a search of 2000 is megabytes of
+/// repeated keys, and a counselor on a slow campus link waits for every byte.
+///
+/// Streamed answers (exports) are compressed as they are written; nothing is buffered whole.
+/// Level 1: at these sizes the ratio barely improves with effort, and the CPU is the server's.
+struct ResponseCompression<Context: RequestContext>: RouterMiddleware {
+    /// Answers shorter than this go as they are: the gzip header and a round of zlib cost more
+    /// than the bytes they save.
+    static var threshold: Int { 1024 }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        guard Self.acceptsGzip(request.headers[values: .acceptEncoding]),
+              response.headers[.contentEncoding] == nil,
+              Self.compressible(response.headers[.contentType]),
+              (response.body.contentLength ?? Int.max) >= Self.threshold,
+              response.status != .noContent, response.status != .notModified, request.method != .head
+        else { return response }
+        response.headers[.contentEncoding] = "gzip"
+        response.headers[.contentLength] = nil
+        response.headers.append(HTTPField(name: .vary, value: "Accept-Encoding"))
+        // A strong ETag names the identity bytes; the gzipped ones are another representation.
+        if let tag = response.headers[.eTag], !tag.hasPrefix("W/") { response.headers[.eTag] = "W/" + tag }
+        let body = response.body
+        response.body = ResponseBody { writer in
+            try await body.write(GzipBodyWriter(writer))
+        }
+        return response
+    }
+
+    /// Whether `Accept-Encoding` lists gzip (or `*`) without `q=0`.
+    static func acceptsGzip(_ values: [String]) -> Bool {
+        for value in values {
+            for item in value.split(separator: ",") {
+                let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                guard let coding = parts.first, coding == "gzip" || coding == "x-gzip" || coding == "*" else { continue }
+                let refused = parts.dropFirst().contains { p in
+                    p.hasPrefix("q=") && (Double(p.dropFirst(2)) ?? 1) == 0
+                }
+                return !refused
+            }
+        }
+        return false
+    }
+
+    static func compressible(_ contentType: String?) -> Bool {
+        guard let type = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+        return type == "application/json" || type.hasPrefix("text/") || type == "image/svg+xml" || type == "application/javascript"
+    }
+}
+
+/// Passes a body through zlib on its way to the connection: compressed bytes leave in 64 KiB
+/// windows as they fill, and the stream is finished with the body.
+struct GzipBodyWriter: ResponseBodyWriter {
+    private var inner: any ResponseBodyWriter
+    private let compressor: ZlibCompressor
+    private var window: ByteBuffer
+
+    init(_ inner: any ResponseBodyWriter) throws {
+        self.inner = inner
+        compressor = try ZlibCompressor(algorithm: .gzip, configuration: .init(compressionLevel: .fastestCompression))
+        window = ByteBufferAllocator().buffer(capacity: 64 * 1024)
+    }
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        var input = buffer
+        var inner = self.inner
+        try await input.compressStream(with: compressor, window: &window, flush: .no) { try await inner.write($0) }
+        self.inner = inner
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+        var input = ByteBuffer()
+        var inner = self.inner
+        try await input.compressStream(with: compressor, window: &window, flush: .finish) { try await inner.write($0) }
+        try await inner.finish(trailingHeaders)
+    }
+}
