@@ -11,7 +11,7 @@ import json
 import re
 import time
 
-from harness import check
+from harness import axe_violations, check
 from scenarios import dialog_open, open_detail, open_home, open_list, press_action, record, redraw, row_ids, student_password
 
 KIND = "agreement"
@@ -100,6 +100,19 @@ def employer_registers(ctx, s):
     s.shot(school, "school-queue")
     school.click(f'tr[data-key="{good}"] button[data-decision="approve"]')
     school.wait(lambda: not school.exists(f'tr[data-key="{good}"]') and "已通过" in (school.text("#status") or ""), "the row approved")
+    # 驳回 asks for a reason, which the 已驳回 tab shows
+    other = credit_code("91440300715267" + "2" + "00")
+    ctx.api.ok("POST", "employers/register", {"creditCode": other, "name": "重复注册公司", "contact": "王", "mobile": "13912345670",
+                                              "password": EMPLOYER_PASSWORD})
+    school.go("/registrations/employers")
+    school.wait(lambda: school.exists(f'tr[data-key="{other}"]'), "the second registration")
+    school.click(f'tr[data-key="{other}"] button[data-decision="reject"]')
+    dialog_open(school, "dialog#decision-dialog")
+    school.find("textarea#decision-reason").send_keys("营业执照信息不符")
+    school.click("button#decision-confirm")
+    school.wait(lambda: not school.exists(f'tr[data-key="{other}"]'), "the row rejected")
+    school.go("/registrations/employers?status=rejected")
+    school.wait(lambda: "营业执照信息不符" in (school.text(f'tr[data-key="{other}"]') or ""), "the reason in 已驳回")
     employer = ctx.new_browser("new-employer").sign_in(good, EMPLOYER_PASSWORD)
     check("深圳前海示例科技有限公司" in (employer.text("#whoami") or ""), f"the employer signed in: {employer.text('#whoami')}")
     ctx.keep("new-employer", employer)
@@ -209,6 +222,7 @@ def student_accepts(ctx, s):
     check(not wide, "nothing scrolls sideways at 375 px")
     s.shot(b, "invitation-375")
     press_action(b, "accept", "网签中")
+    b.js("window.scrollTo(0, 0)")
     s.shot(b, "accepted-375")
     b.quit()
 
@@ -246,6 +260,14 @@ def agreement_review(ctx, s):
     check(invited in row_ids(b), f"the 网签中 tab lists {invited}")
     open_detail(b, invited, KIND)
     press_action(b, "approve", "盖章中")
+    # the agreement the student started from the blank one: approved, then 单位盖章 by its employer
+    started = agreements_of(ctx, STARTS, "signing")[0]["id"]
+    open_detail(b, started, KIND)
+    press_action(b, "approve", "盖章中")
+    e = ctx.browser("91110108MA01ABCD1E")
+    open_detail(e, started, KIND)
+    press_action(e, "seal", "已盖章待学校确认")
+    s.shot(e, "employer-sealed")
     enable_esign(ctx)
     body = json.dumps({"event": "sealed", "record": invited, "reference": "ES-BROWSER-1"}).encode()
     signature = hmac.new(ESIGN_SECRET.encode(), body, hashlib.sha256).hexdigest()
@@ -256,8 +278,10 @@ def agreement_review(ctx, s):
     open_detail(b, invited, KIND)
     press_action(b, "confirm", "已完成")
     s.shot(b, "completed")
+    open_detail(b, started, KIND)
+    press_action(b, "confirm", "已完成")
     open_list(b, KIND, "view=completed")
-    check(invited in row_ids(b), "the 已完成 tab lists it")
+    check({invited, started} <= set(row_ids(b)), "the 已完成 tab lists both")
     s.shot(b, "completed-tab")
 
 
@@ -304,4 +328,31 @@ def offline_print(ctx, s):
     b.driver.switch_to.window(main)
 
 
-ALL = [employer_registers, agreement_numbers, employer_invites, student_accepts, agreement_review, offline_print]
+def agreements_accessibility(ctx, s):
+    """axe on the screens this part adds: 用人单位注册, the school's queue, 发起邀约, a plugin's
+    button dialog: no serious or critical violation."""
+    found = {}
+    r = ctx.new_browser("axe-register")
+    r.open("/register")
+    r.wait(lambda: r.exists("form#register"), "form#register")
+    found["register"] = axe_violations(r)
+    r.quit()
+    b = ctx.browser("school")
+    b.go("/registrations/employers")
+    b.wait_ready("queue")
+    found["queue"] = axe_violations(b)
+    open_list(b, KIND)
+    b.click('button[data-link="assign-numbers"]')
+    dialog_open(b, "dialog#link-dialog")
+    found["link-dialog"] = axe_violations(b)
+    b.click("dialog#link-dialog button[value=cancel]")
+    e = ctx.browser("91110108MA01ABCD1E")
+    e.go(f"/new/{KIND}")
+    e.wait_ready("create")
+    found["create"] = axe_violations(e)
+    s.shot(e, "create")
+    bad = {k: v for k, v in found.items() if v}
+    check(not bad, "axe: " + " | ".join(f"{k}: {'; '.join(v)}" for k, v in bad.items()))
+
+
+ALL = [employer_registers, agreement_numbers, employer_invites, student_accepts, agreement_review, offline_print, agreements_accessibility]
