@@ -331,7 +331,7 @@ progress { width: min(480px, 100%); height: 1.1rem; display: block; margin: .6re
 
 /* Registration, queues and what plugins add to a kind's screens (links, buttons, their answers). */
 .register-link { text-align: center; margin: 1rem 0 0; }
-.field-error { color: var(--red); margin: 0; min-height: 1.2em; font-size: .9rem; }
+.field-error { color: var(--red); margin: 0; font-size: .9rem; }
 input[aria-invalid="true"] { border-color: var(--red); box-shadow: inset 0 0 0 1px var(--red); }
 .done { color: var(--green); font-weight: bold; }
 .failed { color: var(--red); font-weight: bold; }
