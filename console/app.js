@@ -11,13 +11,16 @@ import { detail } from './screens/detail.js';
 import { exporter } from './screens/export.js';
 import { stats } from './screens/stats.js';
 import { page } from './screens/page.js';
+import { register } from './screens/register.js';
+import { registrations } from './screens/registrations.js';
+import { creator } from './screens/actions.js';
 
-const screens = { home, list, record: detail, export: exporter, stats, page };
+const screens = { home, list, record: detail, export: exporter, stats, page, registrations, new: creator };
 const root = document.getElementById('app');
 let ctx = null;
 
 whenUnauthenticated(() => { ctx = null; forgetSession(); showSignIn(); });
-window.addEventListener('hashchange', () => route());
+window.addEventListener('hashchange', () => (ctx ? route() : publicScreen() !== root.dataset.public && showSignIn()));
 boot();
 
 async function boot() {
@@ -32,9 +35,15 @@ async function boot() {
 }
 
 function showSignIn() {
+  // Before signing in only two screens exist: 登录, and 用人单位注册 linked from it.
+  root.dataset.public = publicScreen();
+  if (root.dataset.public === 'register') return register(root);
   document.title = '登录 · 就业管理';
-  signIn(root, async (me) => { await start(me); });
+  signIn(root, async (me) => { delete root.dataset.public; await start(me); });
+  root.querySelector('.signin-card')?.append(h('p.register-link', h('a', { href: '#/register' }, '用人单位注册')));
 }
+
+function publicScreen() { return location.hash.startsWith('#/register') ? 'register' : 'login'; }
 
 async function start(me) {
   setCsrf(me.csrfToken);
@@ -69,7 +78,8 @@ function drawShell() {
     h('nav#nav', { 'aria-label': '功能' },
       h('a#nav-home', { href: '#/home' }, '首页'),
       schema.kinds.map((k) => h('a', { href: formatHash('list', [k.id]), 'data-kind': k.id }, k.label)),
-      schema.pages.map((p) => h('a', { href: formatHash('page', [p.plugin, p.id]), 'data-page': `${p.plugin}/${p.id}` }, p.label))),
+      schema.pages.map((p) => h('a', { href: formatHash('page', [p.plugin, p.id]), 'data-page': `${p.plugin}/${p.id}` }, p.label)),
+      (schema.queues || []).map((q) => h('a', { href: formatHash('registrations', [q.id]), 'data-queue': q.id }, q.label))),
     h('div#messages',
       h('p#status', { role: 'status', 'aria-live': 'polite' }),
       h('p#error', { role: 'alert' })),
@@ -89,7 +99,8 @@ async function route() {
   for (const a of document.querySelectorAll('#nav a')) {
     const current = (a.dataset.kind && args[0] === a.dataset.kind && screen !== 'page')
       || (a.dataset.page && screen === 'page' && a.dataset.page === args.join('/'))
-      || (a.id === 'nav-home' && screen === 'home');
+      || (a.id === 'nav-home' && screen === 'home')
+      || (a.dataset.queue && screen === 'registrations' && args[0] === a.dataset.queue);
     if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
   try {

@@ -22,6 +22,8 @@ public final class RegistrationContext {
     public private(set) var addedCodeTables: [CodeTable] = []
     /// Console pages this plugin adds.
     public private(set) var consolePages: [ConsolePage] = []
+    /// Links and buttons this plugin adds to its kinds' console screens.
+    public private(set) var consoleLinks: [ConsoleLink] = []
 
     /// Created by the host for each plugin.
     public init(pluginID: PluginID, codeTables: [String: CodeTable] = CodeTable.builtin) {
@@ -43,6 +45,12 @@ public final class RegistrationContext {
     /// Adds a page to the web console, drawn from one of this plugin's `GET` routes.
     public func consolePage(_ page: ConsolePage) {
         consolePages.append(page)
+    }
+
+    /// Adds a link or button to the console's screens of one of this plugin's kinds: a record's
+    /// page (e.g. the print page of an agreement) or above the kind's list (e.g. an import).
+    public func consoleLink(_ link: ConsoleLink) {
+        consoleLinks.append(link)
     }
 
     /// Declares a route under `/api/v1/<plugin id>/`.

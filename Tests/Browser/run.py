@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fixtures  # noqa: E402
 import scenarios  # noqa: E402
+import scenarios_agreements  # noqa: E402
 from harness import OUTPUT, ROOT, Api, Browser, Daemon, Failure, check  # noqa: E402
 
 
@@ -132,7 +133,7 @@ def main():
     parser.add_argument("--console-dir", default="", help="serve the console from this directory (jiuyed --console-dir)")
     args = parser.parse_args()
 
-    chosen = [f for f in scenarios.ALL if not args.only or f.__name__.replace("_", "-") in args.only.replace("_", "-").split(",")]
+    chosen = [f for f in scenarios.ALL + scenarios_agreements.ALL if not args.only or f.__name__.replace("_", "-") in args.only.replace("_", "-").split(",")]
     if not chosen:
         sys.exit(f"no scenario named {args.only}; there are {', '.join(f.__name__ for f in scenarios.ALL)}")
     shutil.rmtree(OUTPUT, ignore_errors=True)

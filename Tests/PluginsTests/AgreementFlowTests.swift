@@ -93,7 +93,10 @@ struct AgreementFlowTests {
         let bad = try await w.numbers(["A2027000001", "B12", "A2027000001"])
         #expect(bad.status == 400)
         let message = try bad.json["error"]?["message"]?.stringValue ?? ""
-        #expect(message.contains("第 3 行") && message.contains("不符合格式") && message.contains("第 4 行") && message.contains("重复"))
+        let problems = try bad.json["problems"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(message.contains("2 行有误") && message.contains("未导入"))
+        #expect(problems.count == 2 && problems[0].hasPrefix("第 3 行") && problems[0].contains("不符合格式")
+                && problems[1].hasPrefix("第 4 行") && problems[1].contains("重复"))
         #expect(try await w.call(.get, "/agreements/numbers", nil, w.school).json == ["free": 0, "issued": 0])
         #expect(try await w.numbers(["A2027000001", "A2027000002", "A2027000003"]).json["imported"] == 3)
         #expect(try await w.numbers(["A2027000003"]).status == 400)
@@ -371,6 +374,62 @@ struct AgreementFlowTests {
         #expect(try await w.d.request(.post, "/api/v1/records/termination/\(id)/materials?name=letter.pdf", rawBody: Self.pdf, token: w.student).status == 200)
         let refused = try await w.call(.post, "/records/termination/\(id)/submit", nil, w.student)
         #expect(try refused.status == 409 && refused.json["error"]?["message"]?.stringValue?.contains("不在解约申请时间内") == true)
+        try await w.stop()
+    }
+
+    @Test("every bad row of a numbers file is listed, however many; the issue says how many went out and names each refusal")
+    func everyBadRow() async throws {
+        let w = try await World.start()
+        let rows = (1...120).map { "X\($0)" } + ["A2027000001"]
+        let bad = try await w.numbers(rows)
+        #expect(try bad.status == 400 && bad.json["problems"]?.arrayValue?.count == 120)
+        #expect(try await w.call(.get, "/agreements/numbers", nil, w.school).json["free"] == 0)
+        #expect(try await w.numbers(["A2027000001", "A2027000002"]).json["message"] == "已导入 2 个协议书编号")
+        let answer = try await w.call(.post, "/agreements/numbers/assign", ["students": [.string(Self.student), "209999999"]], w.school).json
+        #expect(answer["message"] == "已分配 1 份空白协议书，1 名学生未分配")
+        #expect(answer["problems"]?.arrayValue?.first?.stringValue?.hasPrefix("209999999：没有学号为 209999999 的学生") == true)
+        try await w.stop()
+    }
+
+    @Test("首页 counts what waits for each level (网签中 for staff, 已盖章 for the school), the tabs are the manual's, and the links are declared")
+    func consoleDeclarations() async throws {
+        let w = try await World.start()
+        _ = try await w.numbers(["A2027000001", "A2027000002"])
+        let name = try await w.name(of: Self.student)
+        let id = try #require(try await w.call(.post, "/records/agreement", ["student": .string(Self.student), "studentName": .string(name),
+                                                                                "action": "invite", "values": Self.terms], w.employer).json["id"]?.stringValue)
+        _ = try await w.act(id, "accept", w.student)
+        func kind(_ token: String) async throws -> JSONValue {
+            try #require(try await w.call(.get, "/console/schema", nil, token).json["kinds"]?.arrayValue?.first { $0["id"] == "agreement" })
+        }
+        let school = try await kind(w.school), counselor = try await kind(w.counselor), employer = try await kind(w.employer)
+        #expect(school["waiting"] == ["signing", "sealed"] && counselor["waiting"] == ["signing"] && employer["waiting"] == [])
+        #expect(school["views"]?.arrayValue?.compactMap { $0["label"]?.stringValue } == ["空白协议书", "网签中", "盖章中", "已完成", "线下签", "已解约"])
+        #expect(school["batchActions"]?.arrayValue?.contains { $0["action"] == "approve" } == true, "批量审核 applies to 网签中")
+        #expect(school["links"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["import-numbers", "assign-numbers", "print"])
+        #expect(employer["links"] == [] && counselor["links"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["print"])
+        // What 首页 shows: the live count of the state waiting for the counselor.
+        #expect(try await w.call(.get, "/stats/agreement?by=state&group=none", nil, w.counselor).json["totals"]?["signing"] == 1)
+        let view = try await w.call(.get, "/records/agreement?view=signing", nil, w.counselor).json["records"]?.arrayValue
+        #expect(view?.compactMap { $0["id"]?.stringValue } == [id])
+        // Approving 网签中 is an approval at the reviewer's level: the history says who approved.
+        #expect(try await w.act(id, "approve", w.counselor).json["state"] == "sealing")
+        try await w.stop()
+    }
+
+    @Test("the print page renders under a strict policy: its stylesheet allowed by hash, nothing inline otherwise, sandboxed")
+    func printPolicy() async throws {
+        let w = try await World.start()
+        _ = try await w.numbers(["A2027000001"])
+        let issued = try await w.call(.post, "/agreements/numbers/assign", ["students": [.string(Self.student)], "signingType": "blank-print"], w.school)
+        let id = try #require(try issued.json["results"]?.arrayValue?.first?["record"]?.stringValue)
+        let page = try await w.d.request(.get, "/api/v1/agreements/\(id)/print", token: w.school)
+        let policy = page.headers["content-security-policy"] ?? ""
+        let html = String(decoding: page.body, as: UTF8.self)
+        #expect(page.status == 200 && html.contains("A2027000001"))
+        #expect(policy == PluginPagePolicy.policy(html: page.body) && policy.contains("style-src 'sha256-"), "\(policy)")
+        #expect(!policy.contains("unsafe-inline") && policy.hasPrefix("default-src 'none'") && policy.hasSuffix("sandbox"))
+        #expect(PluginPagePolicy.styles(in: html).count == 1)
         try await w.stop()
     }
 

@@ -6,6 +6,7 @@ import { get, patch, post } from '../api.js';
 import { formatHash } from '../pure/route.js';
 import { display, differences, changed } from '../pure/values.js';
 import { controlFor, readControl } from './controls.js';
+import { recordLinks, transitionFields } from './actions.js';
 
 export async function detail(main, ctx, [kindID, id]) {
   const kind = ctx.kind(kindID);
@@ -22,6 +23,7 @@ export async function detail(main, ctx, [kindID, id]) {
   function draw(record, history, materials) {
     const separate = kind.studentForm === 'separate';
     const editable = new Set(record.editable);
+    const settable = new Set(transitionFields(kind, record));
     const diff = separate ? differences(record.values, record.filled) : new Set();
     const controls = new Map();
     const touched = new Set();
@@ -30,7 +32,7 @@ export async function detail(main, ctx, [kindID, id]) {
       if (f.type.type === 'file') continue;
       const group = f.group || '其他信息';
       if (!groups.has(group)) groups.set(group, []);
-      const control = controlFor(ctx, f, record.values[f.key], { disabled: !editable.has(f.key) });
+      const control = controlFor(ctx, f, record.values[f.key], { disabled: !editable.has(f.key) && !settable.has(f.key) });
       // Only what the user changes is sent: a value the control cannot show is never blanked.
       control.addEventListener('change', () => touched.add(f.key));
       controls.set(f.key, control);
@@ -60,7 +62,7 @@ export async function detail(main, ctx, [kindID, id]) {
       h('div.actions',
         separate && editable.size && Object.keys(record.filled).length ? h('button#copy-fill.secondary', { type: 'button', onclick: copyFill }, '一键复制填报') : null,
         editable.size ? h('button#save.secondary', { type: 'button', onclick: save }, '保存') : null,
-        actions),
+        actions, recordLinks(ctx, kind, record, () => reload('已完成'))),
       h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)),
       h('section', { 'aria-labelledby': 'materials-title' }, h('h2#materials-title', '材料'), materialList(base, materials)));
 
@@ -158,6 +160,6 @@ function reasonDialog(kind, action, done) {
   const note = h('textarea#reason-note', { rows: 3, maxlength: 500 });
   const d = dialog('reason-dialog', action.label, [
     reasons.length ? h('div.field', h('label', { for: 'reason' }, '原因'), reason) : null,
-    h('div.field', h('label', { for: 'reason-note' }, '备注（学生可见）'), note)],
-  h('button#reason-confirm.danger', { type: 'button', onclick: async () => { d.close(); await done(reasons.length ? reason.value : 'other', note.value.trim()); } }, '确定' + action.label));
+    h('div.field', h('label', { for: 'reason-note' }, reasons.length ? '备注（学生可见）' : '原因'), note)],
+  h('button#reason-confirm.danger', { type: 'button', onclick: async () => { d.close(); await done(...(reasons.length ? [reason.value, note.value.trim()] : [note.value.trim(), ''])); } }, '确定' + action.label));
 }

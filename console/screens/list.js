@@ -10,6 +10,7 @@ import { loadColumns, saveColumns } from '../pure/prefs.js';
 import { columnChoices, defaultColumns, cell, sortKey } from './list-columns.js';
 import { filterDialog } from './list-filters.js';
 import { batchDialog } from './list-batch.js';
+import { listLinks } from './actions.js';
 
 const reserved = new Set(['size', 'sort', 'view']);
 
@@ -40,7 +41,7 @@ export async function list(main, ctx, [kindID], query) {
 
   append(main, 
     h('div.title-row', h('h1', kind.label),
-      h('div.title-links',
+      h('div.title-links', listLinks(ctx, kind, () => load()),
         kind.exportPresets.length ? h('a#export-link.button.secondary', { href: formatHash('export', [kind.id], filters) }, '导出') : null,
         kind.exportPresets.length ? h('a#stats-link.button.secondary', { href: formatHash('stats', [kind.id], { cohort: filters.cohort }) }, '统计') : null)),
     views.length > 1 ? h('nav#views.tabs', { 'aria-label': '视图' }, views.map(([id, label]) =>

@@ -69,13 +69,16 @@ import { detail } from './screens/detail.js';
 import { exporter } from './screens/export.js';
 import { stats } from './screens/stats.js';
 import { page } from './screens/page.js';
+import { register } from './screens/register.js';
+import { registrations } from './screens/registrations.js';
+import { creator } from './screens/actions.js';
 
-const screens = { home, list, record: detail, export: exporter, stats, page };
+const screens = { home, list, record: detail, export: exporter, stats, page, registrations, new: creator };
 const root = document.getElementById('app');
 let ctx = null;
 
 whenUnauthenticated(() => { ctx = null; forgetSession(); showSignIn(); });
-window.addEventListener('hashchange', () => route());
+window.addEventListener('hashchange', () => (ctx ? route() : publicScreen() !== root.dataset.public && showSignIn()));
 boot();
 
 async function boot() {
@@ -90,9 +93,15 @@ async function boot() {
 }
 
 function showSignIn() {
+  // Before signing in only two screens exist: 登录, and 用人单位注册 linked from it.
+  root.dataset.public = publicScreen();
+  if (root.dataset.public === 'register') return register(root);
   document.title = '登录 · 就业管理';
-  signIn(root, async (me) => { await start(me); });
+  signIn(root, async (me) => { delete root.dataset.public; await start(me); });
+  root.querySelector('.signin-card')?.append(h('p.register-link', h('a', { href: '#/register' }, '用人单位注册')));
 }
+
+function publicScreen() { return location.hash.startsWith('#/register') ? 'register' : 'login'; }
 
 async function start(me) {
   setCsrf(me.csrfToken);
@@ -127,7 +136,8 @@ function drawShell() {
     h('nav#nav', { 'aria-label': '功能' },
       h('a#nav-home', { href: '#/home' }, '首页'),
       schema.kinds.map((k) => h('a', { href: formatHash('list', [k.id]), 'data-kind': k.id }, k.label)),
-      schema.pages.map((p) => h('a', { href: formatHash('page', [p.plugin, p.id]), 'data-page': `${p.plugin}/${p.id}` }, p.label))),
+      schema.pages.map((p) => h('a', { href: formatHash('page', [p.plugin, p.id]), 'data-page': `${p.plugin}/${p.id}` }, p.label)),
+      (schema.queues || []).map((q) => h('a', { href: formatHash('registrations', [q.id]), 'data-queue': q.id }, q.label))),
     h('div#messages',
       h('p#status', { role: 'status', 'aria-live': 'polite' }),
       h('p#error', { role: 'alert' })),
@@ -147,7 +157,8 @@ async function route() {
   for (const a of document.querySelectorAll('#nav a')) {
     const current = (a.dataset.kind && args[0] === a.dataset.kind && screen !== 'page')
       || (a.dataset.page && screen === 'page' && a.dataset.page === args.join('/'))
-      || (a.id === 'nav-home' && screen === 'home');
+      || (a.id === 'nav-home' && screen === 'home')
+      || (a.dataset.queue && screen === 'registrations' && args[0] === a.dataset.queue);
     if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
   try {
@@ -318,6 +329,16 @@ progress { width: min(480px, 100%); height: 1.1rem; display: block; margin: .6re
   #materials iframe.pdf { width: 100%; }
 }
 
+/* Registration, queues and what plugins add to a kind's screens (links, buttons, their answers). */
+.register-link { text-align: center; margin: 1rem 0 0; }
+.field-error { color: var(--red); margin: 0; font-size: .9rem; }
+input[aria-invalid="true"] { border-color: var(--red); box-shadow: inset 0 0 0 1px var(--red); }
+.done { color: var(--green); font-weight: bold; }
+.failed { color: var(--red); font-weight: bold; }
+ul.problems { color: var(--red); margin: .3rem 0; padding-left: 1.4rem; max-height: 16em; overflow-y: auto; border: 1px solid #f3b8b3; border-radius: 4px; background: #fff8f7; }
+td.buttons { display: flex; gap: .4rem; }
+.actions a.button { text-decoration: none; }
+
 """#,
         "dom.js": #"""
 // Building the page from data, as text only: no HTML parsing anywhere (the CSP's Trusted Types
@@ -399,6 +420,34 @@ export function dialog(id, title, body, buttons) {
 <noscript>就业管理控制台需要启用 JavaScript。</noscript>
 </body>
 </html>
+
+"""#,
+        "pure/creditcode.js": #"""
+// 统一社会信用代码 (GB 32100), the server's rule (PluginAPI CreditCode): 18 characters of a
+// 31-character alphabet (no I, O, S, V, Z), the last a check character over the first 17. Pure.
+const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// The check character for 17 leading characters (null if one is not in the alphabet).
+export function checkCharacter(first17) {
+  let sum = 0;
+  for (let i = 0; i < 17; i += 1) {
+    const v = alphabet.indexOf(first17[i]);
+    if (v < 0) return null;
+    sum += v * weights[i];
+  }
+  return alphabet[(31 - (sum % 31)) % 31];
+}
+
+/// What is wrong with `text`, in the server's words ('' if nothing); `typing`: too short is not yet wrong.
+export function creditCodeProblem(text, { typing = false } = {}) {
+  const code = String(text ?? '').trim().toUpperCase();
+  const bad = [...code].find((c) => !alphabet.includes(c));
+  if (bad) return `统一社会信用代码含无效字符 ${bad}`;
+  if (code.length !== 18) return typing && code.length < 18 ? '' : `统一社会信用代码应为 18 位，实为 ${code.length} 位`;
+  const expected = checkCharacter(code);
+  return code[17] === expected ? '' : `统一社会信用代码校验位错误（应为 ${expected}）`;
+}
 
 """#,
         "pure/paste.js": #"""
@@ -529,6 +578,106 @@ export function parseInput(text, type) {
 }
 
 """#,
+        "screens/actions.js": #"""
+// What plugins add to a kind's screens (schema `kinds[].links`): links to their HTML pages and
+// buttons posting to their routes (a reason, a file or lines asked first; the answer's message
+// and every one of its `problems` shown). And a party's 新建 (an employer inviting a student).
+import { h, fill, dialog } from '../dom.js';
+import { post } from '../api.js';
+import { formatHash } from '../pure/route.js';
+import { controlFor, readControl } from './controls.js';
+
+export function recordLinks(ctx, kind, record, done) {
+  return kind.links.filter((l) => l.placement === 'record' && (!l.states.length || l.states.includes(record.state))
+    && l.conditions.every((c) => c.codes.includes(String(record.values[c.field] ?? ''))))
+    .map((l) => control(ctx, l, l.path.replace(':id', encodeURIComponent(record.id)), done));
+}
+
+export function listLinks(ctx, kind, done) {
+  const first = starts(ctx, kind)[0];
+  return [kind.canCreate && kind.party && ctx.me.roles.includes(kind.party.role)
+    ? h('a#create-link.button', { href: formatHash('new', [kind.id]) }, first?.label || '新建') : null,
+  ...kind.links.filter((l) => l.placement === 'list').map((l) => control(ctx, l, l.path, done))];
+}
+
+/// Fields an offered action takes with it (one that hands the record on applies them first).
+export function transitionFields(kind, record) {
+  return kind.workflow?.transitions.some((t) => t.requiresComplete && t.from.includes(record.state) && record.actions.some((a) => a.action === t.action))
+    ? kind.editable.filter((k) => k !== kind.party?.field) : [];
+}
+
+const starts = (ctx, kind) => (kind.workflow?.transitions || []).filter((t) => t.from.includes(kind.workflow.initial) && t.roles.some((r) => ctx.me.roles.includes(r)));
+
+function control(ctx, link, path, done) {
+  return link.method === 'GET' ? h('a.button.secondary', { href: path, target: '_blank', rel: 'noopener', 'data-link': link.id }, link.label)
+    : h('button.secondary', { type: 'button', 'data-link': link.id, onclick: () => ask(ctx, link, path, done) }, link.label);
+}
+
+function ask(ctx, link, path, done) {
+  const kind = link.input;
+  const input = kind === 'file' ? h('input#link-input', { type: 'file', accept: '.csv,.xlsx,.pdf,.jpg,.jpeg,.png' })
+    : kind === 'none' ? null : h('textarea#link-input', { rows: kind === 'lines' ? 8 : 3 });
+  const result = h('div#link-result', { role: 'status' });
+  const go = h('button#link-confirm', { type: 'button', onclick: submit }, '确定');
+  const box = dialog('link-dialog', link.label, [input ? h('div.field', h('label', { for: 'link-input' }, { file: '选择文件', reason: '原因', lines: link.inputLabel }[kind]), input)
+    : h('p', `确定${link.label}？`), result], go);
+
+  async function submit() {
+    const text = input?.value.trim();
+    if (input && !text) return input.focus();
+    const body = kind === 'file' ? input.files[0] : kind === 'lines' ? { [link.key]: text.split(/[\s,，;；]+/) } : kind === 'reason' ? { reason: text } : {};
+    const file = body instanceof Blob;
+    go.disabled = true;
+    let r;
+    try {
+      r = await fetch(path, { method: 'POST', credentials: 'same-origin', body: file ? body : JSON.stringify(body),
+        headers: { Accept: 'application/json', 'X-CSRF-Token': ctx.me.csrfToken, 'Content-Type': file ? body.type || 'application/octet-stream' : 'application/json' } });
+    } catch { r = { ok: false, json: async () => ({ error: { message: '无法连接服务器，请检查网络后重试' } }) }; }
+    go.disabled = false;
+    const a = await r.json().catch(() => ({}));
+    const message = (r.ok ? a.message : a.error?.message) || (r.ok ? '已完成' : `请求失败（${r.status}）`);
+    fill(result, h('p', { class: r.ok ? 'done' : 'failed' }, message),
+      a.problems?.length ? h('ul#link-problems.problems', { tabindex: '0', 'aria-label': '问题' }, a.problems.map((p) => h('li', p))) : null);
+    if (!r.ok) return;
+    ctx.status(message);
+    if (!a.problems?.length) box.close();
+    await done?.();
+  }
+}
+
+/// 新建 by a party: the student by 学号 and 姓名, the fields it may set, and what it may do at once (发起邀约).
+export async function creator(main, ctx, [kindID]) {
+  const kind = ctx.kind(kindID);
+  if (!kind?.canCreate) throw new Error('没有这个记录类型，或您无权新建');
+  main.id = 'create';
+  const fields = kind.fields.filter((f) => kind.editable.includes(f.key) && f.key !== kind.party?.field && f.type.type !== 'file');
+  const c = new Map(fields.map((f) => [f.key, controlFor(ctx, f, undefined)]));
+  const number = h('input#new-student', { autocomplete: 'off' });
+  const name = h('input#new-student-name', { autocomplete: 'off' });
+  const actions = starts(ctx, kind);
+  const title = actions[0]?.label || `新建${kind.label}`;
+  const row = (el, label, required) => h('div.field', h('label', { for: el.id }, label, required ? h('span.required', { 'aria-label': '必填' }, ' *') : null), el);
+  fill(main, h('p.breadcrumb', h('a', { href: formatHash('list', [kind.id]) }, kind.label), ' › ', title), h('h1', title),
+    h('form#record-form', { onsubmit: (e) => e.preventDefault() },
+      h('fieldset', h('legend', '学生（学号与姓名须与学校登记的一致）'), row(number, '学号', true), row(name, '姓名', true)),
+      h('fieldset', h('legend', kind.label), fields.map((f) => row(c.get(f.key), f.label, f.required)))),
+    h('div.actions', (actions.length ? actions : [{ action: '', label: '保存' }]).map((a) =>
+      h('button', { type: 'button', 'data-action': a.action, onclick: () => create(a.action) }, a.label))));
+  number.focus();
+
+  async function create(action) {
+    const values = Object.fromEntries(fields.map((f) => [f.key, readControl(c.get(f.key), f)]).filter(([, v]) => v !== ''));
+    try {
+      const r = await post(`records/${encodeURIComponent(kind.id)}`, { student: number.value.trim(), studentName: name.value.trim(), values, action: action || undefined });
+      ctx.go('record', [kind.id, r.id]);
+    } catch (e) {
+      const f = fields.find((x) => x.key === e.field);
+      ctx.error(e.status === 404 ? '没有找到该学生：请核对学号与姓名' : f ? `${f.label}：${e.message}` : e.message);
+    }
+  }
+}
+
+"""#,
         "screens/controls.js": #"""
 // A field's form control, from its declared type: code tables as selects (a stored code no longer
 // in its table stays selectable, so saving never blanks it), booleans as 是/否, dates and numbers
@@ -564,6 +713,7 @@ import { get, patch, post } from '../api.js';
 import { formatHash } from '../pure/route.js';
 import { display, differences, changed } from '../pure/values.js';
 import { controlFor, readControl } from './controls.js';
+import { recordLinks, transitionFields } from './actions.js';
 
 export async function detail(main, ctx, [kindID, id]) {
   const kind = ctx.kind(kindID);
@@ -580,6 +730,7 @@ export async function detail(main, ctx, [kindID, id]) {
   function draw(record, history, materials) {
     const separate = kind.studentForm === 'separate';
     const editable = new Set(record.editable);
+    const settable = new Set(transitionFields(kind, record));
     const diff = separate ? differences(record.values, record.filled) : new Set();
     const controls = new Map();
     const touched = new Set();
@@ -588,7 +739,7 @@ export async function detail(main, ctx, [kindID, id]) {
       if (f.type.type === 'file') continue;
       const group = f.group || '其他信息';
       if (!groups.has(group)) groups.set(group, []);
-      const control = controlFor(ctx, f, record.values[f.key], { disabled: !editable.has(f.key) });
+      const control = controlFor(ctx, f, record.values[f.key], { disabled: !editable.has(f.key) && !settable.has(f.key) });
       // Only what the user changes is sent: a value the control cannot show is never blanked.
       control.addEventListener('change', () => touched.add(f.key));
       controls.set(f.key, control);
@@ -618,7 +769,7 @@ export async function detail(main, ctx, [kindID, id]) {
       h('div.actions',
         separate && editable.size && Object.keys(record.filled).length ? h('button#copy-fill.secondary', { type: 'button', onclick: copyFill }, '一键复制填报') : null,
         editable.size ? h('button#save.secondary', { type: 'button', onclick: save }, '保存') : null,
-        actions),
+        actions, recordLinks(ctx, kind, record, () => reload('已完成'))),
       h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)),
       h('section', { 'aria-labelledby': 'materials-title' }, h('h2#materials-title', '材料'), materialList(base, materials)));
 
@@ -716,8 +867,8 @@ function reasonDialog(kind, action, done) {
   const note = h('textarea#reason-note', { rows: 3, maxlength: 500 });
   const d = dialog('reason-dialog', action.label, [
     reasons.length ? h('div.field', h('label', { for: 'reason' }, '原因'), reason) : null,
-    h('div.field', h('label', { for: 'reason-note' }, '备注（学生可见）'), note)],
-  h('button#reason-confirm.danger', { type: 'button', onclick: async () => { d.close(); await done(reasons.length ? reason.value : 'other', note.value.trim()); } }, '确定' + action.label));
+    h('div.field', h('label', { for: 'reason-note' }, reasons.length ? '备注（学生可见）' : '原因'), note)],
+  h('button#reason-confirm.danger', { type: 'button', onclick: async () => { d.close(); await done(...(reasons.length ? [reason.value, note.value.trim()] : [note.value.trim(), ''])); } }, '确定' + action.label));
 }
 
 """#,
@@ -1018,6 +1169,7 @@ import { loadColumns, saveColumns } from '../pure/prefs.js';
 import { columnChoices, defaultColumns, cell, sortKey } from './list-columns.js';
 import { filterDialog } from './list-filters.js';
 import { batchDialog } from './list-batch.js';
+import { listLinks } from './actions.js';
 
 const reserved = new Set(['size', 'sort', 'view']);
 
@@ -1048,7 +1200,7 @@ export async function list(main, ctx, [kindID], query) {
 
   append(main, 
     h('div.title-row', h('h1', kind.label),
-      h('div.title-links',
+      h('div.title-links', listLinks(ctx, kind, () => load()),
         kind.exportPresets.length ? h('a#export-link.button.secondary', { href: formatHash('export', [kind.id], filters) }, '导出') : null,
         kind.exportPresets.length ? h('a#stats-link.button.secondary', { href: formatHash('stats', [kind.id], { cohort: filters.cohort }) }, '统计') : null)),
     views.length > 1 ? h('nav#views.tabs', { 'aria-label': '视图' }, views.map(([id, label]) =>
@@ -1332,6 +1484,102 @@ export async function page(main, ctx, [plugin, id], query) {
       return i === 0 ? h('th', { scope: 'row' }, text) : h('td.number', text);
     })))));
 }
+
+"""#,
+        "screens/register.js": #"""
+// 用人单位注册 (before signing in): the credit code checked as typed, by the server's rule.
+import { h, fill } from '../dom.js';
+import { post } from '../api.js';
+import { creditCodeProblem } from '../pure/creditcode.js';
+
+const inputs = [['creditCode', '统一社会信用代码', { maxlength: 18, spellcheck: 'false', autocomplete: 'username' }],
+  ['name', '单位名称', { maxlength: 128, autocomplete: 'organization' }], ['contact', '联系人', { maxlength: 64, autocomplete: 'name' }],
+  ['mobile', '联系人手机号', { type: 'tel', maxlength: 11, autocomplete: 'tel' }],
+  ['password', '登录密码', { type: 'password', autocomplete: 'new-password' }], ['password2', '再次输入密码', { type: 'password', autocomplete: 'new-password' }]];
+
+export function register(root) {
+  document.title = '用人单位注册 · 就业管理';
+  const message = h('p#error', { role: 'alert' });
+  const c = {};
+  const err = {};
+  const show = (k, text) => { err[k].textContent = text; if (text) c[k].setAttribute('aria-invalid', 'true'); else c[k].removeAttribute('aria-invalid'); };
+  const checks = {
+    creditCode: (x) => creditCodeProblem(x),
+    mobile: (x) => (/^1\d{10}$/.test(x) ? '' : '手机号应为 11 位数字'),
+    password2: () => (c.password2.value === c.password.value ? '' : '两次输入的密码不一致'),
+  };
+  const form = h('form#register', { onsubmit: submit, novalidate: true }, inputs.map(([k, label, attrs]) => {
+    c[k] = h('input', { id: 'reg-' + k, name: k, required: true, 'aria-describedby': `reg-${k}-error`, ...attrs });
+    err[k] = h('p.field-error', { id: `reg-${k}-error`, 'aria-live': 'polite' });
+    return h('div.field', h('label', { for: 'reg-' + k }, label), c[k], err[k]);
+  }), h('button', { type: 'submit' }, '提交注册申请'));
+  c.creditCode.addEventListener('input', () => show('creditCode', creditCodeProblem(c.creditCode.value, { typing: true })));
+  fill(root, h('main#main.signin', { 'data-ready': '1' }, h('div.signin-card', h('h1', '用人单位注册'), message, form,
+    h('p.hint', '学校审核通过后，用统一社会信用代码和所设密码登录。'), h('p', h('a', { href: '#/login' }, '返回登录')))));
+  c.creditCode.focus();
+
+  async function submit(event) {
+    event.preventDefault();
+    message.textContent = '';
+    const v = Object.fromEntries(inputs.map(([k]) => [k, c[k].value.trim()]));
+    for (const [k] of inputs) show(k, v[k] ? checks[k]?.(v[k]) || '' : '必填');
+    const first = inputs.find(([k]) => err[k].textContent);
+    if (first) return c[first[0]].focus();
+    try {
+      await post('employers/register', { creditCode: v.creditCode, name: v.name, contact: v.contact, mobile: v.mobile, password: c.password.value });
+      fill(form, h('p#register-done.done', { role: 'status' }, `注册申请已提交（${v.name}），请等待学校审核。`));
+    } catch (e) {
+      if (err[e.field]) { show(e.field, e.message); c[e.field].focus(); } else message.textContent = e.message;
+    }
+  }
+}
+
+"""#,
+        "screens/registrations.js": #"""
+// A queue staff decide on (用人单位注册), all from the schema's `queues`: the rows of a core
+// route, a tab per status, a button per decision (a reason asked where one is needed).
+import { h, append, fill, dialog } from '../dom.js';
+import { get, post } from '../api.js';
+import { formatHash } from '../pure/route.js';
+import { at, display } from '../pure/values.js';
+
+export async function registrations(main, ctx, [id], query) {
+  const q = (ctx.schema.queues || []).find((x) => x.id === id);
+  if (!q) throw new Error('没有这个页面，或您无权查看');
+  main.id = 'queue';
+  const status = query.status || q.statuses[0].value;
+  const open = status === q.statuses[0].value;
+  const table = h('table#queue-table');
+  const api = (path) => path.replace(/^\/api\/v1\//, '');
+  append(main, h('h1', q.label), h('nav#views.tabs', { 'aria-label': '状态' }, q.statuses.map((s) =>
+    h('a', { href: formatHash('registrations', [q.id], { status: s.value }), 'aria-current': s.value === status ? 'page' : null }, s.label))),
+  h('div.table-wrap', { tabindex: '0' }, table));
+  await load();
+
+  async function load() {
+    const rows = at(await get(`${api(q.path)}?status=${encodeURIComponent(status)}`), q.rows) || [];
+    fill(table, h('thead', h('tr', q.columns.map((c) => h('th', { scope: 'col' }, c.label)), open ? h('th', { scope: 'col' }, '操作') : null)),
+      h('tbody', rows.map((r) => h('tr', { 'data-key': r[q.key] }, q.columns.map((c) => h('td', cell(at(r, c.path), c.format))),
+        open ? h('td.buttons', q.decisions.map((d) => h('button', { type: 'button', class: d.requiresReason ? 'danger' : null, 'data-decision': d.action, onclick: () => act(r, d) }, d.label))) : null)),
+      rows.length ? null : h('tr', h('td.empty', { colspan: q.columns.length + 1 }, '没有记录'))));
+  }
+
+  async function act(row, d) {
+    const send = async (reason) => {
+      try {
+        await post(api(d.path).replace(':key', encodeURIComponent(row[q.key])), reason ? { reason } : {});
+        ctx.status(`已${d.label}：${at(row, q.columns[0].path)}`);
+        await load();
+      } catch (e) { ctx.error(e.message); }
+    };
+    if (!d.requiresReason) return send('');
+    const reason = h('textarea#decision-reason', { rows: 3, maxlength: 500 });
+    const box = dialog('decision-dialog', d.label, h('div.field', h('label', { for: 'decision-reason' }, '原因'), reason),
+      h('button#decision-confirm.danger', { type: 'button', onclick: () => { if (!reason.value.trim()) return reason.focus(); box.close(); return send(reason.value.trim()); } }, '确定' + d.label));
+  }
+}
+
+const cell = (v, format) => (format === 'time' && typeof v === 'number' ? new Date(v * 1000).toLocaleString('zh-CN', { hour12: false }) : display(v));
 
 """#,
         "screens/stats.js": #"""

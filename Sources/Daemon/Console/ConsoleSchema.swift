@@ -15,6 +15,7 @@ enum ConsoleSchema {
                 var o = PluginSet.describe(kind).objectValue ?? [:]
                 o["plugin"] = .string(plugin.id.rawValue)
                 for (key, value) in screens(kind, roles: roles) { o[key] = value }
+                o["links"] = .array(links(plugin, kind: kind.id, roles: roles))
                 kinds.append(.object(o))
             }
             for page in plugin.consolePages where !page.roles.isDisjoint(with: roles) {
@@ -26,6 +27,7 @@ enum ConsoleSchema {
             "roles": .array(roles.sorted().map { ["role": .string($0.rawValue), "label": .string($0.label.zh)] }),
             "kinds": .array(kinds),
             "pages": .array(pages),
+            "queues": .array(queues(roles: roles)),
             "pageSizes": .array(RecordQuery.pageSizes.sorted().map { .int($0) }),
             "maxSearchValues": .int(RecordQuery.maxSearchValues),
         ]

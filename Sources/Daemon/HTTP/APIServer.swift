@@ -114,7 +114,9 @@ struct PluginRouteDispatcher: Sendable {
         let answer = try await entry.spec.handler(routeRequest)
         let status = HTTPResponse.Status(code: answer.status)
         if let raw = answer.raw {
-            return Response(status: status, headers: [.contentType: raw.contentType], body: .init(byteBuffer: ByteBuffer(bytes: raw.bytes)))
+            var headers: HTTPFields = [.contentType: raw.contentType]
+            if raw.contentType.hasPrefix("text/html") { headers[.contentSecurityPolicy] = PluginPagePolicy.policy(html: raw.bytes) }
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: raw.bytes)))
         }
         guard let json = answer.body else { return Response(status: status) }
         return try Response.json(json, status: status)

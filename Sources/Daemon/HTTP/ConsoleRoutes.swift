@@ -9,7 +9,8 @@ struct ConsoleRoutes: CoreRouteGroup {
         CoreRoute(method: .get, path: "console/schema", roles: CoreRoutes.everyone,
                   summary: "控制台界面描述（按角色）：可见的记录类型、字段及本角色可否修改、默认列与筛选字段、保存的视图、审核层级、退回原因、可用的批量操作、导出预设、待本级处理的状态，以及插件提供的页面",
                   output: .object([("institution", .object([("name", .text), ("code", .text)])), ("roles", .array(.any)), ("kinds", .array(.any)),
-                                   ("pages", .array(.any)), ("pageSizes", .array(.integer)), ("maxSearchValues", .integer)]),
+                                   ("pages", .array(.any)), ("pageSizes", .array(.integer)), ("maxSearchValues", .integer),
+                                   ("queues", .array(.any))]),
                   handler: .gated(ConsoleRoutes.schema)),
     ]
 

@@ -18,6 +18,8 @@ struct LoadedPlugin: Sendable {
     let codeTables: [CodeTable]
     /// Pages it adds to the console.
     let consolePages: [ConsolePage]
+    /// Links and buttons it adds to its kinds' screens.
+    let consoleLinks: [ConsoleLink]
 
     /// The data version the migrations bring the plugin to.
     var dataVersion: Int { migrations.map(\.version).max() ?? 0 }
@@ -41,12 +43,17 @@ struct LoadedPlugin: Sendable {
         migrations = context.migrations.sorted { $0.version < $1.version }
         self.codeTables = context.addedCodeTables
         consolePages = context.consolePages
+        consoleLinks = context.consoleLinks
+        if let problem = consoleLinks.lazy.compactMap({ $0.problem(kinds: context.kinds, routes: context.routes) }).first {
+            throw ConsoleLinkProblem(text: "plugin \"\(id.rawValue)\": \(problem)")
+        }
     }
 
     private init(copy p: LoadedPlugin, kinds: [RecordKindSpec]) {
         id = p.id; version = p.version; label = p.label; dependencies = p.dependencies; instance = p.instance
         self.kinds = kinds; routes = p.routes; adminCommands = p.adminCommands; declaredEvents = p.declaredEvents
         hooks = p.hooks; migrations = p.migrations; codeTables = p.codeTables; consolePages = p.consolePages
+        consoleLinks = p.consoleLinks
     }
 
     /// Everything it emits: declared events and those of its kinds' transitions (after overrides).

@@ -16,6 +16,12 @@ struct AgreementNumbers: Sendable {
     func register(into context: RegistrationContext) {
         for route in [importRoute(), stockRoute(), assignRoute()] { context.route(route) }
         for command in [importCommand(), stockCommand()] { context.adminCommand(command) }
+        // Above the list of 三方协议, for the school: the file import and the issue of blank agreements.
+        context.consoleLink(.button("import-numbers", kind: AgreementsPlugin.kind, label: LocalizedText("导入协议书编号", en: "import numbers"),
+                                    route: "numbers/import", input: .file, placement: .list, roles: [.school]))
+        context.consoleLink(.button("assign-numbers", kind: AgreementsPlugin.kind, label: LocalizedText("分配空白协议书", en: "issue blank agreements"),
+                                    route: "numbers/assign", input: .lines(key: "students", label: LocalizedText("学号（每行一个）", en: "student numbers")),
+                                    placement: .list, roles: [.school]))
     }
 
     /// `POST numbers/import`: a file of numbers into the pool.
@@ -24,11 +30,18 @@ struct AgreementNumbers: Sendable {
         return RouteSpec(
             method: .post, path: "numbers/import", roles: [.school],
             summary: LocalizedText("导入协议书编号（CSV 或 XLSX，列“协议书编号”）", en: "import agreement numbers"),
-            input: nil, output: .object([("imported", .integer)], required: ["imported"])
+            input: nil, output: .object([("imported", .integer), ("message", .text)], required: ["imported"])
         ) { request in
             let rows = try request.tables.rows(request.body)
-            let n = try request.store.write { try numbers.importRows(rows, $0) }
-            return RouteResponse(status: 200, body: ["imported": .int(n)])
+            let (n, problems) = try request.store.write { try numbers.importRows(rows, $0) }
+            guard problems.isEmpty else {
+                // Every bad row, each on its own line in the console: the file is fixed in one go.
+                return RouteResponse(status: 400, body: [
+                    "error": ["code": "invalid_rows", "message": .string(AgreementNumbers.summary(problems)), "field": "协议书编号"],
+                    "problems": .array(problems.map(JSONValue.string)),
+                ])
+            }
+            return RouteResponse(status: 200, body: ["imported": .int(n), "message": .string("已导入 \(n) 个协议书编号")])
         }
     }
 
@@ -52,7 +65,8 @@ struct AgreementNumbers: Sendable {
             method: .post, path: "numbers/assign", roles: [.school],
             summary: LocalizedText("为学生分配协议书编号（生成空白协议书）", en: "issue numbers to students"),
             input: .object([("students", .array(.text)), ("signingType", .text)], required: ["students"]),
-            output: .object([("results", .array(.object([("student", .text), ("ok", .boolean)], required: ["student", "ok"])))], required: ["results"])
+            output: .object([("results", .array(.object([("student", .text), ("ok", .boolean)], required: ["student", "ok"]))),
+                             ("problems", .array(.text)), ("message", .text)], required: ["results"])
         ) { request in
             struct Input: Decodable { var students: [String]; var signingType: String? }
             let input = try request.decode(Input.self)
@@ -72,7 +86,11 @@ struct AgreementNumbers: Sendable {
                     }
                 }
             }
-            return RouteResponse(status: 200, body: ["results": .array(results)])
+            let failed = results.filter { $0["ok"] == false }.map { r in JSONValue.string("\(r["student"]?.stringValue ?? "")：\(r["error"]?.stringValue ?? "")") }
+            return RouteResponse(status: 200, body: [
+                "results": .array(results), "problems": .array(failed),
+                "message": .string("已分配 \(results.count - failed.count) 份空白协议书" + (failed.isEmpty ? "" : "，\(failed.count) 名学生未分配")),
+            ])
         }
     }
 
@@ -84,7 +102,10 @@ struct AgreementNumbers: Sendable {
         ) { request in
             guard let path = request.arguments.first, let tables = request.tables else { throw PluginError.badRequest("usage: agreements import-numbers FILE") }
             let data = try Data(contentsOf: URL(fileURLWithPath: request.resolvePath(path)))
-            let n = try request.store.write { try numbers.importRows(try tables.rows(data), $0) }
+            let (n, problems) = try request.store.write { try numbers.importRows(try tables.rows(data), $0) }
+            guard problems.isEmpty else {
+                throw PluginError.badRequest(([AgreementNumbers.summary(problems)] + problems).joined(separator: "\n"), field: "协议书编号")
+            }
             return AdminReply(result: ["imported": .int(n)], message: "导入 \(n) 个协议书编号")
         }
     }
@@ -100,8 +121,12 @@ struct AgreementNumbers: Sendable {
         }
     }
 
-    /// Stores every number of the file, or none: each bad row is named with its number.
-    func importRows(_ rows: [TableRow], _ txn: any PluginTransaction) throws -> Int {
+    /// The line above the bad rows of a refused import.
+    static func summary(_ problems: [String]) -> String { "\(problems.count) 行有误，未导入任何编号，请改正后重新导入" }
+
+    /// Stores every number of the file, or none: each bad row is named with its number (then
+    /// nothing is stored, and the count is 0).
+    func importRows(_ rows: [TableRow], _ txn: any PluginTransaction) throws -> (imported: Int, problems: [String]) {
         guard let header = rows.first else { throw PluginError.badRequest("文件为空") }
         guard let column = header.cells.firstIndex(where: { ["协议书编号", "agreementNumber"].contains($0.trimmingCharacters(in: .whitespaces)) }) else {
             throw PluginError.badRequest("第 \(header.number) 行：缺少列“协议书编号”", field: "协议书编号")
@@ -124,13 +149,10 @@ struct AgreementNumbers: Sendable {
                 numbers.append(number)
             }
         }
-        guard problems.isEmpty else {
-            let shown = problems.prefix(50).joined(separator: "；")
-            throw PluginError.badRequest(problems.count > 50 ? "\(shown)；等共 \(problems.count) 处" : shown, field: "协议书编号")
-        }
+        guard problems.isEmpty else { return (0, problems) }
         let now = Date().timeIntervalSince1970
         for n in numbers { try txn.put("free", n, now) }
-        return numbers.count
+        return (numbers.count, [])
     }
 
     func counts(_ txn: any PluginTransaction) throws -> (free: Int, issued: Int) {

@@ -17,6 +17,8 @@ struct AgreementPrint: Sendable {
             }
             return RouteResponse(contentType: "text/html; charset=utf-8", bytes: Data(Self.page(record).utf8))
         })
+        context.consoleLink(.page("print", kind: AgreementsPlugin.kind, label: LocalizedText("打印空白协议书", en: "print"), route: ":id/print",
+                                  roles: Role.staff.union([.student]), conditions: [FieldCondition("signingType", in: ["blank-print"])]))
     }
 
     static func page(_ r: RecordSnapshot) -> String {

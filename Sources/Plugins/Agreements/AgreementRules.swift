@@ -8,6 +8,11 @@ struct AgreementRules: Sendable {
     func register(into context: RegistrationContext) {
         let rules = self
         let kind = AgreementsPlugin.kind
+        // An invitation is signed online (网签): the list's 签约方式 says so from the start.
+        context.on("agreements.invited") { event, txn in
+            guard let id = event.recordID else { return }
+            _ = try txn.records.update(kind, id, values: ["signingType": "online"])
+        }
         // Accepting an invitation: nothing else may bind the student; their blank agreement's number moves here.
         context.on("agreements.accepted") { event, txn in
             guard let id = event.recordID, let record = try txn.records.record(kind, id) else { return }

@@ -3,6 +3,9 @@ import PluginAPI
 extension AgreementsPlugin {
     /// 空白协议书 → 邀约中 / 网签中 → 盖章中 → 已盖章 → 已完成, with the side exits.
     ///
+    /// Staff's approvals are typed `approve` (and the rejection `reject`), so 首页 counts what
+    /// waits for them (网签中 for every level, 已盖章待学校确认 for the school) and 批量审核 applies.
+    ///
     /// A blank agreement holds an issued number. An employer's invitation is a record of its own
     /// (created by the employer, so it is the party); when the student accepts it, the number of
     /// their blank agreement moves onto it (``AgreementRules``).
@@ -41,13 +44,13 @@ extension AgreementsPlugin {
             WorkflowTransition(from: ["signing"], action: "approve", to: "sealing", roles: Role.staff, label: LocalizedText("审核通过", en: "approve"),
                                emits: "approved", outbox: ["esign.start"],
                                // 以短信的形式通知单位、学生: both sign on the provider's page.
-                               sms: "sms.esign"),
+                               sms: "sms.esign", effect: .approve),
             WorkflowTransition(from: ["signing"], action: "reject", to: "rejected", roles: Role.staff, label: LocalizedText("审核不通过", en: "reject"),
-                               requiresReason: true, emits: "rejected"),
+                               requiresReason: true, emits: "rejected", effect: .reject),
             // The employer seals through the API, or the e-signing provider's callback does it for them.
             WorkflowTransition(from: ["sealing"], action: "seal", to: "sealed", roles: [.employer], label: LocalizedText("单位盖章", en: "seal")),
             WorkflowTransition(from: ["sealed"], action: "confirm", to: "completed", roles: [.school], label: LocalizedText("学校确认", en: "confirm"),
-                               emits: "completed"),
+                               emits: "completed", effect: .approve),
             // Taken by the termination plugin when a termination is approved, never by a person.
             WorkflowTransition(from: ["completed", "offline"], action: "terminate", to: "terminated", roles: [], label: LocalizedText("解约", en: "terminate"),
                                emits: "terminated"),

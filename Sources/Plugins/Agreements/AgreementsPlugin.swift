@@ -31,13 +31,24 @@ public struct AgreementsPlugin: Plugin {
             id: Self.kind, label: Self.label, fields: Self.fields, process: .workflow(Self.workflow), cardinality: .many,
             party: RecordParty(.employer, field: "employerCreditCode"),
             // Staff issue numbers (blank agreements); employers invite. Students start from their blank one.
-            creators: [.school, .employer]))
+            creators: [.school, .employer], views: Self.views,
+            list: ListLayout(columns: ["agreementNumber", "signingType", "employerName", "position"])))
         let numbers = AgreementNumbers(pattern: configuration.numberPattern)
         numbers.register(into: context)
         AgreementRules(numbers: numbers).register(into: context)
         AgreementPrint().register(into: context)
         ESignCallback(settings: configuration.esign).register(into: context)
     }
+
+    /// The tabs of 三方协议 (the manual's), as saved views; `plugins.yaml` may replace them.
+    static let views = [
+        SavedView("blank", LocalizedText("空白协议书", en: "blank"), filters: ["state": "blank"]),
+        SavedView("signing", LocalizedText("网签中", en: "under review"), filters: ["state": "signing"]),
+        SavedView("sealing", LocalizedText("盖章中", en: "sealing"), filters: ["state": "sealing,sealed"]),
+        SavedView("completed", LocalizedText("已完成", en: "completed"), filters: ["state": "completed"]),
+        SavedView("offline", LocalizedText("线下签", en: "offline"), filters: ["state": "offline"]),
+        SavedView("terminated", LocalizedText("已解约", en: "terminated"), filters: ["state": "terminated"]),
+    ]
 
     static let fields: [FieldSpec] = [
         // Only from the imported pool, set by this plugin: never typed in, so never a duplicate.
