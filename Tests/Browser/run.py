@@ -20,7 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fixtures  # noqa: E402
 import scenarios  # noqa: E402
+import scenarios_students  # noqa: E402
 from harness import OUTPUT, ROOT, Api, Browser, Daemon, Failure, check  # noqa: E402
+
+scenarios.ALL += scenarios_students.ALL   # issue 17: the student's console
 
 
 class Steps:

@@ -54,6 +54,28 @@ export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body ?? {});
 export const patch = (path, body) => api('PATCH', path, body);
 
+/// Sends a file's bytes (a record's materials route) with the CSRF header, reporting the share
+/// sent (0…1) as it goes: fetch cannot tell an upload's progress, XMLHttpRequest can.
+export function upload(path, file, onProgress = () => {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/' + path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch { /* not JSON: the status says enough */ }
+      if (xhr.status >= 200 && xhr.status < 300) { onProgress(1); return resolve(data); }
+      if (xhr.status === 401) onUnauthenticated();
+      reject(new ApiError(xhr.status, data));
+    };
+    xhr.onerror = () => reject(new ApiError(0, { error: { code: 'network', message: '上传中断，请检查网络后重试' } }));
+    xhr.send(file);
+  });
+}
+
 """#,
         "app.js": #"""
 // The console's shell: who is signed in, what they may see (GET /api/v1/console/schema), the
@@ -69,8 +91,10 @@ import { detail } from './screens/detail.js';
 import { exporter } from './screens/export.js';
 import { stats } from './screens/stats.js';
 import { page } from './screens/page.js';
+import { mine } from './screens/mine.js';
+import { form } from './screens/form.js';
 
-const screens = { home, list, record: detail, export: exporter, stats, page };
+const screens = { home, list, record: detail, export: exporter, stats, page, form };
 const root = document.getElementById('app');
 let ctx = null;
 
@@ -104,6 +128,8 @@ async function start(me) {
   for (const t of tables.codeTables) codeNames[t.id] = new Map(t.entries.map((e) => [e.code, e.name]));
   ctx = {
     me, schema, tables: tables.codeTables, codeNames, org,
+    // A student's 首页 and nav lead to their own records (screens/mine.js, screens/form.js).
+    student: !staff && me.roles.includes('student'),
     kind: (id) => schema.kinds.find((k) => k.id === id),
     go: (screen, args, query) => { location.hash = formatHash(screen, args, query); },
     status, error,
@@ -123,10 +149,12 @@ function drawShell() {
     h('header#top',
       h('div.brand', h('span.mark', { 'aria-hidden': 'true' }, '就'), h('span', schema.institution.name, ' · 就业管理')),
       h('div.who', h('span#whoami', me.displayName, ' · ', roleLabels),
-        h('button#logout.secondary', { type: 'button', onclick: logout }, '退出'))),
+        h('button#logout.secondary', { type: 'button', onclick: logout }, '退出')),
+      // At phone width the nav folds behind this button (console.css hides it on a PC).
+      h('button#nav-toggle.secondary', { type: 'button', 'aria-controls': 'nav', 'aria-expanded': 'false', onclick: toggleNav }, '菜单')),
     h('nav#nav', { 'aria-label': '功能' },
       h('a#nav-home', { href: '#/home' }, '首页'),
-      schema.kinds.map((k) => h('a', { href: formatHash('list', [k.id]), 'data-kind': k.id }, k.label)),
+      schema.kinds.map((k) => h('a', { href: formatHash(ctx.student && k.cardinality === 'one-per-student' ? 'form' : 'list', [k.id]), 'data-kind': k.id }, k.label)),
       schema.pages.map((p) => h('a', { href: formatHash('page', [p.plugin, p.id]), 'data-page': `${p.plugin}/${p.id}` }, p.label))),
     h('div#messages',
       h('p#status', { role: 'status', 'aria-live': 'polite' }),
@@ -137,7 +165,9 @@ function drawShell() {
 async function route() {
   if (!ctx) return;
   const { screen, args, query } = parseHash(location.hash);
-  const draw = Object.hasOwn(screens, screen) ? screens[screen] : home;
+  const draw = ctx.student && screen === 'home' ? mine : ctx.student && screen === 'record' ? form
+    : Object.hasOwn(screens, screen) ? screens[screen] : home;
+  toggleNav(null, false);
   // Screens rename their <main> (#list, #detail …) for the tests and styles; find it by place.
   const old = root.querySelector(':scope > main');
   const main = h('main#main', { tabindex: '-1' });
@@ -156,6 +186,15 @@ async function route() {
     error(e.message);
   }
   main.dataset.ready = '1';
+}
+
+function toggleNav(event, open) {
+  const nav = document.getElementById('nav');
+  const button = document.getElementById('nav-toggle');
+  if (!nav || !button) return;
+  const next = open ?? button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(next));
+  nav.classList.toggle('open', next);
 }
 
 async function logout() {
@@ -318,6 +357,55 @@ progress { width: min(480px, 100%); height: 1.1rem; display: block; margin: .6re
   #materials iframe.pdf { width: 100%; }
 }
 
+/* ===== The student's console (screens/mine.js, screens/form.js) and phone width (WeChat, 375 px) ===== */
+#nav-toggle { display: none; }
+main#form { max-width: 860px; }
+#student-form .field { display: grid; grid-template-columns: 11em 1fr; gap: .25rem .8rem; align-items: center; padding: .35rem .5rem; border-radius: 4px; }
+#student-form .field > :not(label) { grid-column: 2; }
+#student-form .field.registry { background: #eceff3; }
+#student-form .field.registry label { color: var(--muted); }
+#student-form .registry .required { display: none; }
+#student-form .field.invalid { background: #fdecea; box-shadow: inset 3px 0 0 var(--red); }
+#student-form input:not([type=file]), #student-form select { width: 100%; min-height: 40px; }
+#student-form input:disabled, #student-form select:disabled { background: #e4e8ee; border-color: #e4e8ee; opacity: 1; }
+.registry-hint { color: var(--muted); margin: .1rem 0 .5rem; }
+.field-error { color: var(--red); margin: 0; font-weight: bold; }
+.material-list #materials { margin-bottom: .4rem; }
+section.rejection { background: #fdecea; border: 2px solid var(--red); border-radius: 8px; padding: .6rem 1rem; margin: .6rem 0; }
+section.rejection h2 { color: var(--red); margin: 0 0 .3rem; }
+section.rejection p { margin: .25rem 0; font-size: 1.05rem; }
+.my-records { list-style: none; padding: 0; margin: 0; display: grid; gap: .5rem; }
+.my-records li { display: flex; flex-wrap: wrap; gap: .3rem .7rem; align-items: center; }
+.my-records .rejected { color: var(--red); margin: 0; flex-basis: 100%; }
+.kind-card > .button { margin-top: .6rem; }
+.badge[data-state^="rejected"] { background: #fdecea; color: var(--red); }
+.badge[data-state="approved"] { background: #e6f1e9; color: var(--green); }
+#form .actions button { min-height: 40px; min-width: 6em; }
+
+@media (max-width: 720px) {
+  /* WeChat's bar shows the page title (the school's name): the header keeps the mark, who, 退出, 菜单. */
+  header#top { padding: .4rem .7rem; flex-wrap: nowrap; }
+  .brand span:not(.mark) { display: none; }
+  #nav-toggle { display: inline-block; }
+  nav#nav { display: none; flex-direction: column; padding: 0; }
+  nav#nav.open { display: flex; }
+  nav#nav a { padding: .7rem 1rem; border-bottom: 1px solid var(--line); border-left: 4px solid transparent; }
+  nav#nav a[aria-current="page"] { border-left-color: var(--blue); border-bottom-color: var(--line); }
+  button, .button, nav#nav a, input, select { min-height: 40px; }
+  a.button { display: inline-flex; align-items: center; }
+  input, select, textarea { font-size: 16px; }
+  h1 { font-size: 1.3rem; }
+  .cards { grid-template-columns: 1fr; }
+  #student-form .field { grid-template-columns: 1fr; padding: .4rem .3rem; }
+  #student-form .field > :not(label) { grid-column: 1; }
+  fieldset { padding: .3rem .5rem .6rem; }
+  #form .actions button { flex: 1 1 auto; }
+  ol.levels { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; }
+  ol.levels .level { display: block; }
+  ol.timeline li { flex-direction: column; }
+  #materials figure, #materials img { max-width: 100%; }
+}
+
 """#,
         "dom.js": #"""
 // Building the page from data, as text only: no HTML parsing anywhere (the CSP's Trusted Types
@@ -478,6 +566,59 @@ export function listQuery({ filters = {}, sort = '', size = 20, after = '', fiel
   if (fields.length) q.set('fields', fields.join(','));
   q.set('labels', '1');
   return q.toString();
+}
+
+"""#,
+        "pure/rules.js": #"""
+// A kind's submission rules (the schema's `rules`, from the plugins' SubmissionRule): which fields
+// a value makes required, which groups a form shows, what is still missing. The engine checks the
+// same rules on submission; these only let the form say so before. Pure.
+
+const empty = (v) => v === undefined || v === null || v === '';
+
+/// Whether the rule applies to these values: always without `when`; else when the deciding field
+/// holds one of its codes or a sub-code of one (`50` matches `502`).
+export function applies(rule, values) {
+  if (!rule.when) return true;
+  const v = empty(values[rule.when]) ? '' : String(values[rule.when]);
+  return v !== '' && rule.in.some((c) => v === c || (v.length > c.length && v.startsWith(c)));
+}
+
+/// The keys required now: the fields declared required and those the applying rules require.
+export function requiredNow(kind, values) {
+  const out = new Set(kind.fields.filter((f) => f.required).map((f) => f.key));
+  for (const r of kind.rules || []) if (applies(r, values)) for (const k of r.require) out.add(k);
+  return out;
+}
+
+/// How many files the applying rules ask for.
+export function materialsNow(kind, values) {
+  return Math.max(0, ...(kind.rules || []).filter((r) => applies(r, values)).map((r) => r.materials || 0));
+}
+
+/// The groups to show: a group with a field some conditional rule may require is shown only while
+/// an applying rule asks for one of its fields or one of them holds a value; every other group always.
+export function shownGroups(kind, values) {
+  const conditional = new Set((kind.rules || []).filter((r) => r.when).flatMap((r) => r.require));
+  const required = requiredNow(kind, values);
+  const groups = new Map();
+  for (const f of kind.fields) {
+    const g = f.group || '';
+    const state = groups.get(g) || { conditional: false, wanted: false };
+    if (conditional.has(f.key)) state.conditional = true;
+    if (required.has(f.key) || (f.type.type !== 'file' && !empty(values[f.key]))) state.wanted = true;
+    groups.set(g, state);
+  }
+  return new Set([...groups].filter(([, s]) => !s.conditional || s.wanted).map(([g]) => g));
+}
+
+/// What a submission still lacks: the required keys left empty (in field order) and how many more
+/// files are needed. `only` limits the fields to those the user can fill.
+export function missing(kind, values, materialCount = 0, only = null) {
+  const required = requiredNow(kind, values);
+  const fields = kind.fields.filter((f) => f.type.type !== 'file' && required.has(f.key) && empty(values[f.key])
+    && (!only || only.has(f.key))).map((f) => f.key);
+  return { fields, materials: Math.max(0, materialsNow(kind, values) - materialCount) };
 }
 
 """#,
@@ -675,15 +816,15 @@ function codeLabel(ctx, field, value) {
   return field.type.type === 'code' ? ctx.codeNames[field.type.table]?.get(String(value)) : undefined;
 }
 
-function fieldLabel(kind, key) { return kind.fields.find((f) => f.key === key)?.label || key; }
+export function fieldLabel(kind, key) { return kind.fields.find((f) => f.key === key)?.label || key; }
 
-function levels(kind, record) {
+export function levels(kind, record) {
   if (!kind.stageLabels || !record.levels) return null;
   return h('ol.levels', { 'aria-label': '各级审核状态' }, kind.stageLabels.map((s) =>
     h('li', { 'data-status': record.levels[s.role]?.status || '' }, h('span.level', s.label), ' ', record.levels[s.role]?.label || '')));
 }
 
-function timeline(history) {
+export function timeline(history) {
   if (!history.length) return h('p.muted', '暂无记录');
   return h('ol#history.timeline', history.map((e) => h('li',
     h('time', { datetime: e.time }, e.time.replace('T', ' ').replace('Z', '')),
@@ -693,7 +834,7 @@ function timeline(history) {
     e.note ? h('span.note', `备注：${e.note}`) : null)));
 }
 
-function materialList(base, materials) {
+export function materialList(base, materials) {
   if (!materials.length) return h('p.muted', '未上传材料');
   return h('div#materials', materials.map((m) => {
     const url = `/api/v1/${base}/materials/${encodeURIComponent(m.sha256)}`;
@@ -710,7 +851,7 @@ function pdfPreview(url, name) {
   return button;
 }
 
-function reasonDialog(kind, action, done) {
+export function reasonDialog(kind, action, done) {
   const reasons = kind.rejectReasons || [];
   const reason = select({ id: 'reason', required: true }, reasons.map((r) => [r.code, r.label]), reasons[0]?.code);
   const note = h('textarea#reason-note', { rows: 3, maxlength: 500 });
@@ -799,6 +940,210 @@ function describe(kind, filters) {
     return `${fields.get(k) || k} ${v}`;
   }).join('，');
 }
+
+"""#,
+        "screens/form.js": #"""
+// 学生填报: the caller's own record of any kind. Registry data greyed and read-only; the student's
+// own form (a separate student form shows `filled`, not the official values); the fields and
+// groups the kind's rules ask for the chosen code; 保存, 提交, each level's status, a rejection's
+// reason and note; materials uploaded with a progress bar; the history.
+// Reuse: route to `#/form/<kind>[/<id>]` (no id: the caller's one-per-student record, or a new
+// one), or `await recordForm(main, ctx, [kind, id], query, { intro, extra })`, where intro(record)
+// and extra(record) give nodes shown above the form and beside its buttons.
+import { h, fill } from '../dom.js';
+import { get, post, patch, upload } from '../api.js';
+import { formatHash } from '../pure/route.js';
+import { changed } from '../pure/values.js';
+import { requiredNow, materialsNow, shownGroups, missing } from '../pure/rules.js';
+import { controlFor, readControl } from './controls.js';
+import { levels, timeline, materialList, reasonDialog, fieldLabel } from './detail.js';
+
+export const formHash = (kind, id) => formatHash('form', id ? [kind, id] : [kind]);
+/// A record's rejection while it waits for the fix, else null.
+export const rejected = (r) => (r.rejection && String(r.state).startsWith('rejected') ? r.rejection : null);
+
+export async function recordForm(main, ctx, [kindID, given], query, { intro, extra } = {}) {
+  const kind = ctx.kind(kindID);
+  if (!kind) throw new Error('没有这个记录类型，或您无权查看');
+  const enc = encodeURIComponent;
+  main.id = 'form';
+  main.dataset.kind = kind.id;
+  let id = given || (kind.cardinality === 'one-per-student' ? (await get(`records/${enc(kind.id)}?size=20`)).records[0]?.id : null);
+  const path = () => `records/${enc(kind.id)}/${enc(id)}`;
+  const mine = new Set(kind.editable);   // what this role fills at all; the rest is registry data
+  const moves = new Map((kind.workflow?.transitions || []).map((t) => [t.action, t]));
+  const fields = kind.fields.some((f) => f.type.type === 'file') || !(kind.rules || []).some((r) => r.materials) ? kind.fields
+    : [...kind.fields, { key: 'materials', label: '证明材料', group: '证明材料', type: { type: 'file' } }];
+  (await load()).ready();
+
+  async function load() {
+    // Not created yet: the first submission is offered already (it saves first).
+    const first = [...moves.values()].filter((t) => t.effect === 'submit' && t.from.includes(kind.workflow.initial) && t.roles.some((r) => ctx.me.roles.includes(r)));
+    const [record, history, materials] = id ? await Promise.all([get(path() + '?labels=1'), get(path() + '/history'), get(path() + '/materials')])
+      : [{ values: {}, filled: {}, editable: kind.canCreate ? kind.editable : [], actions: kind.canCreate ? first : [], stateLabel: '未填写' }, {}, {}];
+    main.dataset.id = id || '';
+    return draw(record, history.history || [], materials.materials || []);
+  }
+
+  function draw(record, history, materials) {
+    const editable = new Set(record.editable);
+    const separate = kind.studentForm === 'separate';
+    const start = {}, controls = new Map(), rows = new Map(), groups = new Map(), touched = new Set();
+    for (const f of fields) {
+      const g = f.group || '';
+      if (!groups.has(g)) groups.set(g, []);
+      const file = f.type.type === 'file';
+      const registry = !file && !mine.has(f.key);
+      start[f.key] = separate && mine.has(f.key) ? record.filled[f.key] ?? record.values[f.key] : record.values[f.key];
+      const parts = file ? uploader(f, editable.has(f.key) || (f.key === 'materials' && editable.size > 0)) : control(f, start[f.key], !editable.has(f.key));
+      const input = file ? parts[1] : parts.at(-1);
+      if (!file) { controls.set(f.key, input); input.addEventListener('change', () => touched.add(f.key)); }
+      input.setAttribute('aria-describedby', `err-${f.key}` + (registry ? ` hint-${groups.size}` : ''));
+      const row = h('div.field', { 'data-field': f.key, class: registry ? 'registry' : null },
+        h('label', { for: input.id }, f.label, h('span.required', { 'aria-hidden': 'true', hidden: true }, ' *')),
+        parts, h('p.field-error', { id: `err-${f.key}`, hidden: true }));
+      rows.set(f.key, row);
+      groups.get(g).push(row);
+    }
+    const sets = [...groups].map(([g, list], i) => h('fieldset', { 'data-group': g }, h('legend', g || kind.label),
+      list.some((r) => r.classList.contains('registry')) ? h('p.registry-hint', { id: `hint-${i + 1}` }, '灰底信息来自学籍，不能修改；如发现有误请反馈就业老师') : null, list));
+    const no = rejected(record);
+    fill(main,
+      h('p.breadcrumb', h('a', { href: '#/home' }, '首页'), ' › ', kind.label),
+      h('div.title-row', h('h1', kind.label), h('span#record-state.badge', { 'data-state': record.state || '' }, record.stateLabel || '')),
+      h('p.facts', [record.studentName || ctx.me.displayName, record.student, record.college, record.major].filter(Boolean).join(' · ')),
+      levels(kind, record),
+      no ? h('section#rejection.rejection', { 'aria-labelledby': 'rejection-title' },
+        h('h2#rejection-title', `${no.levelLabel || ''}审核未通过，请修改后重新提交`),
+        h('p', h('strong', '原因：'), no.reasonLabel || no.reason), no.note ? h('p', h('strong', '备注：'), no.note) : null) : null,
+      intro?.(record),
+      editable.size ? h('p.hint', '带 * 的为必填项。') : null,
+      h('form#student-form', { onsubmit: (e) => e.preventDefault(), oninput: refresh, onchange: refresh }, sets),
+      h('div.actions',
+        editable.size ? h('button#save.secondary', { type: 'button', onclick: () => act() }, '保存') : null,
+        record.actions.map((a) => h('button', { type: 'button', 'data-action': a.action, class: a.requiresReason ? 'danger' : null, onclick: () => act(a) },
+          separate && a.action === 'submit' ? '提交核验' : a.label)),
+        extra?.(record)),
+      h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)));
+    refresh();
+    // What the caller does once the form is drawn: a message, or an error to show by its field.
+    return { ready: (message, e) => (e ? report(e) : message && (ctx.status(message), scrollTo(0, 0))) };
+
+    function values() {
+      return Object.fromEntries(fields.filter((f) => controls.has(f.key)).map((f) => [f.key, readControl(controls.get(f.key), f)]));
+    }
+    // The rules follow the form as it is filled: required marks and the groups a code asks for.
+    function refresh() {
+      const v = values(), required = requiredNow(kind, v), files = materialsNow(kind, v) > 0, shown = shownGroups(kind, v);
+      for (const s of sets) s.hidden = !shown.has(s.dataset.group);
+      for (const [key, row] of rows) {
+        const on = editable.size > 0 && (controls.has(key) ? required.has(key) : files);
+        row.querySelector('.required').hidden = !on;
+        controls.get(key)?.setAttribute('aria-required', String(on));
+      }
+    }
+    function fieldError(key, message) {
+      const row = rows.get(key) || (key === 'materials' && main.querySelector('.field:has(input[type=file])'));
+      if (!row) return false;
+      const err = row.querySelector('.field-error');
+      err.textContent = message;
+      err.hidden = !message;
+      row.classList.toggle('invalid', !!message);
+      (controls.get(key) || row.querySelector('input')).setAttribute('aria-invalid', String(!!message));
+      return row;
+    }
+    function report(e) {
+      const label = e.field ? fieldLabel(kind, e.field) + '：' : '';
+      if (e.field) fieldError(e.field, e.message.replace(label, ''))?.scrollIntoView({ block: 'center' });
+      ctx.error(e.message.startsWith(label) ? e.message : label + e.message);
+    }
+
+    async function store() {
+      const v = values(), change = {}, before = {};
+      for (const k of touched) if (!controls.get(k).disabled) { change[k] = v[k]; before[k] = start[k]; }
+      const diff = changed(before, change);
+      if (!id) { id = (await post(`records/${enc(kind.id)}`, { student: ctx.me.id, values: diff })).id; return true; }
+      if (Object.keys(diff).length) await patch(path(), { values: diff });
+      return Object.keys(diff).length > 0;
+    }
+    // 保存 (no action) or a transition; a submission checks the rules first, then saves and submits.
+    async function act(action) {
+      for (const key of rows.keys()) fieldError(key, '');
+      ctx.error('');
+      if (action && moves.get(action.action)?.requiresComplete) {
+        const lack = missing(kind, values(), materials.length, editable);
+        for (const key of lack.fields) fieldError(key, '必填');
+        if (lack.materials) fieldError('materials', `请上传证明材料（至少 ${lack.materials + materials.length} 个文件）`);
+        if (lack.fields.length || lack.materials) {
+          ctx.error('请先填写：' + [...lack.fields.map((k) => fieldLabel(kind, k)), lack.materials ? '证明材料' : ''].filter(Boolean).join('、'));
+          return main.querySelector('.field.invalid input, .field.invalid select')?.focus();
+        }
+      }
+      if (action?.requiresReason) return reasonDialog(kind, action, (reason, note) => run(action, { reason, note }));
+      await run(action, {});
+    }
+    async function run(action, why) {
+      const created = !id;
+      try {
+        const saved = editable.size ? await store() : false;
+        if (!action) return (await load()).ready(saved ? '已保存' : '没有修改');
+        if (['submit', 'resubmit'].includes(moves.get(action.action)?.effect)) await post(path() + '/submit');
+        else await post(path() + '/review', { action: action.action, ...why });
+        (await load()).ready('已完成：' + action.label);
+      } catch (e) {
+        // Created just now, then refused: redraw as the record it has become, the error by its field.
+        if (created && id) (await load()).ready(null, e); else report(e);
+      }
+    }
+
+    function uploader(f, enabled) {
+      const input = h('input', { id: 'f-' + f.key, type: 'file', accept: 'application/pdf,image/jpeg,image/png', disabled: !enabled, onchange: send });
+      const bar = h('progress#upload-progress', { max: 100, value: 0, hidden: true, 'aria-label': '上传进度' });
+      const note = h('span#upload-note.muted', { 'aria-live': 'polite' }, enabled ? 'PDF、JPEG 或 PNG 文件' : '');
+      const list = h('div.material-list', id ? materialList(path(), materials) : null);
+      return [list, input, bar, note];
+
+      async function send() {
+        const file = input.files[0], created = !id, limit = ctx.schema.maxUploadBytes;
+        if (!file) return;
+        input.value = '';
+        fieldError(f.key, '');
+        if (limit && file.size > limit) return fieldError(f.key, `文件超过上限 ${Math.floor(limit / 1048576)} MB`);
+        try {
+          if (created) await store();
+          Object.assign(bar, { hidden: false, value: 0 });
+          note.textContent = `正在上传 ${file.name}…`;
+          await upload(`${path()}/materials?name=${enc(file.name)}`, file, (share) => { bar.value = Math.round(share * 100); });
+          note.textContent = `已上传 ${file.name}`;
+          if (created) return (await load()).ready('已上传');
+          materials = (await get(path() + '/materials')).materials;
+          fill(list, materialList(path(), materials));
+        } catch (e) {
+          bar.hidden = true;
+          note.textContent = '';
+          fieldError(f.key, e.message);   // a refused file is this field's error, whatever the server names
+        }
+      }
+    }
+  }
+
+  // The shared control; a long code table gets a filter box, a region code the digit keyboard.
+  function control(f, value, disabled) {
+    const c = controlFor(ctx, f, value, { disabled, blank: disabled ? '' : '请选择' });
+    if (f.type.type === 'region-code') Object.assign(c, { inputMode: 'numeric', maxLength: 6, placeholder: '6 位行政区划代码' });
+    if (c.tagName !== 'SELECT' || disabled || c.options.length <= 21) return [c];
+    const all = [...c.options];
+    const search = h('input.picker-search', { type: 'search', placeholder: '输入代码或名称筛选', 'aria-label': '筛选' + f.label, oninput() {
+      const q = search.value.trim(), keep = all.filter((o) => !q || !o.value || o.value === c.value || o.textContent.includes(q));
+      c.replaceChildren(...keep);
+      const hits = keep.filter((o) => o.value && o.textContent.includes(q));
+      if (q && hits.length === 1 && c.value !== hits[0].value) { c.value = hits[0].value; c.dispatchEvent(new Event('change', { bubbles: true })); }
+    } });
+    return [search, c];
+  }
+}
+
+export { recordForm as form };
 
 """#,
         "screens/home.js": #"""
@@ -1289,6 +1634,38 @@ export function signIn(root, done) {
     (document.getElementById('verify') || document.getElementById('login'))?.replaceWith(form);
     old.focus();
   }
+}
+
+"""#,
+        "screens/mine.js": #"""
+// 首页 for a student: every kind the schema gives the student, with each of their records and its
+// status (and a rejection's reason); a kind held once per student opens straight to their record.
+import { h, fill } from '../dom.js';
+import { get } from '../api.js';
+import { formHash, rejected as no } from './form.js';
+
+export async function mine(main, ctx) {
+  main.id = 'mine';
+  const kinds = ctx.schema.kinds;
+  const lists = await Promise.all(kinds.map((k) => get(`records/${encodeURIComponent(k.id)}?size=50`).catch(() => ({ records: [] }))));
+  fill(main,
+    h('h1', '首页'),
+    h('p.lead', `${ctx.me.displayName}同学，您好。请按顺序完成以下事项，被退回的请按原因修改后重新提交。`),
+    h('div.cards', kinds.map((k, i) => card(k, lists[i].records))));
+}
+
+function card(kind, records) {
+  const one = kind.cardinality === 'one-per-student';
+  // A record's name in the list: its first text value (协议书编号, 简历名称 …), else its id.
+  const title = (r) => kind.fields.map((f) => r.values?.[f.key]).find((v) => typeof v === 'string' && v) || r.id;
+  return h('section.kind-card', { 'data-kind': kind.id, 'aria-labelledby': `card-${kind.id}` },
+    h('h2', { id: `card-${kind.id}` }, one ? h('a', { href: formHash(kind.id) }, kind.label) : kind.label),
+    records.length ? h('ul.my-records', records.map((r) => h('li', { 'data-id': r.id },
+      h('a', { href: formHash(kind.id, r.id) }, !one ? title(r) : no(r) ? '去修改' : r.state === kind.workflow?.initial ? '继续填写' : '查看'),
+      h('span.badge', { 'data-state': r.state }, r.stateLabel || r.state),
+      no(r) ? h('p.rejected', `退回原因：${no(r).reasonLabel || no(r).reason}${no(r).note ? '；' + no(r).note : ''}`) : null)))
+      : h('p.muted', kind.canCreate ? '尚未填写' : '暂无'),
+    kind.canCreate && (!one || !records.length) ? h('a.button', { href: formHash(kind.id), 'data-new': kind.id }, one ? '开始填写' : '新建') : null);
 }
 
 """#,
