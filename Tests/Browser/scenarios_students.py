@@ -7,8 +7,7 @@ import struct
 import zlib
 
 import fixtures
-from harness import check
-from scenarios import close_dialogs
+from harness import axe_violations, check
 
 SOURCE, EMPLOYMENT = "source-info", "employment-info"
 EMPLOYER = {"employerName": "北京示例科技有限公司", "employerCreditCode": "91110108MA01ABCD1E", "employerRegionCode": "110108",
@@ -175,6 +174,10 @@ def student_phone(ctx, s):
     b.wait(lambda: b.text('.field[data-field="proofFile"] .field-error'), "the upload field's error for a text file")
     check("PDF" in b.text('.field[data-field="proofFile"] .field-error'), f"the type error says {b.text('.field[data-field=proofFile] .field-error')!r}")
     s.shot(b, "upload-refused")
+    big = ctx.work / "scan.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (api.ok("GET", "console/schema", token=token)["maxUploadBytes"] + 1))
+    b.find("#f-proofFile").send_keys(str(big))
+    b.wait(lambda: "超过上限" in (b.text('.field[data-field="proofFile"] .field-error') or ""), "the upload field's error for a file over the limit")
     b.find("#f-proofFile").send_keys(str(png(ctx.work / "offer.png")))
     b.wait(lambda: "已上传" in (b.text("#upload-note") or ""), "#upload-note 已上传")
     check(b.js("const p = document.querySelector('#upload-progress'); return !p.hidden && p.value === 100"), "the progress bar is not full")
@@ -212,7 +215,13 @@ def student_phone(ctx, s):
     check(not b.exists("section#rejection"), "the rejection is still shown after the resubmission")
     check("未通过已修改" in (b.text("ol.levels") or ""), f"the levels say {b.text('ol.levels')!r}")
     s.shot(b, "resubmitted")
-    close_dialogs(b)
+    s.check_logs(b)
+    bad = axe_violations(b)
+    b.go("/home")
+    b.wait_ready("mine")
+    bad += axe_violations(b)
+    b.drain_log()   # what axe itself logs is not the console's
+    check(not bad, "axe on the student's form and 首页: " + " | ".join(bad))
 
 
 def student_pc(ctx, s):

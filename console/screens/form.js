@@ -46,10 +46,12 @@ export async function recordForm(main, ctx, [kindID, given], query, { intro, ext
     const start = {}, controls = new Map(), rows = new Map(), groups = new Map(), touched = new Set();
     for (const f of fields) {
       const g = f.group || '';
-      if (!groups.has(g)) groups.set(g, []);
       const file = f.type.type === 'file';
       const registry = !file && !mine.has(f.key);
       start[f.key] = separate && mine.has(f.key) ? record.filled[f.key] ?? record.values[f.key] : record.values[f.key];
+      // Someone else's field left empty (考生号, 置顶 …) is nothing for the student to check.
+      if (registry && !f.required && (start[f.key] ?? '') === '') continue;
+      if (!groups.has(g)) groups.set(g, []);
       const parts = file ? uploader(f, editable.has(f.key) || (f.key === 'materials' && editable.size > 0)) : control(f, start[f.key], !editable.has(f.key));
       const input = file ? parts[1] : parts.at(-1);
       if (!file) { controls.set(f.key, input); input.addEventListener('change', () => touched.add(f.key)); }
@@ -61,11 +63,11 @@ export async function recordForm(main, ctx, [kindID, given], query, { intro, ext
       groups.get(g).push(row);
     }
     const sets = [...groups].map(([g, list], i) => h('fieldset', { 'data-group': g }, h('legend', g || kind.label),
-      list.some((r) => r.classList.contains('registry')) ? h('p.registry-hint', { id: `hint-${i + 1}` }, '灰底信息来自学籍，不能修改；如发现有误请反馈就业老师') : null, list));
+      list.some((r) => r.classList.contains('registry')) ? h('p.registry-hint', { id: `hint-${i + 1}` }, '灰底信息不能由您修改；如发现有误请反馈就业老师') : null, list));
     const no = rejected(record);
     fill(main,
       h('p.breadcrumb', h('a', { href: '#/home' }, '首页'), ' › ', kind.label),
-      h('div.title-row', h('h1', kind.label), h('span#record-state.badge', { 'data-state': record.state || '' }, record.stateLabel || '')),
+      h('div.title-row', h('h1', kind.label), kind.process === 'none' ? null : h('span#record-state.badge', { 'data-state': record.state || '' }, record.stateLabel)),
       h('p.facts', [record.studentName || ctx.me.displayName, record.student, record.college, record.major].filter(Boolean).join(' · ')),
       levels(kind, record),
       no ? h('section#rejection.rejection', { 'aria-labelledby': 'rejection-title' },
@@ -117,7 +119,11 @@ export async function recordForm(main, ctx, [kindID, given], query, { intro, ext
       const v = values(), change = {}, before = {};
       for (const k of touched) if (!controls.get(k).disabled) { change[k] = v[k]; before[k] = start[k]; }
       const diff = changed(before, change);
-      if (!id) { id = (await post(`records/${enc(kind.id)}`, { student: ctx.me.id, values: diff })).id; return true; }
+      if (!id) {
+        id = (await post(`records/${enc(kind.id)}`, { student: ctx.me.id, values: diff })).id;
+        window.history.replaceState(null, '', formHash(kind.id, id));   // a reload opens this record, not a new one
+        return true;
+      }
       if (Object.keys(diff).length) await patch(path(), { values: diff });
       return Object.keys(diff).length > 0;
     }
