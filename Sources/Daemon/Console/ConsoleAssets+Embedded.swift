@@ -1093,9 +1093,9 @@ export async function recordForm(main, ctx, [kindID, given], query, { intro, ext
       try {
         const saved = editable.size ? await store() : false;
         if (!action) return (await load()).ready(saved ? '已保存' : '没有修改');
-        if (['submit', 'resubmit'].includes(moves.get(action.action)?.effect)) await post(path() + '/submit');
-        else await post(path() + '/review', { action: action.action, ...why });
-        (await load()).ready('已完成：' + action.label);
+        const submission = ['submit', 'resubmit'].includes(moves.get(action.action)?.effect);
+        await post(path() + (submission ? '/submit' : '/review'), submission ? {} : { action: action.action, ...why });
+        (await load()).ready(submission ? '已提交，请等待审核' : '已完成：' + action.label);
       } catch (e) {
         // Created just now, then refused: redraw as the record it has become, the error by its field.
         if (created && id) (await load()).ready(null, e); else report(e);
@@ -1103,7 +1103,7 @@ export async function recordForm(main, ctx, [kindID, given], query, { intro, ext
     }
 
     function uploader(f, enabled) {
-      const input = h('input', { id: 'f-' + f.key, type: 'file', accept: 'application/pdf,image/jpeg,image/png', disabled: !enabled, onchange: send });
+      const input = h('input', { id: 'f-' + f.key, type: 'file', accept: 'application/pdf,image/jpeg,image/png', hidden: !enabled, onchange: send });
       const bar = h('progress#upload-progress', { max: 100, value: 0, hidden: true, 'aria-label': '上传进度' });
       const note = h('span#upload-note.muted', { 'aria-live': 'polite' }, enabled ? 'PDF、JPEG 或 PNG 文件' : '');
       const list = h('div.material-list', id ? materialList(path(), materials) : null);
