@@ -1,11 +1,9 @@
-// A kind's submission rules (the schema's `rules`, from the plugins' SubmissionRule): which fields
-// a value makes required, which groups a form shows, what is still missing. The engine checks the
-// same rules on submission; these only let the form say so before. Pure.
+// A kind's submission rules (schema `rules`, the plugins' SubmissionRule): what a value makes
+// required, which groups a form shows, what is missing. The engine checks the same on submission. Pure.
 
 const empty = (v) => v === undefined || v === null || v === '';
 
-/// Whether the rule applies to these values: always without `when`; else when the deciding field
-/// holds one of its codes or a sub-code of one (`50` matches `502`).
+/// Whether the rule applies: always without `when`; else when that field holds one of its codes or a sub-code (`50`: `502`).
 export function applies(rule, values) {
   if (!rule.when) return true;
   const v = empty(values[rule.when]) ? '' : String(values[rule.when]);
@@ -24,8 +22,8 @@ export function materialsNow(kind, values) {
   return Math.max(0, ...(kind.rules || []).filter((r) => applies(r, values)).map((r) => r.materials || 0));
 }
 
-/// The groups to show: a group with a field some conditional rule may require is shown only while
-/// an applying rule asks for one of its fields or one of them holds a value; every other group always.
+/// The groups to show: one with a field a conditional rule may require only while asked for or
+/// holding a value; every other group always.
 export function shownGroups(kind, values) {
   const conditional = new Set((kind.rules || []).filter((r) => r.when).flatMap((r) => r.require));
   const required = requiredNow(kind, values);
@@ -40,8 +38,7 @@ export function shownGroups(kind, values) {
   return new Set([...groups].filter(([, s]) => !s.conditional || s.wanted).map(([g]) => g));
 }
 
-/// What a submission still lacks: the required keys left empty (in field order) and how many more
-/// files are needed. `only` limits the fields to those the user can fill.
+/// What a submission lacks: required keys left empty (in field order), files still needed; `only`: the keys the user fills.
 export function missing(kind, values, materialCount = 0, only = null) {
   const required = requiredNow(kind, values);
   const fields = kind.fields.filter((f) => f.type.type !== 'file' && required.has(f.key) && empty(values[f.key])
