@@ -384,7 +384,8 @@ section.rejection p { margin: .25rem 0; font-size: 1.05rem; }
 
 @media (max-width: 720px) {
   /* WeChat's bar shows the page title (the school's name): the header keeps the mark, who, 退出, 菜单. */
-  header#top { padding: .4rem .7rem; flex-wrap: nowrap; }
+  header#top { padding: .4rem .7rem; flex-wrap: nowrap; gap: .5rem; }
+  header#top .who { margin-left: auto; gap: .5rem; }
   .brand span:not(.mark) { display: none; }
   #nav-toggle { display: inline-block; }
   nav#nav { display: none; flex-direction: column; padding: 0; }
