@@ -14,8 +14,10 @@ import { page } from './screens/page.js';
 import { register } from './screens/register.js';
 import { registrations } from './screens/registrations.js';
 import { creator } from './screens/actions.js';
+import { mine } from './screens/mine.js';
+import { form } from './screens/form.js';
 
-const screens = { home, list, record: detail, export: exporter, stats, page, registrations, new: creator };
+const screens = { home, list, record: detail, export: exporter, stats, page, registrations, new: creator, form };
 const root = document.getElementById('app');
 let ctx = null;
 
@@ -55,6 +57,8 @@ async function start(me) {
   for (const t of tables.codeTables) codeNames[t.id] = new Map(t.entries.map((e) => [e.code, e.name]));
   ctx = {
     me, schema, tables: tables.codeTables, codeNames, org,
+    // A student's 首页 and nav lead to their own records (screens/mine.js, screens/form.js).
+    student: !staff && me.roles.includes('student'),
     kind: (id) => schema.kinds.find((k) => k.id === id),
     go: (screen, args, query) => { location.hash = formatHash(screen, args, query); },
     status, error,
@@ -74,10 +78,12 @@ function drawShell() {
     h('header#top',
       h('div.brand', h('span.mark', { 'aria-hidden': 'true' }, '就'), h('span', schema.institution.name, ' · 就业管理')),
       h('div.who', h('span#whoami', me.displayName, ' · ', roleLabels),
-        h('button#logout.secondary', { type: 'button', onclick: logout }, '退出'))),
+        h('button#logout.secondary', { type: 'button', onclick: logout }, '退出')),
+      // At phone width the nav folds behind this button (console.css hides it on a PC).
+      h('button#nav-toggle.secondary', { type: 'button', 'aria-controls': 'nav', 'aria-expanded': 'false', onclick: toggleNav }, '菜单')),
     h('nav#nav', { 'aria-label': '功能' },
       h('a#nav-home', { href: '#/home' }, '首页'),
-      schema.kinds.map((k) => h('a', { href: formatHash('list', [k.id]), 'data-kind': k.id }, k.label)),
+      schema.kinds.map((k) => h('a', { href: formatHash(ctx.student && k.cardinality === 'one-per-student' ? 'form' : 'list', [k.id]), 'data-kind': k.id }, k.label)),
       schema.pages.map((p) => h('a', { href: formatHash('page', [p.plugin, p.id]), 'data-page': `${p.plugin}/${p.id}` }, p.label)),
       (schema.queues || []).map((q) => h('a', { href: formatHash('registrations', [q.id]), 'data-queue': q.id }, q.label))),
     h('div#messages',
@@ -89,7 +95,9 @@ function drawShell() {
 async function route() {
   if (!ctx) return;
   const { screen, args, query } = parseHash(location.hash);
-  const draw = Object.hasOwn(screens, screen) ? screens[screen] : home;
+  const draw = ctx.student && screen === 'home' ? mine : ctx.student && screen === 'record' ? form
+    : Object.hasOwn(screens, screen) ? screens[screen] : home;
+  toggleNav(null, false);
   // Screens rename their <main> (#list, #detail …) for the tests and styles; find it by place.
   const old = root.querySelector(':scope > main');
   const main = h('main#main', { tabindex: '-1' });
@@ -109,6 +117,15 @@ async function route() {
     error(e.message);
   }
   main.dataset.ready = '1';
+}
+
+function toggleNav(event, open) {
+  const nav = document.getElementById('nav');
+  const button = document.getElementById('nav-toggle');
+  if (!nav || !button) return;
+  const next = open ?? button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(next));
+  nav.classList.toggle('open', next);
 }
 
 async function logout() {

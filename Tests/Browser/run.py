@@ -21,7 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fixtures  # noqa: E402
 import scenarios  # noqa: E402
 import scenarios_agreements  # noqa: E402
+import scenarios_students  # noqa: E402
 from harness import OUTPUT, ROOT, Api, Browser, Daemon, Failure, check  # noqa: E402
+
+# Issue 16's staff scenarios, then issue 17's: employers and 三方协议, the student's console.
+ALL = scenarios.ALL + scenarios_agreements.ALL + scenarios_students.ALL
 
 
 class Steps:
@@ -133,9 +137,9 @@ def main():
     parser.add_argument("--console-dir", default="", help="serve the console from this directory (jiuyed --console-dir)")
     args = parser.parse_args()
 
-    chosen = [f for f in scenarios.ALL + scenarios_agreements.ALL if not args.only or f.__name__.replace("_", "-") in args.only.replace("_", "-").split(",")]
+    chosen = [f for f in ALL if not args.only or f.__name__.replace("_", "-") in args.only.replace("_", "-").split(",")]
     if not chosen:
-        sys.exit(f"no scenario named {args.only}; there are {', '.join(f.__name__ for f in scenarios.ALL)}")
+        sys.exit(f"no scenario named {args.only}; there are {', '.join(f.__name__ for f in ALL)}")
     shutil.rmtree(OUTPUT, ignore_errors=True)
     OUTPUT.mkdir(parents=True)
     work = Path(tempfile.mkdtemp(prefix="jiuye-browser-"))

@@ -158,6 +158,33 @@ struct ConsoleSchemaTests {
         #expect(org["cohorts"]?.arrayValue?.compactMap(\.intValue) == [2027, 2026], "软件2201 is of 2026, 软件2301 of 2027, newest first: \(String(describing: org["cohorts"]))")
     }
 
+    @Test("a kind's submission rules are in the schema, and the engine refuses what they refuse: 10 needs the employer, 70 nothing")
+    func submissionRules() async throws {
+        let d = try await Self.start("")
+        let token = try await d.login(Demo.student, Demo.studentPassword)
+        let schema = try await d.request(.get, "/api/v1/console/schema", token: token).json
+        let base = "/api/v1/records/employment-info"
+        let created = try await d.request(.post, base, body: ["student": .string(Demo.student), "values": ["destination": "10"]], token: token)
+        let id = try created.json["id"]?.stringValue ?? ""
+        let employed = try await d.request(.post, "\(base)/\(id)/submit", body: [:], token: token)
+        _ = try await d.request(.patch, "\(base)/\(id)", body: ["values": ["destination": "70"]], token: token)
+        let unemployed = try await d.request(.post, "\(base)/\(id)/submit", body: [:], token: token)
+        try await d.stop()
+
+        let rules = try Self.kind(schema, "employment-info")["rules"]?.arrayValue ?? []
+        let employer = try #require(rules.first { Self.strings($0["in"]).contains("10") })
+        #expect(employer["when"]?.stringValue == "destination")
+        #expect(Self.strings(employer["require"]).contains("employerCreditCode") && employer["materials"]?.intValue == 0)
+        #expect(rules.contains { Self.strings($0["in"]) == ["12", "76"] && $0["materials"]?.intValue == 1 }, "\(rules)")
+        #expect(!rules.contains { Self.strings($0["in"]).contains { $0.hasPrefix("7") && $0 != "76" } }, "no rule asks anything of 70–72")
+        #expect(try Self.kind(schema, "source-info")["rules"]?.arrayValue == [], "a kind without rules has an empty list")
+        #expect(created.status == 200 || created.status == 201, "\(created.status)")
+        let refused = try employed.json["error"]?["field"]?.stringValue ?? ""
+        #expect(employed.status == 400 && Self.strings(employer["require"]).contains(refused),
+                "the engine names a field the schema's rule requires: \(employed.status) \(String(decoding: employed.body, as: UTF8.self))")
+        #expect(unemployed.status == 200, "70 needs nothing more: \(String(decoding: unemployed.body, as: UTF8.self))")
+    }
+
     @Test("a kind declared only in plugins.yaml gets its list layout and views from the file")
     func yamlKind() async throws {
         let yaml = InternshipConfig.yaml(kind: """

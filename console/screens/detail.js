@@ -119,15 +119,15 @@ function codeLabel(ctx, field, value) {
   return field.type.type === 'code' ? ctx.codeNames[field.type.table]?.get(String(value)) : undefined;
 }
 
-function fieldLabel(kind, key) { return kind.fields.find((f) => f.key === key)?.label || key; }
+export function fieldLabel(kind, key) { return kind.fields.find((f) => f.key === key)?.label || key; }
 
-function levels(kind, record) {
+export function levels(kind, record) {
   if (!kind.stageLabels || !record.levels) return null;
   return h('ol.levels', { 'aria-label': '各级审核状态' }, kind.stageLabels.map((s) =>
     h('li', { 'data-status': record.levels[s.role]?.status || '' }, h('span.level', s.label), ' ', record.levels[s.role]?.label || '')));
 }
 
-function timeline(history) {
+export function timeline(history) {
   if (!history.length) return h('p.muted', '暂无记录');
   return h('ol#history.timeline', history.map((e) => h('li',
     h('time', { datetime: e.time }, e.time.replace('T', ' ').replace('Z', '')),
@@ -137,7 +137,7 @@ function timeline(history) {
     e.note ? h('span.note', `备注：${e.note}`) : null)));
 }
 
-function materialList(base, materials) {
+export function materialList(base, materials) {
   if (!materials.length) return h('p.muted', '未上传材料');
   return h('div#materials', materials.map((m) => {
     const url = `/api/v1/${base}/materials/${encodeURIComponent(m.sha256)}`;
@@ -154,7 +154,7 @@ function pdfPreview(url, name) {
   return button;
 }
 
-function reasonDialog(kind, action, done) {
+export function reasonDialog(kind, action, done) {
   const reasons = kind.rejectReasons || [];
   const reason = select({ id: 'reason', required: true }, reasons.map((r) => [r.code, r.label]), reasons[0]?.code);
   const note = h('textarea#reason-note', { rows: 3, maxlength: 500 });

@@ -3,7 +3,7 @@ import PluginAPI
 /// What the console's screens are drawn from, for one set of roles: the kinds those roles see,
 /// with fields (and which of them the roles may edit), default columns and filters, saved views,
 /// review levels, reject reasons, the batch actions they may run, export presets, the states that
-/// wait for them; and the pages plugins add. It depends only on the plugin set and the roles, so
+/// wait for them, the submission rules (which fields a value makes required); and the pages plugins add. It depends only on the plugin set and the roles, so
 /// it is built once per pair (``ConsoleSchemaCache``). What a caller may do with one record the
 /// record answer says (`actions`, `editable`), from the engine.
 enum ConsoleSchema {
@@ -30,6 +30,8 @@ enum ConsoleSchema {
             "queues": .array(queues(roles: roles)),
             "pageSizes": .array(RecordQuery.pageSizes.sorted().map { .int($0) }),
             "maxSearchValues": .int(RecordQuery.maxSearchValues),
+            // The upload route's own limit: a form refuses a larger file before sending it.
+            "maxUploadBytes": .int(min(set.settings.materials.maxBytes, set.settings.server.maxBodyBytes)),
         ]
     }
 
@@ -57,6 +59,17 @@ enum ConsoleSchema {
             "batchActions": .array(batchActions(kind, roles: roles)),
             "exportPresets": isStaff ? [["id": "national", "label": "国家库"], ["id": "school", "label": "学校"]] : [],
             "canCreate": .bool(!kind.creators.isDisjoint(with: roles)),
+            "rules": .array(kind.rules.map(json)),
+        ]
+    }
+
+    /// A submission rule as the form applies it: when `when` holds a code of `in` (or one of
+    /// their sub-codes), the `require` fields and `materials` files are needed; `when` is null
+    /// for a rule that always applies. The engine checks the same rules on submission.
+    static func json(_ rule: SubmissionRule) -> JSONValue {
+        [
+            "when": rule.isUnconditional ? .null : .string(rule.field), "in": .array(rule.codes.map(JSONValue.string)),
+            "require": .array(rule.required.map(JSONValue.string)), "materials": .int(rule.materials),
         ]
     }
 
