@@ -5,420 +5,237 @@ extension ConsoleAssets {
     /// The console's files by path under `console/`, as shipped inside the binary.
     static let embedded: [String: String] = [
         "api.js": #"""
-let csrf = '';
-let onUnauthenticated = () => {};
-export class ApiError extends Error {
-constructor(status, body) {
-const e = (body && body.error) || {};
-super(e.message || `请求失败（${status}）`);
-this.status = status;
-this.code = e.code || 'http_' + status;
-this.field = e.field || null;
+let csrf='';
+let onUnauthenticated=()=>{};
+export class ApiError extends Error{
+constructor(status,body){
+const e=(body&&body.error)||{};
+super(e.message||`请求失败（${status}）`);
+this.status=status;
+this.code=e.code||'http_'+status;
+this.field=e.field||null;
 }
 }
-export function setCsrf(token) { csrf = token || ''; }
-export function whenUnauthenticated(handler) { onUnauthenticated = handler; }
-export async function api(method, path, body, { raw = false } = {}) {
-const headers = { Accept: 'application/json' };
-if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-if (body !== undefined) headers['Content-Type'] = 'application/json';
-document.body.dataset.busy = '1';
+export function setCsrf(token){csrf=token||'';}
+export function whenUnauthenticated(handler){onUnauthenticated=handler;}
+export async function api(method,path,body,{raw=false}={}){
+const headers={Accept:'application/json'};
+if(method!=='GET')headers['X-CSRF-Token']=csrf;
+if(body!==undefined)headers['Content-Type']='application/json';
+document.body.dataset.busy='1';
 let response;
-try {
-response = await fetch('/api/v1/' + path, {
-method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+try{
+response=await fetch('/api/v1/'+path,{
+method,headers,credentials:'same-origin',body:body===undefined?undefined:JSON.stringify(body),
 });
-} catch {
-throw new ApiError(0, { error: { code: 'network', message: '无法连接服务器，请检查网络后重试' } });
-} finally {
+}catch{
+throw new ApiError(0,{error:{code:'network',message:'无法连接服务器，请检查网络后重试'}});
+}finally{
 delete document.body.dataset.busy;
 }
-if (raw && response.ok) return response;
-if (response.status === 204) return null;
-const data = await response.json().catch(() => null);
-if (!response.ok) {
-const error = new ApiError(response.status, data);
-if (response.status === 401 && !path.startsWith('auth/')) onUnauthenticated();
+if(raw&&response.ok)return response;
+if(response.status===204)return null;
+const data=await response.json().catch(()=>null);
+if(!response.ok){
+const error=new ApiError(response.status,data);
+if(response.status===401&&!path.startsWith('auth/'))onUnauthenticated();
 throw error;
 }
 return data;
 }
-export const get = (path) => api('GET', path);
-export const post = (path, body) => api('POST', path, body ?? {});
-export const patch = (path, body) => api('PATCH', path, body);
-export function upload(path, file, onProgress = () => {}) {
-return new Promise((resolve, reject) => {
-const xhr = new XMLHttpRequest();
-xhr.open('POST', '/api/v1/' + path);
-xhr.setRequestHeader('Accept', 'application/json');
-xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-xhr.setRequestHeader('X-CSRF-Token', csrf);
-xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
-xhr.onload = () => {
-let data = null;
-try { data = JSON.parse(xhr.responseText); } catch { /* not JSON: the status says enough */ }
-if (xhr.status >= 200 && xhr.status < 300) { onProgress(1); return resolve(data); }
-if (xhr.status === 401) onUnauthenticated();
-reject(new ApiError(xhr.status, data));
+export const get=(path)=>api('GET',path);
+export const post=(path,body)=>api('POST',path,body??{});
+export const patch=(path,body)=>api('PATCH',path,body);
+export function upload(path,file,onProgress=()=>{}){
+return new Promise((resolve,reject)=>{
+const xhr=new XMLHttpRequest();
+xhr.open('POST','/api/v1/'+path);
+xhr.setRequestHeader('Accept','application/json');
+xhr.setRequestHeader('Content-Type','application/octet-stream');
+xhr.setRequestHeader('X-CSRF-Token',csrf);
+xhr.upload.onprogress=(e)=>{if(e.lengthComputable)onProgress(e.loaded/e.total);};
+xhr.onload=()=>{
+let data=null;
+try{data=JSON.parse(xhr.responseText);}catch{}
+if(xhr.status>=200&&xhr.status<300){onProgress(1);return resolve(data);}
+if(xhr.status===401)onUnauthenticated();
+reject(new ApiError(xhr.status,data));
 };
-xhr.onerror = () => reject(new ApiError(0, { error: { code: 'network', message: '上传中断，请检查网络后重试' } }));
+xhr.onerror=()=>reject(new ApiError(0,{error:{code:'network',message:'上传中断，请检查网络后重试'}}));
 xhr.send(file);
 });
 }
 """#,
         "app.js": #"""
-import { h, fill } from './dom.js';
-import { get, post, setCsrf, whenUnauthenticated } from './api.js';
-import { parseHash, formatHash } from './pure/route.js';
-import { signIn } from './screens/login.js';
-import { home } from './screens/home.js';
-import { list } from './screens/list.js';
-import { detail } from './screens/detail.js';
-import { exporter } from './screens/export.js';
-import { stats } from './screens/stats.js';
-import { page } from './screens/page.js';
-import { register } from './screens/register.js';
-import { registrations } from './screens/registrations.js';
-import { creator } from './screens/actions.js';
-import { mine } from './screens/mine.js';
-import { form } from './screens/form.js';
-const screens = { home, list, record: detail, export: exporter, stats, page, registrations, new: creator, form };
-const root = document.getElementById('app');
-let ctx = null;
-whenUnauthenticated(() => { ctx = null; forgetSession(); showSignIn(); });
-window.addEventListener('hashchange', () => (ctx ? route() : publicScreen() !== root.dataset.public && showSignIn()));
+import{h,fill}from'./dom.js';
+import{get,post,setCsrf,whenUnauthenticated}from'./api.js';
+import{parseHash,formatHash}from'./pure/route.js';
+import{signIn}from'./screens/login.js';
+import{home}from'./screens/home.js';
+import{list}from'./screens/list.js';
+import{detail}from'./screens/detail.js';
+import{exporter}from'./screens/export.js';
+import{stats}from'./screens/stats.js';
+import{page}from'./screens/page.js';
+import{register}from'./screens/register.js';
+import{registrations}from'./screens/registrations.js';
+import{creator}from'./screens/actions.js';
+import{mine}from'./screens/mine.js';
+import{form}from'./screens/form.js';
+const screens={home,list,record:detail,export:exporter,stats,page,registrations,new:creator,form};
+const root=document.getElementById('app');
+let ctx=null;
+whenUnauthenticated(()=>{ctx=null;forgetSession();showSignIn();});
+window.addEventListener('hashchange',()=>(ctx?route():publicScreen()!==root.dataset.public&&showSignIn()));
 boot();
-async function boot() {
-if (!document.cookie.split('; ').includes('jiuye_console=1')) return showSignIn();
-try {
-const me = await get('auth/me');
+async function boot(){
+if(!document.cookie.split('; ').includes('jiuye_console=1'))return showSignIn();
+try{
+const me=await get('auth/me');
 await start(me);
-} catch {
+}catch{
 showSignIn();
 }
 }
-function showSignIn() {
-root.dataset.public = publicScreen();
-if (root.dataset.public === 'register') return register(root);
-document.title = '登录 · 就业管理';
-signIn(root, async (me) => { delete root.dataset.public; await start(me); });
-root.querySelector('.signin-card')?.append(h('p.register-link', h('a', { href: '#/register' }, '用人单位注册')));
+function showSignIn(){
+root.dataset.public=publicScreen();
+if(root.dataset.public==='register')return register(root);
+document.title='登录 · 就业管理';
+signIn(root,async(me)=>{delete root.dataset.public;await start(me);});
+root.querySelector('.signin-card')?.append(h('p.register-link',h('a',{href:'#/register'},'用人单位注册')));
 }
-function publicScreen() { return location.hash.startsWith('#/register') ? 'register' : 'login'; }
-async function start(me) {
+function publicScreen(){return location.hash.startsWith('#/register')?'register':'login';}
+async function start(me){
 setCsrf(me.csrfToken);
-const staff = me.roles.some((r) => ['counselor', 'college', 'school'].includes(r));
-const [schema, tables, org] = await Promise.all([
-get('console/schema'), get('code-tables'), staff ? get('org') : Promise.resolve({ units: [], cohorts: [] }),
+const staff=me.roles.some((r)=>['counselor','college','school'].includes(r));
+const[schema,tables,org]=await Promise.all([
+get('console/schema'),get('code-tables'),staff?get('org'):Promise.resolve({units:[],cohorts:[]}),
 ]);
-const codeNames = {};
-for (const t of tables.codeTables) codeNames[t.id] = new Map(t.entries.map((e) => [e.code, e.name]));
-ctx = {
-me, schema, tables: tables.codeTables, codeNames, org,
-student: !staff && me.roles.includes('student'),
-kind: (id) => schema.kinds.find((k) => k.id === id),
-go: (screen, args, query) => { location.hash = formatHash(screen, args, query); },
-status, error,
+const codeNames={};
+for(const t of tables.codeTables)codeNames[t.id]=new Map(t.entries.map((e)=>[e.code,e.name]));
+ctx={
+me,schema,tables:tables.codeTables,codeNames,org,
+student:!staff&&me.roles.includes('student'),
+kind:(id)=>schema.kinds.find((k)=>k.id===id),
+go:(screen,args,query)=>{location.hash=formatHash(screen,args,query);},
+status,error,
 };
 drawShell();
-if (!location.hash || location.hash === '#/login') location.hash = '#/home';
+if(!location.hash||location.hash==='#/login')location.hash='#/home';
 else route();
 }
-function drawShell() {
-const { me, schema } = ctx;
-const roleLabels = schema.roles.map((r) => r.label).join('、');
-document.title = `${schema.institution.name} · 就业管理`;
+function drawShell(){
+const{me,schema}=ctx;
+const roleLabels=schema.roles.map((r)=>r.label).join('、');
+document.title=`${schema.institution.name} · 就业管理`;
 fill(root,
-h('a.skip', { href: '#', onclick: (e) => { e.preventDefault(); root.querySelector(':scope > main')?.focus(); } }, '跳到主要内容'),
+h('a.skip',{href:'#',onclick:(e)=>{e.preventDefault();root.querySelector(':scope > main')?.focus();}},'跳到主要内容'),
 h('header#top',
-h('div.brand', h('span.mark', { 'aria-hidden': 'true' }, '就'), h('span', schema.institution.name, ' · 就业管理')),
-h('div.who', h('span#whoami', me.displayName, ' · ', roleLabels),
-h('button#logout.secondary', { type: 'button', onclick: logout }, '退出')),
-h('button#nav-toggle.secondary', { type: 'button', 'aria-controls': 'nav', 'aria-expanded': 'false', onclick: toggleNav }, '菜单')),
-h('nav#nav', { 'aria-label': '功能' },
-h('a#nav-home', { href: '#/home' }, '首页'),
-schema.kinds.map((k) => h('a', { href: formatHash(ctx.student && k.cardinality === 'one-per-student' ? 'form' : 'list', [k.id]), 'data-kind': k.id }, k.label)),
-schema.pages.map((p) => h('a', { href: formatHash('page', [p.plugin, p.id]), 'data-page': `${p.plugin}/${p.id}` }, p.label)),
-(schema.queues || []).map((q) => h('a', { href: formatHash('registrations', [q.id]), 'data-queue': q.id }, q.label))),
+h('div.brand',h('span.mark',{'aria-hidden':'true'},'就'),h('span',schema.institution.name,' · 就业管理')),
+h('div.who',h('span#whoami',me.displayName,' · ',roleLabels),
+h('button#logout.secondary',{type:'button',onclick:logout},'退出')),
+h('button#nav-toggle.secondary',{type:'button','aria-controls':'nav','aria-expanded':'false',onclick:toggleNav},'菜单')),
+h('nav#nav',{'aria-label':'功能'},
+h('a#nav-home',{href:'#/home'},'首页'),
+schema.kinds.map((k)=>h('a',{href:formatHash(ctx.student&&k.cardinality==='one-per-student'?'form':'list',[k.id]),'data-kind':k.id},k.label)),
+schema.pages.map((p)=>h('a',{href:formatHash('page',[p.plugin,p.id]),'data-page':`${p.plugin}/${p.id}`},p.label)),
+(schema.queues||[]).map((q)=>h('a',{href:formatHash('registrations',[q.id]),'data-queue':q.id},q.label))),
 h('div#messages',
-h('p#status', { role: 'status', 'aria-live': 'polite' }),
-h('p#error', { role: 'alert' })),
-h('main#main', { tabindex: '-1' }));
+h('p#status',{role:'status','aria-live':'polite'}),
+h('p#error',{role:'alert'})),
+h('main#main',{tabindex:'-1'}));
 }
-async function route() {
-if (!ctx) return;
-const { screen, args, query } = parseHash(location.hash);
-const draw = ctx.student && screen === 'home' ? mine : ctx.student && screen === 'record' ? form
-: Object.hasOwn(screens, screen) ? screens[screen] : home;
-toggleNav(null, false);
-const old = root.querySelector(':scope > main');
-const main = h('main#main', { tabindex: '-1' });
+async function route(){
+if(!ctx)return;
+const{screen,args,query}=parseHash(location.hash);
+const draw=ctx.student&&screen==='home'?mine:ctx.student&&screen==='record'?form
+:Object.hasOwn(screens,screen)?screens[screen]:home;
+toggleNav(null,false);
+const old=root.querySelector(':scope > main');
+const main=h('main#main',{tabindex:'-1'});
 old.replaceWith(main);
 status('');
 error('');
-for (const a of document.querySelectorAll('#nav a')) {
-const current = (a.dataset.kind && args[0] === a.dataset.kind && screen !== 'page')
-|| (a.dataset.page && screen === 'page' && a.dataset.page === args.join('/'))
-|| (a.id === 'nav-home' && screen === 'home')
-|| (a.dataset.queue && screen === 'registrations' && args[0] === a.dataset.queue);
-if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+for(const a of document.querySelectorAll('#nav a')){
+const current=(a.dataset.kind&&args[0]===a.dataset.kind&&screen!=='page')
+||(a.dataset.page&&screen==='page'&&a.dataset.page===args.join('/'))
+||(a.id==='nav-home'&&screen==='home')
+||(a.dataset.queue&&screen==='registrations'&&args[0]===a.dataset.queue);
+if(current)a.setAttribute('aria-current','page');else a.removeAttribute('aria-current');
 }
-try {
-await draw(main, ctx, args, query);
-} catch (e) {
+try{
+await draw(main,ctx,args,query);
+}catch(e){
 error(e.message);
 }
-main.dataset.ready = '1';
+main.dataset.ready='1';
 }
-function toggleNav(event, open) {
-const nav = document.getElementById('nav');
-const button = document.getElementById('nav-toggle');
-if (!nav || !button) return;
-const next = open ?? button.getAttribute('aria-expanded') !== 'true';
-button.setAttribute('aria-expanded', String(next));
-nav.classList.toggle('open', next);
+function toggleNav(event,open){
+const nav=document.getElementById('nav');
+const button=document.getElementById('nav-toggle');
+if(!nav||!button)return;
+const next=open??button.getAttribute('aria-expanded')!=='true';
+button.setAttribute('aria-expanded',String(next));
+nav.classList.toggle('open',next);
 }
-async function logout() {
-try { await post('auth/logout'); } catch { /* the session is gone either way */ }
-ctx = null;
+async function logout(){
+try{await post('auth/logout');}catch{}
+ctx=null;
 setCsrf('');
 forgetSession();
-location.hash = '#/login';
+location.hash='#/login';
 showSignIn();
 }
-function forgetSession() { document.cookie = 'jiuye_console=; Max-Age=0; Path=/; SameSite=Strict'; }
-export function status(text) { const el = document.getElementById('status'); if (el) el.textContent = text; }
-export function error(text) { const el = document.getElementById('error'); if (el) el.textContent = text; }
+function forgetSession(){document.cookie='jiuye_console=; Max-Age=0; Path=/; SameSite=Strict';}
+export function status(text){const el=document.getElementById('status');if(el)el.textContent=text;}
+export function error(text){const el=document.getElementById('error');if(el)el.textContent=text;}
 """#,
         "console.css": #"""
-:root {
---blue: #1f5fae; --blue-dark: #174a88; --ink: #1d2733; --muted: #5b6675; --line: #d5dce5;
---bg: #f3f5f8; --card: #fff; --warn: #fff4cc; --warn-line: #e0b400; --red: #b3261e; --green: #1e7a3c;
-font-family: "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
-font-size: 14px; color: var(--ink); background: var(--bg);
-}
-* { box-sizing: border-box; }
-[hidden] { display: none !important; }
-body { margin: 0; }
-a { color: var(--blue); }
-h1 { font-size: 1.5rem; margin: 0 0 .6rem; }
-h2 { font-size: 1.15rem; margin: 1.2rem 0 .5rem; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.skip { position: absolute; left: -999px; }
-.skip:focus { left: 8px; top: 8px; background: #fff; padding: 6px; z-index: 10; }
-:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
-header#top { display: flex; justify-content: space-between; align-items: center; background: var(--blue); color: #fff; padding: .55rem 1.2rem; }
-.brand { font-size: 1.1rem; font-weight: bold; display: flex; gap: .5rem; align-items: center; }
-.mark { background: #fff; color: var(--blue); border-radius: 4px; padding: 0 .3rem; }
-.who { display: flex; gap: .8rem; align-items: center; }
-header#top button { background: transparent; color: #fff; border-color: #fff; }
-nav#nav { display: flex; flex-wrap: wrap; gap: .2rem; background: #fff; border-bottom: 1px solid var(--line); padding: 0 1rem; }
-nav#nav a { padding: .65rem .9rem; text-decoration: none; color: var(--ink); border-bottom: 3px solid transparent; }
-nav#nav a[aria-current="page"] { border-bottom-color: var(--blue); color: var(--blue); font-weight: bold; }
-#messages p { margin: 0; padding: 0 1.2rem; }
-#status:not(:empty) { background: #e6f1e9; color: var(--green); padding: .5rem 1.2rem; }
-#error:not(:empty) { background: #fdecea; color: var(--red); padding: .5rem 1.2rem; }
-main { padding: 1rem 1.2rem 3rem; max-width: 1600px; }
-main:focus { outline: none; }
-button, .button { font: inherit; border: 1px solid var(--blue); background: var(--blue); color: #fff; border-radius: 4px; padding: .35rem .9rem; cursor: pointer; text-decoration: none; display: inline-block; }
-button:hover, .button:hover { background: var(--blue-dark); }
-button.secondary, .button.secondary { background: #fff; color: var(--blue); }
-button.secondary:hover, .button.secondary:hover { background: #eaf1fb; }
-button.danger { background: var(--red); border-color: var(--red); color: #fff; }
-button.link { background: none; border: none; color: var(--blue); text-decoration: underline; padding: .2rem 0; }
-button:disabled { opacity: .5; cursor: default; }
-input, select, textarea { font: inherit; border: 1px solid #9aa5b4; border-radius: 4px; padding: .3rem .45rem; background: #fff; color: var(--ink); }
-input:disabled, select:disabled { background: #eef0f3; color: #4a5360; border-color: var(--line); }
-textarea { width: 100%; }
-.signin { display: grid; place-items: center; min-height: 100vh; }
-.signin-card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 2rem; width: min(420px, 92vw); }
-.signin-card form { display: grid; gap: .8rem; }
-.signin-card .field { display: grid; gap: .3rem; }
-.signin-card #error:not(:empty) { padding: .5rem; border-radius: 4px; }
-.hint, .muted { color: var(--muted); }
-.lead { color: var(--muted); margin-top: 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 1rem; }
-.kind-card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.2rem; }
-.kind-card h2 { margin-top: 0; }
-.kind-card .total { color: var(--muted); margin: 0 0 .4rem; }
-.waiting-list { list-style: none; padding: 0; margin: 0; display: grid; gap: .3rem; }
-.waiting .count { font-size: 1.6rem; font-weight: bold; margin-right: .2rem; }
-.title-row { display: flex; justify-content: space-between; align-items: center; gap: 1rem; flex-wrap: wrap; }
-.title-links { display: flex; gap: .5rem; }
-.tabs { display: flex; gap: .2rem; border-bottom: 1px solid var(--line); margin-bottom: .6rem; }
-.tabs a { padding: .45rem .9rem; text-decoration: none; color: var(--ink); border: 1px solid transparent; border-bottom: none; border-radius: 4px 4px 0 0; }
-.tabs a[aria-current="page"] { background: #fff; border-color: var(--line); color: var(--blue); font-weight: bold; }
-.toolbar { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .6rem 0; }
-.toolbar label { color: var(--muted); }
-details.search { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .4rem .8rem; margin: .5rem 0; }
-details.search summary { cursor: pointer; color: var(--blue); }
-details.search .buttons { display: flex; gap: .5rem; margin: .4rem 0; }
-#unmatched { color: var(--red); columns: 4 12em; margin: .3rem 0; max-height: 11em; overflow-y: auto; }
-#unmatched .head { font-weight: bold; }
-#batch-bar { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; background: #eaf1fb; border: 1px solid #c5d7ef; border-radius: 6px; padding: .45rem .7rem; margin: .5rem 0; }
-#selection-count { margin-right: .6rem; color: var(--muted); }
-.table-wrap { overflow-x: auto; background: #fff; border: 1px solid var(--line); border-radius: 6px; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #e6eaf0; white-space: nowrap; }
-thead th { background: #f0f3f7; position: sticky; top: 0; font-weight: bold; }
-tbody tr:hover { background: #f7faff; }
-th.select, td.select { width: 2rem; }
-button.sort { background: none; border: none; color: inherit; font-weight: bold; padding: 0; }
-td.empty { text-align: center; color: var(--muted); padding: 2rem; }
-td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-tfoot th, tfoot td { font-weight: bold; background: #f7f9fb; }
-caption { caption-side: top; text-align: left; padding: .4rem .6rem; color: var(--muted); }
-.pager { display: flex; gap: .8rem; align-items: center; margin-top: .6rem; }
-#batch-results tr.failed td.result { color: var(--red); }
-#batch-results tr.ok td.result { color: var(--green); }
-dialog { border: 1px solid var(--line); border-radius: 8px; padding: 0; width: min(760px, 94vw); max-height: 88vh; }
-dialog::backdrop { background: rgba(20, 30, 45, .45); }
-form.dialog { padding: 1rem 1.2rem; display: grid; gap: .6rem; }
-form.dialog h2 { margin: 0; }
-.dialog-body { display: grid; gap: .5rem; max-height: 62vh; overflow: auto; }
-.dialog-buttons { display: flex; gap: .5rem; justify-content: flex-end; }
-.dialog-body .field { display: grid; grid-template-columns: 11em 1fr; gap: .5rem; align-items: center; }
-.columns-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(11em, 1fr)); gap: .3rem .8rem; }
-label.check { display: flex; gap: .35rem; align-items: center; }
-.breadcrumb { color: var(--muted); margin: 0 0 .3rem; }
-.badge { background: #eaf1fb; color: var(--blue); border-radius: 999px; padding: .2rem .8rem; font-weight: bold; }
-.facts { color: var(--muted); margin: 0 0 .5rem; }
-ol.levels { list-style: none; display: flex; gap: .5rem; padding: 0; margin: .3rem 0 .8rem; flex-wrap: wrap; }
-ol.levels li { background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: .25rem .6rem; }
-ol.levels li[data-status="approved"] { border-color: var(--green); color: var(--green); }
-ol.levels li[data-status="rejected"] { border-color: var(--red); color: var(--red); }
-ol.levels li[data-status="pending"] { border-color: #e0a800; }
-.level { font-weight: bold; }
-.notice { background: #fdecea; border: 1px solid #f3b8b3; border-radius: 6px; padding: .5rem .8rem; margin-bottom: .6rem; }
-fieldset { background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .8rem; padding: .4rem 1rem .8rem; }
-legend { font-weight: bold; padding: 0 .3rem; }
-#record-form .field { display: grid; grid-template-columns: 12em minmax(12em, 24em) minmax(10em, 1fr); gap: .6rem; align-items: center; padding: .2rem .3rem; border-radius: 4px; }
-#record-form .field.head { color: var(--muted); font-weight: bold; }
-#record-form .field.registry label { color: var(--muted); }
-#record-form .field.differs { background: var(--warn); box-shadow: inset 3px 0 0 var(--warn-line); }
-.student-value { color: #3b4656; }
-.required { color: var(--red); }
-.actions { display: flex; gap: .5rem; flex-wrap: wrap; margin: .8rem 0; position: sticky; bottom: 0; background: var(--bg); padding: .5rem 0; }
-ol.timeline { list-style: none; border-left: 3px solid #c5d7ef; margin: 0; padding: 0 0 0 1rem; }
-ol.timeline li { position: relative; padding: .3rem 0 .6rem; display: flex; flex-wrap: wrap; gap: .2rem .8rem; }
-ol.timeline li::before { content: ""; position: absolute; left: -1.45rem; top: .65rem; width: .7rem; height: .7rem; border-radius: 50%; background: var(--blue); }
-ol.timeline time { color: var(--muted); font-variant-numeric: tabular-nums; }
-.move { font-weight: bold; }
-.reason, .note { color: var(--red); }
-#materials { display: flex; flex-wrap: wrap; gap: 1rem; }
-#materials figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; max-width: 260px; }
-#materials img { max-width: 240px; max-height: 240px; display: block; }
-#materials figure:has(iframe) { max-width: none; }
-#materials iframe.pdf { width: 560px; height: 420px; border: 1px solid var(--line); display: block; }
-.file { display: grid; place-items: center; width: 120px; height: 150px; background: #f0f3f7; color: var(--muted); font-weight: bold; }
-progress { width: min(480px, 100%); height: 1.1rem; display: block; margin: .6rem 0; }
-@media (max-width: 720px) {
-main { padding: .8rem .7rem 3rem; }
-header#top { flex-wrap: wrap; gap: .4rem; }
-#record-form .field { grid-template-columns: 1fr; gap: .2rem; padding: .4rem .2rem; }
-#record-form .field.head { display: none; }
-#record-form .student-value:not(:empty)::before { content: "学生填报："; color: var(--muted); }
-.dialog-body .field { grid-template-columns: 1fr; }
-#materials iframe.pdf { width: 100%; }
-}
-.register-link { text-align: center; margin: 1rem 0 0; }
-.field-error { color: var(--red); margin: 0; font-size: .9rem; }
-input[aria-invalid="true"] { border-color: var(--red); box-shadow: inset 0 0 0 1px var(--red); }
-.done { color: var(--green); font-weight: bold; }
-.failed { color: var(--red); font-weight: bold; }
-ul.problems { color: var(--red); margin: .3rem 0; padding-left: 1.4rem; max-height: 16em; overflow-y: auto; border: 1px solid #f3b8b3; border-radius: 4px; background: #fff8f7; }
-td.buttons { display: flex; gap: .4rem; }
-.actions a.button { text-decoration: none; }
-#nav-toggle { display: none; }
-main#form { max-width: 860px; }
-#student-form .field { display: grid; grid-template-columns: 11em 1fr; gap: .25rem .8rem; align-items: center; padding: .35rem .5rem; border-radius: 4px; }
-#student-form .field > :not(label) { grid-column: 2; }
-#student-form .field.registry { background: #eceff3; }
-#student-form .field.registry label { color: var(--muted); }
-#student-form .registry .required { display: none; }
-#student-form .field.invalid { background: #fdecea; box-shadow: inset 3px 0 0 var(--red); }
-#student-form input:not([type=file]), #student-form select { width: 100%; min-height: 40px; }
-#student-form input:disabled, #student-form select:disabled { background: #e4e8ee; border-color: #e4e8ee; opacity: 1; }
-.registry-hint { color: var(--muted); margin: .1rem 0 .5rem; }
-.field-error { color: var(--red); margin: 0; font-weight: bold; }
-.material-list #materials { margin-bottom: .4rem; }
-section.rejection { background: #fdecea; border: 2px solid var(--red); border-radius: 8px; padding: .6rem 1rem; margin: .6rem 0; }
-section.rejection h2 { color: var(--red); margin: 0 0 .3rem; }
-section.rejection p { margin: .25rem 0; font-size: 1.05rem; }
-.my-records { list-style: none; padding: 0; margin: 0; display: grid; gap: .5rem; }
-.my-records li { display: flex; flex-wrap: wrap; gap: .3rem .7rem; align-items: center; }
-.my-records .rejected { color: var(--red); margin: 0; flex-basis: 100%; }
-.kind-card > .button { margin-top: .6rem; }
-.badge[data-state^="rejected"] { background: #fdecea; color: var(--red); }
-.badge[data-state="approved"] { background: #e6f1e9; color: var(--green); }
-#form .actions button { min-height: 40px; min-width: 6em; }
-@media (max-width: 720px) {
-header#top { padding: .4rem .7rem; flex-wrap: nowrap; gap: .5rem; }
-header#top .who { margin-left: auto; gap: .5rem; }
-.brand span:not(.mark) { display: none; }
-#nav-toggle { display: inline-block; }
-nav#nav { display: none; flex-direction: column; padding: 0; }
-nav#nav.open { display: flex; }
-nav#nav a { padding: .7rem 1rem; border-bottom: 1px solid var(--line); border-left: 4px solid transparent; }
-nav#nav a[aria-current="page"] { border-left-color: var(--blue); border-bottom-color: var(--line); }
-button, .button, nav#nav a, input, select { min-height: 40px; }
-a.button { display: inline-flex; align-items: center; }
-input, select, textarea { font-size: 16px; }
-h1 { font-size: 1.3rem; }
-.cards { grid-template-columns: 1fr; }
-#student-form .field { grid-template-columns: 1fr; padding: .4rem .3rem; }
-#student-form .field > :not(label) { grid-column: 1; }
-fieldset { padding: .3rem .5rem .6rem; }
-#form .actions button { flex: 1 1 auto; }
-ol.levels { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; }
-ol.levels .level { display: block; }
-ol.timeline li { flex-direction: column; }
-#materials figure, #materials img { max-width: 100%; }
-}
+:root{--blue:#1f5fae;--blue-dark:#174a88;--ink:#1d2733;--muted:#5b6675;--line:#d5dce5;--bg:#f3f5f8;--card:#fff;--warn:#fff4cc;--warn-line:#e0b400;--red:#b3261e;--green:#1e7a3c;font-family:"WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;font-size:14px;color:var(--ink);background:var(--bg)}*{box-sizing:border-box}[hidden]{display:none !important}body{margin:0}a{color:var(--blue)}h1{font-size:1.5rem;margin:0 0 .6rem}h2{font-size:1.15rem;margin:1.2rem 0 .5rem}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:6px;z-index:10}:focus-visible{outline:3px solid #f0a500;outline-offset:2px}header#top{display:flex;justify-content:space-between;align-items:center;background:var(--blue);color:#fff;padding:.55rem 1.2rem}.brand{font-size:1.1rem;font-weight:bold;display:flex;gap:.5rem;align-items:center}.mark{background:#fff;color:var(--blue);border-radius:4px;padding:0 .3rem}.who{display:flex;gap:.8rem;align-items:center}header#top button{background:transparent;color:#fff;border-color:#fff}nav#nav{display:flex;flex-wrap:wrap;gap:.2rem;background:#fff;border-bottom:1px solid var(--line);padding:0 1rem}nav#nav a{padding:.65rem .9rem;text-decoration:none;color:var(--ink);border-bottom:3px solid transparent}nav#nav a[aria-current="page"]{border-bottom-color:var(--blue);color:var(--blue);font-weight:bold}#messages p{margin:0;padding:0 1.2rem}#status:not(:empty){background:#e6f1e9;color:var(--green);padding:.5rem 1.2rem}#error:not(:empty){background:#fdecea;color:var(--red);padding:.5rem 1.2rem}main{padding:1rem 1.2rem 3rem;max-width:1600px}main:focus{outline:none}button,.button{font:inherit;border:1px solid var(--blue);background:var(--blue);color:#fff;border-radius:4px;padding:.35rem .9rem;cursor:pointer;text-decoration:none;display:inline-block}button:hover,.button:hover{background:var(--blue-dark)}button.secondary,.button.secondary{background:#fff;color:var(--blue)}button.secondary:hover,.button.secondary:hover{background:#eaf1fb}button.danger{background:var(--red);border-color:var(--red);color:#fff}button.link{background:none;border:none;color:var(--blue);text-decoration:underline;padding:.2rem 0}button:disabled{opacity:.5;cursor:default}input,select,textarea{font:inherit;border:1px solid #9aa5b4;border-radius:4px;padding:.3rem .45rem;background:#fff;color:var(--ink)}input:disabled,select:disabled{background:#eef0f3;color:#4a5360;border-color:var(--line)}textarea{width:100%}.signin{display:grid;place-items:center;min-height:100vh}.signin-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:2rem;width:min(420px,92vw)}.signin-card form{display:grid;gap:.8rem}.signin-card .field{display:grid;gap:.3rem}.signin-card #error:not(:empty){padding:.5rem;border-radius:4px}.hint,.muted{color:var(--muted)}.lead{color:var(--muted);margin-top:0}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:1rem}.kind-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem 1.2rem}.kind-card h2{margin-top:0}.kind-card .total{color:var(--muted);margin:0 0 .4rem}.waiting-list{list-style:none;padding:0;margin:0;display:grid;gap:.3rem}.waiting .count{font-size:1.6rem;font-weight:bold;margin-right:.2rem}.title-row{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}.title-links{display:flex;gap:.5rem}.tabs{display:flex;gap:.2rem;border-bottom:1px solid var(--line);margin-bottom:.6rem}.tabs a{padding:.45rem .9rem;text-decoration:none;color:var(--ink);border:1px solid transparent;border-bottom:none;border-radius:4px 4px 0 0}.tabs a[aria-current="page"]{background:#fff;border-color:var(--line);color:var(--blue);font-weight:bold}.toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.6rem 0}.toolbar label{color:var(--muted)}details.search{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.4rem .8rem;margin:.5rem 0}details.search summary{cursor:pointer;color:var(--blue)}details.search .buttons{display:flex;gap:.5rem;margin:.4rem 0}#unmatched{color:var(--red);columns:4 12em;margin:.3rem 0;max-height:11em;overflow-y:auto}#unmatched .head{font-weight:bold}#batch-bar{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;background:#eaf1fb;border:1px solid #c5d7ef;border-radius:6px;padding:.45rem .7rem;margin:.5rem 0}#selection-count{margin-right:.6rem;color:var(--muted)}.table-wrap{overflow-x:auto;background:#fff;border:1px solid var(--line);border-radius:6px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e6eaf0;white-space:nowrap}thead th{background:#f0f3f7;position:sticky;top:0;font-weight:bold}tbody tr:hover{background:#f7faff}th.select,td.select{width:2rem}button.sort{background:none;border:none;color:inherit;font-weight:bold;padding:0}td.empty{text-align:center;color:var(--muted);padding:2rem}td.number,th.number{text-align:right;font-variant-numeric:tabular-nums}tfoot th,tfoot td{font-weight:bold;background:#f7f9fb}caption{caption-side:top;text-align:left;padding:.4rem .6rem;color:var(--muted)}.pager{display:flex;gap:.8rem;align-items:center;margin-top:.6rem}#batch-results tr.failed td.result{color:var(--red)}#batch-results tr.ok td.result{color:var(--green)}dialog{border:1px solid var(--line);border-radius:8px;padding:0;width:min(760px,94vw);max-height:88vh}dialog::backdrop{background:rgba(20,30,45,.45)}form.dialog{padding:1rem 1.2rem;display:grid;gap:.6rem}form.dialog h2{margin:0}.dialog-body{display:grid;gap:.5rem;max-height:62vh;overflow:auto}.dialog-buttons{display:flex;gap:.5rem;justify-content:flex-end}.dialog-body .field{display:grid;grid-template-columns:11em 1fr;gap:.5rem;align-items:center}.columns-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(11em,1fr));gap:.3rem .8rem}label.check{display:flex;gap:.35rem;align-items:center}.breadcrumb{color:var(--muted);margin:0 0 .3rem}.badge{background:#eaf1fb;color:var(--blue);border-radius:999px;padding:.2rem .8rem;font-weight:bold}.facts{color:var(--muted);margin:0 0 .5rem}ol.levels{list-style:none;display:flex;gap:.5rem;padding:0;margin:.3rem 0 .8rem;flex-wrap:wrap}ol.levels li{background:#fff;border:1px solid var(--line);border-radius:4px;padding:.25rem .6rem}ol.levels li[data-status="approved"]{border-color:var(--green);color:var(--green)}ol.levels li[data-status="rejected"]{border-color:var(--red);color:var(--red)}ol.levels li[data-status="pending"]{border-color:#e0a800}.level{font-weight:bold}.notice{background:#fdecea;border:1px solid #f3b8b3;border-radius:6px;padding:.5rem .8rem;margin-bottom:.6rem}fieldset{background:#fff;border:1px solid var(--line);border-radius:6px;margin:0 0 .8rem;padding:.4rem 1rem .8rem}legend{font-weight:bold;padding:0 .3rem}#record-form .field{display:grid;grid-template-columns:12em minmax(12em,24em) minmax(10em,1fr);gap:.6rem;align-items:center;padding:.2rem .3rem;border-radius:4px}#record-form .field.head{color:var(--muted);font-weight:bold}#record-form .field.registry label{color:var(--muted)}#record-form .field.differs{background:var(--warn);box-shadow:inset 3px 0 0 var(--warn-line)}.student-value{color:#3b4656}.required{color:var(--red)}.actions{display:flex;gap:.5rem;flex-wrap:wrap;margin:.8rem 0;position:sticky;bottom:0;background:var(--bg);padding:.5rem 0}ol.timeline{list-style:none;border-left:3px solid #c5d7ef;margin:0;padding:0 0 0 1rem}ol.timeline li{position:relative;padding:.3rem 0 .6rem;display:flex;flex-wrap:wrap;gap:.2rem .8rem}ol.timeline li::before{content:"";position:absolute;left:-1.45rem;top:.65rem;width:.7rem;height:.7rem;border-radius:50%;background:var(--blue)}ol.timeline time{color:var(--muted);font-variant-numeric:tabular-nums}.move{font-weight:bold}.reason,.note{color:var(--red)}#materials{display:flex;flex-wrap:wrap;gap:1rem}#materials figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:6px;padding:.5rem;max-width:260px}#materials img{max-width:240px;max-height:240px;display:block}#materials figure:has(iframe){max-width:none}#materials iframe.pdf{width:560px;height:420px;border:1px solid var(--line);display:block}.file{display:grid;place-items:center;width:120px;height:150px;background:#f0f3f7;color:var(--muted);font-weight:bold}progress{width:min(480px,100%);height:1.1rem;display:block;margin:.6rem 0}@media (max-width: 720px){main{padding:.8rem .7rem 3rem}header#top{flex-wrap:wrap;gap:.4rem}#record-form .field{grid-template-columns:1fr;gap:.2rem;padding:.4rem .2rem}#record-form .field.head{display:none}#record-form .student-value:not(:empty)::before{content:"学生填报：";color:var(--muted)}.dialog-body .field{grid-template-columns:1fr}#materials iframe.pdf{width:100%}}.register-link{text-align:center;margin:1rem 0 0}.field-error{color:var(--red);margin:0;font-size:.9rem}input[aria-invalid="true"]{border-color:var(--red);box-shadow:inset 0 0 0 1px var(--red)}.done{color:var(--green);font-weight:bold}.failed{color:var(--red);font-weight:bold}ul.problems{color:var(--red);margin:.3rem 0;padding-left:1.4rem;max-height:16em;overflow-y:auto;border:1px solid #f3b8b3;border-radius:4px;background:#fff8f7}td.buttons{display:flex;gap:.4rem}.actions a.button{text-decoration:none}#nav-toggle{display:none}main#form{max-width:860px}#student-form .field{display:grid;grid-template-columns:11em 1fr;gap:.25rem .8rem;align-items:center;padding:.35rem .5rem;border-radius:4px}#student-form .field>:not(label){grid-column:2}#student-form .field.registry{background:#eceff3}#student-form .field.registry label{color:var(--muted)}#student-form .registry .required{display:none}#student-form .field.invalid{background:#fdecea;box-shadow:inset 3px 0 0 var(--red)}#student-form input:not([type=file]),#student-form select{width:100%;min-height:40px}#student-form input:disabled,#student-form select:disabled{background:#e4e8ee;border-color:#e4e8ee;opacity:1}.registry-hint{color:var(--muted);margin:.1rem 0 .5rem}.field-error{color:var(--red);margin:0;font-weight:bold}.material-list #materials{margin-bottom:.4rem}section.rejection{background:#fdecea;border:2px solid var(--red);border-radius:8px;padding:.6rem 1rem;margin:.6rem 0}section.rejection h2{color:var(--red);margin:0 0 .3rem}section.rejection p{margin:.25rem 0;font-size:1.05rem}.my-records{list-style:none;padding:0;margin:0;display:grid;gap:.5rem}.my-records li{display:flex;flex-wrap:wrap;gap:.3rem .7rem;align-items:center}.my-records .rejected{color:var(--red);margin:0;flex-basis:100%}.kind-card>.button{margin-top:.6rem}.badge[data-state^="rejected"]{background:#fdecea;color:var(--red)}.badge[data-state="approved"]{background:#e6f1e9;color:var(--green)}#form .actions button{min-height:40px;min-width:6em}@media (max-width: 720px){header#top{padding:.4rem .7rem;flex-wrap:nowrap;gap:.5rem}header#top .who{margin-left:auto;gap:.5rem}.brand span:not(.mark){display:none}#nav-toggle{display:inline-block}nav#nav{display:none;flex-direction:column;padding:0}nav#nav.open{display:flex}nav#nav a{padding:.7rem 1rem;border-bottom:1px solid var(--line);border-left:4px solid transparent}nav#nav a[aria-current="page"]{border-left-color:var(--blue);border-bottom-color:var(--line)}button,.button,nav#nav a,input,select{min-height:40px}a.button{display:inline-flex;align-items:center}input,select,textarea{font-size:16px}h1{font-size:1.3rem}.cards{grid-template-columns:1fr}#student-form .field{grid-template-columns:1fr;padding:.4rem .3rem}#student-form .field>:not(label){grid-column:1}fieldset{padding:.3rem .5rem .6rem}#form .actions button{flex:1 1 auto}ol.levels{display:grid;grid-auto-flow:column;grid-auto-columns:1fr}ol.levels .level{display:block}ol.timeline li{flex-direction:column}#materials figure,#materials img{max-width:100%}}
 """#,
         "dom.js": #"""
-export function h(spec, attrs, ...children) {
-const [tag, ...rest] = spec.split(/(?=[.#])/);
-const el = document.createElement(tag || 'div');
-for (const part of rest) {
-if (part[0] === '.') el.classList.add(part.slice(1));
-else el.id = part.slice(1);
+export function h(spec,attrs,...children){
+const[tag,...rest]=spec.split(/(?=[.#])/);
+const el=document.createElement(tag||'div');
+for(const part of rest){
+if(part[0]==='.')el.classList.add(part.slice(1));
+else el.id=part.slice(1);
 }
-if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
+if(attrs&&(typeof attrs!=='object'||attrs instanceof Node||Array.isArray(attrs))){
 children.unshift(attrs);
-attrs = null;
+attrs=null;
 }
-for (const [key, value] of Object.entries(attrs || {})) {
-if (value === undefined || value === null || value === false) continue;
-if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
-else if (key === 'class') el.classList.add(...String(value).split(/\s+/).filter(Boolean));
-else if (key === 'value' || key === 'checked' || key === 'selected' || key === 'disabled' || key === 'indeterminate') el[key] = value;
-else el.setAttribute(key, value === true ? '' : String(value));
+for(const[key,value]of Object.entries(attrs||{})){
+if(value===undefined||value===null||value===false)continue;
+if(key.startsWith('on'))el.addEventListener(key.slice(2),value);
+else if(key==='class')el.classList.add(...String(value).split(/\s+/).filter(Boolean));
+else if(key==='value'||key==='checked'||key==='selected'||key==='disabled'||key==='indeterminate')el[key]=value;
+else el.setAttribute(key,value===true?'':String(value));
 }
-return append(el, ...children);
+return append(el,...children);
 }
-export function append(el, ...children) {
-for (const child of children.flat(Infinity)) {
-if (child === undefined || child === null || child === false) continue;
-el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+export function append(el,...children){
+for(const child of children.flat(Infinity)){
+if(child===undefined||child===null||child===false)continue;
+el.append(child instanceof Node?child:document.createTextNode(String(child)));
 }
 return el;
 }
-export function fill(el, ...children) {
+export function fill(el,...children){
 el.replaceChildren();
-return append(el, ...children);
+return append(el,...children);
 }
-export function select(attrs, options, current) {
-return h('select', attrs, options.map(([value, label]) =>
-h('option', { value: String(value), selected: String(value) === String(current ?? '') }, label)));
+export function select(attrs,options,current){
+return h('select',attrs,options.map(([value,label])=>
+h('option',{value:String(value),selected:String(value)===String(current??'')},label)));
 }
-export function dialog(id, title, body, buttons) {
-const d = h('dialog#' + id, { 'aria-labelledby': id + '-title' },
-h('form.dialog', { method: 'dialog' },
-h('h2#' + id + '-title', title),
-h('div.dialog-body', { tabindex: '0' }, body),
-h('div.dialog-buttons', buttons, h('button', { value: 'cancel', type: 'submit', class: 'secondary' }, '关闭'))));
-d.addEventListener('close', () => d.remove());
+export function dialog(id,title,body,buttons){
+const d=h('dialog#'+id,{'aria-labelledby':id+'-title'},
+h('form.dialog',{method:'dialog'},
+h('h2#'+id+'-title',title),
+h('div.dialog-body',{tabindex:'0'},body),
+h('div.dialog-buttons',buttons,h('button',{value:'cancel',type:'submit',class:'secondary'},'关闭'))));
+d.addEventListener('close',()=>d.remove());
 document.body.append(d);
 d.showModal();
 return d;
@@ -447,1285 +264,1285 @@ return d;
 
 """#,
         "pure/creditcode.js": #"""
-const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-export function checkCharacter(first17) {
-let sum = 0;
-for (let i = 0; i < 17; i += 1) {
-const v = alphabet.indexOf(first17[i]);
-if (v < 0) return null;
-sum += v * weights[i];
+const alphabet='0123456789ABCDEFGHJKLMNPQRTUWXY';
+const weights=[1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28];
+export function checkCharacter(first17){
+let sum=0;
+for(let i=0;i<17;i+=1){
+const v=alphabet.indexOf(first17[i]);
+if(v<0)return null;
+sum+=v*weights[i];
 }
-return alphabet[(31 - (sum % 31)) % 31];
+return alphabet[(31-(sum%31))%31];
 }
-export function creditCodeProblem(text, { typing = false } = {}) {
-const code = String(text ?? '').trim().toUpperCase();
-const bad = [...code].find((c) => !alphabet.includes(c));
-if (bad) return `统一社会信用代码含无效字符 ${bad}`;
-if (code.length !== 18) return typing && code.length < 18 ? '' : `统一社会信用代码应为 18 位，实为 ${code.length} 位`;
-const expected = checkCharacter(code);
-return code[17] === expected ? '' : `统一社会信用代码校验位错误（应为 ${expected}）`;
+export function creditCodeProblem(text,{typing=false}={}){
+const code=String(text??'').trim().toUpperCase();
+const bad=[...code].find((c)=>!alphabet.includes(c));
+if(bad)return`统一社会信用代码含无效字符 ${bad}`;
+if(code.length!==18)return typing&&code.length<18?'':`统一社会信用代码应为 18 位，实为 ${code.length} 位`;
+const expected=checkCharacter(code);
+return code[17]===expected?'':`统一社会信用代码校验位错误（应为 ${expected}）`;
 }
 """#,
         "pure/paste.js": #"""
-const separators = /[\n\r\t,，;；\u2028]/;
-export function pastedValues(text) {
-const seen = new Set();
-const out = [];
-for (const part of (text || '').split(separators)) {
-const v = part.trim();
-if (v && !seen.has(v)) { seen.add(v); out.push(v); }
+const separators=/[\n\r\t,，;；\u2028]/;
+export function pastedValues(text){
+const seen=new Set();
+const out=[];
+for(const part of(text||'').split(separators)){
+const v=part.trim();
+if(v&&!seen.has(v)){seen.add(v);out.push(v);}
 }
 return out;
 }
-export function pageOf(rows, page, size) {
-const pages = Math.max(1, Math.ceil(rows.length / size));
-const p = Math.min(Math.max(0, page), pages - 1);
-return { rows: rows.slice(p * size, p * size + size), page: p, pages };
+export function pageOf(rows,page,size){
+const pages=Math.max(1,Math.ceil(rows.length/size));
+const p=Math.min(Math.max(0,page),pages-1);
+return{rows:rows.slice(p*size,p*size+size),page:p,pages};
 }
 """#,
         "pure/prefs.js": #"""
-export function prefsKey(account, kind, what) { return `jiuye:${account}:${kind}:${what}`; }
-export function loadColumns(storage, account, kind, allowed, defaults) {
-try {
-const saved = JSON.parse(storage.getItem(prefsKey(account, kind, 'columns')) || 'null');
-if (Array.isArray(saved)) {
-const kept = saved.filter((k) => allowed.includes(k));
-if (kept.length) return kept;
+export function prefsKey(account,kind,what){return`jiuye:${account}:${kind}:${what}`;}
+export function loadColumns(storage,account,kind,allowed,defaults){
+try{
+const saved=JSON.parse(storage.getItem(prefsKey(account,kind,'columns'))||'null');
+if(Array.isArray(saved)){
+const kept=saved.filter((k)=>allowed.includes(k));
+if(kept.length)return kept;
 }
-} catch { /* a damaged entry falls back to the defaults */ }
-return defaults.filter((k) => allowed.includes(k));
+}catch{}
+return defaults.filter((k)=>allowed.includes(k));
 }
-export function saveColumns(storage, account, kind, columns) {
-storage.setItem(prefsKey(account, kind, 'columns'), JSON.stringify(columns));
+export function saveColumns(storage,account,kind,columns){
+storage.setItem(prefsKey(account,kind,'columns'),JSON.stringify(columns));
 }
 """#,
         "pure/route.js": #"""
-export function parseHash(hash) {
-const text = (hash || '').replace(/^#\/?/, '');
-const [path, query = ''] = text.split('?');
-const decode = (part) => { try { return decodeURIComponent(part); } catch { return null; } };
-const parts = path.split('/').filter(Boolean).map(decode);
-if (parts.includes(null)) return { screen: 'home', args: [], query: {} };
-const [screen = 'home', ...args] = parts;
-return { screen, args, query: Object.fromEntries(new URLSearchParams(query)) };
+export function parseHash(hash){
+const text=(hash||'').replace(/^#\/?/,'');
+const[path,query='']=text.split('?');
+const decode=(part)=>{try{return decodeURIComponent(part);}catch{return null;}};
+const parts=path.split('/').filter(Boolean).map(decode);
+if(parts.includes(null))return{screen:'home',args:[],query:{}};
+const[screen='home',...args]=parts;
+return{screen,args,query:Object.fromEntries(new URLSearchParams(query))};
 }
-export function formatHash(screen, args = [], query = {}) {
-const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined && v !== null));
-const path = [screen, ...args].map(encodeURIComponent).join('/');
-const qs = q.toString();
-return '#/' + path + (qs ? '?' + qs : '');
+export function formatHash(screen,args=[],query={}){
+const q=new URLSearchParams(Object.entries(query).filter(([,v])=>v!==''&&v!==undefined&&v!==null));
+const path=[screen,...args].map(encodeURIComponent).join('/');
+const qs=q.toString();
+return'#/'+path+(qs?'?'+qs:'');
 }
-export function listQuery({ filters = {}, sort = '', size = 20, after = '', fields = [], view = '' }) {
-const q = new URLSearchParams();
-q.set('size', String(size));
-if (after) q.set('after', after);
-if (sort) q.set('sort', sort);
-if (view) q.set('view', view);
-for (const [k, v] of Object.entries(filters)) if (v !== '' && v !== undefined && v !== null) q.set(k, v);
-if (fields.length) q.set('fields', fields.join(','));
-q.set('labels', '1');
+export function listQuery({filters={},sort='',size=20,after='',fields=[],view=''}){
+const q=new URLSearchParams();
+q.set('size',String(size));
+if(after)q.set('after',after);
+if(sort)q.set('sort',sort);
+if(view)q.set('view',view);
+for(const[k,v]of Object.entries(filters))if(v!==''&&v!==undefined&&v!==null)q.set(k,v);
+if(fields.length)q.set('fields',fields.join(','));
+q.set('labels','1');
 return q.toString();
 }
 """#,
         "pure/rules.js": #"""
-const empty = (v) => v === undefined || v === null || v === '';
-export function applies(rule, values) {
-if (!rule.when) return true;
-const v = empty(values[rule.when]) ? '' : String(values[rule.when]);
-return v !== '' && rule.in.some((c) => v === c || (v.length > c.length && v.startsWith(c)));
+const empty=(v)=>v===undefined||v===null||v==='';
+export function applies(rule,values){
+if(!rule.when)return true;
+const v=empty(values[rule.when])?'':String(values[rule.when]);
+return v!==''&&rule.in.some((c)=>v===c||(v.length>c.length&&v.startsWith(c)));
 }
-export function requiredNow(kind, values) {
-const out = new Set(kind.fields.filter((f) => f.required).map((f) => f.key));
-for (const r of kind.rules || []) if (applies(r, values)) for (const k of r.require) out.add(k);
+export function requiredNow(kind,values){
+const out=new Set(kind.fields.filter((f)=>f.required).map((f)=>f.key));
+for(const r of kind.rules||[])if(applies(r,values))for(const k of r.require)out.add(k);
 return out;
 }
-export function materialsNow(kind, values) {
-return Math.max(0, ...(kind.rules || []).filter((r) => applies(r, values)).map((r) => r.materials || 0));
+export function materialsNow(kind,values){
+return Math.max(0,...(kind.rules||[]).filter((r)=>applies(r,values)).map((r)=>r.materials||0));
 }
-export function shownGroups(kind, values) {
-const conditional = new Set((kind.rules || []).filter((r) => r.when).flatMap((r) => r.require));
-const required = requiredNow(kind, values);
-const groups = new Map();
-for (const f of kind.fields) {
-const g = f.group || '';
-const state = groups.get(g) || { conditional: false, wanted: false };
-if (conditional.has(f.key)) state.conditional = true;
-if (required.has(f.key) || (f.type.type !== 'file' && !empty(values[f.key]))) state.wanted = true;
-groups.set(g, state);
+export function shownGroups(kind,values){
+const conditional=new Set((kind.rules||[]).filter((r)=>r.when).flatMap((r)=>r.require));
+const required=requiredNow(kind,values);
+const groups=new Map();
+for(const f of kind.fields){
+const g=f.group||'';
+const state=groups.get(g)||{conditional:false,wanted:false};
+if(conditional.has(f.key))state.conditional=true;
+if(required.has(f.key)||(f.type.type!=='file'&&!empty(values[f.key])))state.wanted=true;
+groups.set(g,state);
 }
-return new Set([...groups].filter(([, s]) => !s.conditional || s.wanted).map(([g]) => g));
+return new Set([...groups].filter(([,s])=>!s.conditional||s.wanted).map(([g])=>g));
 }
-export function missing(kind, values, materialCount = 0, only = null) {
-const required = requiredNow(kind, values);
-const fields = kind.fields.filter((f) => f.type.type !== 'file' && required.has(f.key) && empty(values[f.key])
-&& (!only || only.has(f.key))).map((f) => f.key);
-return { fields, materials: Math.max(0, materialsNow(kind, values) - materialCount) };
+export function missing(kind,values,materialCount=0,only=null){
+const required=requiredNow(kind,values);
+const fields=kind.fields.filter((f)=>f.type.type!=='file'&&required.has(f.key)&&empty(values[f.key])
+&&(!only||only.has(f.key))).map((f)=>f.key);
+return{fields,materials:Math.max(0,materialsNow(kind,values)-materialCount)};
 }
 """#,
         "pure/values.js": #"""
-export function at(object, path) {
-return path.split('.').reduce((o, k) => (o === null || o === undefined ? undefined : o[k]), object);
+export function at(object,path){
+return path.split('.').reduce((o,k)=>(o===null||o===undefined?undefined:o[k]),object);
 }
-export function display(value, { label, format } = {}) {
-if (label !== undefined && label !== null && label !== '') return String(label);
-if (value === undefined || value === null || value === '') return '';
-if (format === 'percent' && typeof value === 'number') return (value * 100).toFixed(2) + '%';
-if (typeof value === 'boolean') return value ? '是' : '否';
-if (typeof value === 'object') return JSON.stringify(value);
+export function display(value,{label,format}={}){
+if(label!==undefined&&label!==null&&label!=='')return String(label);
+if(value===undefined||value===null||value==='')return'';
+if(format==='percent'&&typeof value==='number')return(value*100).toFixed(2)+'%';
+if(typeof value==='boolean')return value?'是':'否';
+if(typeof value==='object')return JSON.stringify(value);
 return String(value);
 }
-export function differences(official = {}, form = {}) {
-const out = new Set();
-for (const [k, v] of Object.entries(form)) {
-if (v === undefined || v === null || v === '') continue;
-if (JSON.stringify(v) !== JSON.stringify(official[k])) out.add(k);
+export function differences(official={},form={}){
+const out=new Set();
+for(const[k,v]of Object.entries(form)){
+if(v===undefined||v===null||v==='')continue;
+if(JSON.stringify(v)!==JSON.stringify(official[k]))out.add(k);
 }
 return out;
 }
-export function changed(before = {}, after = {}) {
-const out = {};
-for (const [k, v] of Object.entries(after)) {
-const old = before[k] ?? '';
-if (JSON.stringify(v ?? '') !== JSON.stringify(old)) out[k] = v === '' ? null : v;
+export function changed(before={},after={}){
+const out={};
+for(const[k,v]of Object.entries(after)){
+const old=before[k]??'';
+if(JSON.stringify(v??'')!==JSON.stringify(old))out[k]=v===''?null:v;
 }
 return out;
 }
-export function parseInput(text, type) {
-const t = (text ?? '').trim();
-if (t === '') return '';
-if (type === 'number') { const n = Number(t); return Number.isFinite(n) ? n : t; }
-if (type === 'boolean') return t === 'true';
+export function parseInput(text,type){
+const t=(text??'').trim();
+if(t==='')return'';
+if(type==='number'){const n=Number(t);return Number.isFinite(n)?n:t;}
+if(type==='boolean')return t==='true';
 return t;
 }
 """#,
         "screens/actions.js": #"""
-import { h, fill, dialog } from '../dom.js';
-import { post } from '../api.js';
-import { formatHash } from '../pure/route.js';
-import { controlFor, readControl } from './controls.js';
-export function recordLinks(ctx, kind, record, done) {
-return kind.links.filter((l) => l.placement === 'record' && (!l.states.length || l.states.includes(record.state))
-&& l.conditions.every((c) => c.codes.includes(String(record.values[c.field] ?? ''))))
-.map((l) => control(ctx, l, l.path.replace(':id', encodeURIComponent(record.id)), done));
+import{h,fill,dialog}from'../dom.js';
+import{post}from'../api.js';
+import{formatHash}from'../pure/route.js';
+import{controlFor,readControl}from'./controls.js';
+export function recordLinks(ctx,kind,record,done){
+return kind.links.filter((l)=>l.placement==='record'&&(!l.states.length||l.states.includes(record.state))
+&&l.conditions.every((c)=>c.codes.includes(String(record.values[c.field]??''))))
+.map((l)=>control(ctx,l,l.path.replace(':id',encodeURIComponent(record.id)),done));
 }
-export function listLinks(ctx, kind, done) {
-const first = starts(ctx, kind)[0];
-return [kind.canCreate && kind.party && ctx.me.roles.includes(kind.party.role)
-? h('a#create-link.button', { href: formatHash('new', [kind.id]) }, first?.label || '新建') : null,
-...kind.links.filter((l) => l.placement === 'list').map((l) => control(ctx, l, l.path, done))];
+export function listLinks(ctx,kind,done){
+const first=starts(ctx,kind)[0];
+return[kind.canCreate&&kind.party&&ctx.me.roles.includes(kind.party.role)
+?h('a#create-link.button',{href:formatHash('new',[kind.id])},first?.label||'新建'):null,
+...kind.links.filter((l)=>l.placement==='list').map((l)=>control(ctx,l,l.path,done))];
 }
-export function transitionFields(kind, record) {
-return kind.workflow?.transitions.some((t) => t.requiresComplete && t.from.includes(record.state) && record.actions.some((a) => a.action === t.action))
-? kind.editable.filter((k) => k !== kind.party?.field) : [];
+export function transitionFields(kind,record){
+return kind.workflow?.transitions.some((t)=>t.requiresComplete&&t.from.includes(record.state)&&record.actions.some((a)=>a.action===t.action))
+?kind.editable.filter((k)=>k!==kind.party?.field):[];
 }
-const starts = (ctx, kind) => (kind.workflow?.transitions || []).filter((t) => t.from.includes(kind.workflow.initial) && t.roles.some((r) => ctx.me.roles.includes(r)));
-function control(ctx, link, path, done) {
-return link.method === 'GET' ? h('a.button.secondary', { href: path, target: '_blank', rel: 'noopener', 'data-link': link.id }, link.label)
-: h('button.secondary', { type: 'button', 'data-link': link.id, onclick: () => ask(ctx, link, path, done) }, link.label);
+const starts=(ctx,kind)=>(kind.workflow?.transitions||[]).filter((t)=>t.from.includes(kind.workflow.initial)&&t.roles.some((r)=>ctx.me.roles.includes(r)));
+function control(ctx,link,path,done){
+return link.method==='GET'?h('a.button.secondary',{href:path,target:'_blank',rel:'noopener','data-link':link.id},link.label)
+:h('button.secondary',{type:'button','data-link':link.id,onclick:()=>ask(ctx,link,path,done)},link.label);
 }
-function ask(ctx, link, path, done) {
-const kind = link.input;
-const input = kind === 'file' ? h('input#link-input', { type: 'file', accept: '.csv,.xlsx,.pdf,.jpg,.jpeg,.png' })
-: kind === 'none' ? null : h('textarea#link-input', { rows: kind === 'lines' ? 8 : 3 });
-const result = h('div#link-result', { role: 'status' });
-const go = h('button#link-confirm', { type: 'button', onclick: submit }, '确定');
-const box = dialog('link-dialog', link.label, [input ? h('div.field', h('label', { for: 'link-input' }, { file: '选择文件', reason: '原因', lines: link.inputLabel }[kind]), input)
-: h('p', `确定${link.label}？`), result], go);
-async function submit() {
-const text = input?.value.trim();
-if (input && !text) return input.focus();
-const body = kind === 'file' ? input.files[0] : kind === 'lines' ? { [link.key]: text.split(/[\s,，;；]+/) } : kind === 'reason' ? { reason: text } : {};
-const file = body instanceof Blob;
-go.disabled = true;
+function ask(ctx,link,path,done){
+const kind=link.input;
+const input=kind==='file'?h('input#link-input',{type:'file',accept:'.csv,.xlsx,.pdf,.jpg,.jpeg,.png'})
+:kind==='none'?null:h('textarea#link-input',{rows:kind==='lines'?8:3});
+const result=h('div#link-result',{role:'status'});
+const go=h('button#link-confirm',{type:'button',onclick:submit},'确定');
+const box=dialog('link-dialog',link.label,[input?h('div.field',h('label',{for:'link-input'},{file:'选择文件',reason:'原因',lines:link.inputLabel}[kind]),input)
+:h('p',`确定${link.label}？`),result],go);
+async function submit(){
+const text=input?.value.trim();
+if(input&&!text)return input.focus();
+const body=kind==='file'?input.files[0]:kind==='lines'?{[link.key]:text.split(/[\s,，;；]+/)}:kind==='reason'?{reason:text}:{};
+const file=body instanceof Blob;
+go.disabled=true;
 let r;
-try {
-r = await fetch(path, { method: 'POST', credentials: 'same-origin', body: file ? body : JSON.stringify(body),
-headers: { Accept: 'application/json', 'X-CSRF-Token': ctx.me.csrfToken, 'Content-Type': file ? body.type || 'application/octet-stream' : 'application/json' } });
-} catch { r = { ok: false, json: async () => ({ error: { message: '无法连接服务器，请检查网络后重试' } }) }; }
-go.disabled = false;
-const a = await r.json().catch(() => ({}));
-const message = (r.ok ? a.message : a.error?.message) || (r.ok ? '已完成' : `请求失败（${r.status}）`);
-fill(result, h('p', { class: r.ok ? 'done' : 'failed' }, message),
-a.problems?.length ? h('ul#link-problems.problems', { tabindex: '0', 'aria-label': '问题' }, a.problems.map((p) => h('li', p))) : null);
-if (!r.ok) return;
+try{
+r=await fetch(path,{method:'POST',credentials:'same-origin',body:file?body:JSON.stringify(body),
+headers:{Accept:'application/json','X-CSRF-Token':ctx.me.csrfToken,'Content-Type':file?body.type||'application/octet-stream':'application/json'}});
+}catch{r={ok:false,json:async()=>({error:{message:'无法连接服务器，请检查网络后重试'}})};}
+go.disabled=false;
+const a=await r.json().catch(()=>({}));
+const message=(r.ok?a.message:a.error?.message)||(r.ok?'已完成':`请求失败（${r.status}）`);
+fill(result,h('p',{class:r.ok?'done':'failed'},message),
+a.problems?.length?h('ul#link-problems.problems',{tabindex:'0','aria-label':'问题'},a.problems.map((p)=>h('li',p))):null);
+if(!r.ok)return;
 ctx.status(message);
-if (!a.problems?.length) box.close();
+if(!a.problems?.length)box.close();
 await done?.();
 }
 }
-export async function creator(main, ctx, [kindID]) {
-const kind = ctx.kind(kindID);
-if (!kind?.canCreate) throw new Error('没有这个记录类型，或您无权新建');
-main.id = 'create';
-const fields = kind.fields.filter((f) => kind.editable.includes(f.key) && f.key !== kind.party?.field && f.type.type !== 'file');
-const c = new Map(fields.map((f) => [f.key, controlFor(ctx, f, undefined)]));
-const number = h('input#new-student', { autocomplete: 'off' });
-const name = h('input#new-student-name', { autocomplete: 'off' });
-const actions = starts(ctx, kind);
-const title = actions[0]?.label || `新建${kind.label}`;
-const row = (el, label, required) => h('div.field', h('label', { for: el.id }, label, required ? h('span.required', { 'aria-label': '必填' }, ' *') : null), el);
-fill(main, h('p.breadcrumb', h('a', { href: formatHash('list', [kind.id]) }, kind.label), ' › ', title), h('h1', title),
-h('form#record-form', { onsubmit: (e) => e.preventDefault() },
-h('fieldset', h('legend', '学生（学号与姓名须与学校登记的一致）'), row(number, '学号', true), row(name, '姓名', true)),
-h('fieldset', h('legend', kind.label), fields.map((f) => row(c.get(f.key), f.label, f.required)))),
-h('div.actions', (actions.length ? actions : [{ action: '', label: '保存' }]).map((a) =>
-h('button', { type: 'button', 'data-action': a.action, onclick: () => create(a.action) }, a.label))));
+export async function creator(main,ctx,[kindID]){
+const kind=ctx.kind(kindID);
+if(!kind?.canCreate)throw new Error('没有这个记录类型，或您无权新建');
+main.id='create';
+const fields=kind.fields.filter((f)=>kind.editable.includes(f.key)&&f.key!==kind.party?.field&&f.type.type!=='file');
+const c=new Map(fields.map((f)=>[f.key,controlFor(ctx,f,undefined)]));
+const number=h('input#new-student',{autocomplete:'off'});
+const name=h('input#new-student-name',{autocomplete:'off'});
+const actions=starts(ctx,kind);
+const title=actions[0]?.label||`新建${kind.label}`;
+const row=(el,label,required)=>h('div.field',h('label',{for:el.id},label,required?h('span.required',{'aria-label':'必填'},' *'):null),el);
+fill(main,h('p.breadcrumb',h('a',{href:formatHash('list',[kind.id])},kind.label),' › ',title),h('h1',title),
+h('form#record-form',{onsubmit:(e)=>e.preventDefault()},
+h('fieldset',h('legend','学生（学号与姓名须与学校登记的一致）'),row(number,'学号',true),row(name,'姓名',true)),
+h('fieldset',h('legend',kind.label),fields.map((f)=>row(c.get(f.key),f.label,f.required)))),
+h('div.actions',(actions.length?actions:[{action:'',label:'保存'}]).map((a)=>
+h('button',{type:'button','data-action':a.action,onclick:()=>create(a.action)},a.label))));
 number.focus();
-async function create(action) {
-const values = Object.fromEntries(fields.map((f) => [f.key, readControl(c.get(f.key), f)]).filter(([, v]) => v !== ''));
-try {
-const r = await post(`records/${encodeURIComponent(kind.id)}`, { student: number.value.trim(), studentName: name.value.trim(), values, action: action || undefined });
-ctx.go('record', [kind.id, r.id]);
-} catch (e) {
-const f = fields.find((x) => x.key === e.field);
-ctx.error(e.status === 404 ? '没有找到该学生：请核对学号与姓名' : f ? `${f.label}：${e.message}` : e.message);
+async function create(action){
+const values=Object.fromEntries(fields.map((f)=>[f.key,readControl(c.get(f.key),f)]).filter(([,v])=>v!==''));
+try{
+const r=await post(`records/${encodeURIComponent(kind.id)}`,{student:number.value.trim(),studentName:name.value.trim(),values,action:action||undefined});
+ctx.go('record',[kind.id,r.id]);
+}catch(e){
+const f=fields.find((x)=>x.key===e.field);
+ctx.error(e.status===404?'没有找到该学生：请核对学号与姓名':f?`${f.label}：${e.message}`:e.message);
 }
 }
 }
 """#,
         "screens/controls.js": #"""
-import { h, select } from '../dom.js';
-import { parseInput } from '../pure/values.js';
-export function controlFor(ctx, field, value, { id = 'f-' + field.key, disabled = false, blank = '（未填）' } = {}) {
-const type = field.type.type;
-const v = value === undefined || value === null ? '' : String(value);
-if (type === 'code' && ctx.codeNames[field.type.table]) {
-const entries = [...ctx.codeNames[field.type.table]].map(([c, n]) => [c, c === n ? n : `${c} ${n}`]);
-if (v && !ctx.codeNames[field.type.table].has(v)) entries.unshift([v, `${v}（代码表中已无此项）`]);
-return select({ id, name: field.key, disabled }, [['', blank], ...entries], v);
+import{h,select}from'../dom.js';
+import{parseInput}from'../pure/values.js';
+export function controlFor(ctx,field,value,{id='f-'+field.key,disabled=false,blank='（未填）'}={}){
+const type=field.type.type;
+const v=value===undefined||value===null?'':String(value);
+if(type==='code'&&ctx.codeNames[field.type.table]){
+const entries=[...ctx.codeNames[field.type.table]].map(([c,n])=>[c,c===n?n:`${c} ${n}`]);
+if(v&&!ctx.codeNames[field.type.table].has(v))entries.unshift([v,`${v}（代码表中已无此项）`]);
+return select({id,name:field.key,disabled},[['',blank],...entries],v);
 }
-if (type === 'boolean') return select({ id, name: field.key, disabled }, [['', blank], ['true', '是'], ['false', '否']], v);
-const inputType = { date: 'date', month: 'month', number: 'number', email: 'email', phone: 'tel' }[type] || 'text';
-return h('input', { id, name: field.key, type: inputType, value: v, disabled, maxlength: field.type.maxLength });
+if(type==='boolean')return select({id,name:field.key,disabled},[['',blank],['true','是'],['false','否']],v);
+const inputType={date:'date',month:'month',number:'number',email:'email',phone:'tel'}[type]||'text';
+return h('input',{id,name:field.key,type:inputType,value:v,disabled,maxlength:field.type.maxLength});
 }
-export function readControl(control, field) {
-return parseInput(control.value, field.type.type);
+export function readControl(control,field){
+return parseInput(control.value,field.type.type);
 }
 """#,
         "screens/detail.js": #"""
-import { h, fill, select, dialog } from '../dom.js';
-import { get, patch, post } from '../api.js';
-import { formatHash } from '../pure/route.js';
-import { display, differences, changed } from '../pure/values.js';
-import { controlFor, readControl } from './controls.js';
-import { recordLinks, transitionFields } from './actions.js';
-export async function detail(main, ctx, [kindID, id]) {
-const kind = ctx.kind(kindID);
-if (!kind) throw new Error('没有这个记录类型，或您无权查看');
-main.id = 'detail';
-main.dataset.kind = kind.id;
-main.dataset.id = id;
-const base = `records/${encodeURIComponent(kind.id)}/${encodeURIComponent(id)}`;
-const [record, history, materials] = await Promise.all([
-get(base + '?labels=1'), get(base + '/history').catch(() => ({ history: [] })), get(base + '/materials').catch(() => ({ materials: [] })),
+import{h,fill,select,dialog}from'../dom.js';
+import{get,patch,post}from'../api.js';
+import{formatHash}from'../pure/route.js';
+import{display,differences,changed}from'../pure/values.js';
+import{controlFor,readControl}from'./controls.js';
+import{recordLinks,transitionFields}from'./actions.js';
+export async function detail(main,ctx,[kindID,id]){
+const kind=ctx.kind(kindID);
+if(!kind)throw new Error('没有这个记录类型，或您无权查看');
+main.id='detail';
+main.dataset.kind=kind.id;
+main.dataset.id=id;
+const base=`records/${encodeURIComponent(kind.id)}/${encodeURIComponent(id)}`;
+const[record,history,materials]=await Promise.all([
+get(base+'?labels=1'),get(base+'/history').catch(()=>({history:[]})),get(base+'/materials').catch(()=>({materials:[]})),
 ]);
-draw(record, history.history, materials.materials);
-function draw(record, history, materials) {
-const separate = kind.studentForm === 'separate';
-const editable = new Set(record.editable);
-const settable = new Set(transitionFields(kind, record));
-const diff = separate ? differences(record.values, record.filled) : new Set();
-const controls = new Map();
-const touched = new Set();
-const groups = new Map();
-for (const f of kind.fields) {
-if (f.type.type === 'file') continue;
-const group = f.group || '其他信息';
-if (!groups.has(group)) groups.set(group, []);
-const control = controlFor(ctx, f, record.values[f.key], { disabled: !editable.has(f.key) && !settable.has(f.key) });
-control.addEventListener('change', () => touched.add(f.key));
-controls.set(f.key, control);
-const registry = f.editableBy === 'nobody' || kind.registry.includes(f.key);
-groups.get(group).push(h('div.field', { 'data-field': f.key, class: [registry ? 'registry' : '', diff.has(f.key) ? 'differs' : ''].join(' ').trim() || null },
-h('label', { for: control.id }, f.label, f.required ? h('span.required', { 'aria-label': '必填' }, ' *') : null),
+draw(record,history.history,materials.materials);
+function draw(record,history,materials){
+const separate=kind.studentForm==='separate';
+const editable=new Set(record.editable);
+const settable=new Set(transitionFields(kind,record));
+const diff=separate?differences(record.values,record.filled):new Set();
+const controls=new Map();
+const touched=new Set();
+const groups=new Map();
+for(const f of kind.fields){
+if(f.type.type==='file')continue;
+const group=f.group||'其他信息';
+if(!groups.has(group))groups.set(group,[]);
+const control=controlFor(ctx,f,record.values[f.key],{disabled:!editable.has(f.key)&&!settable.has(f.key)});
+control.addEventListener('change',()=>touched.add(f.key));
+controls.set(f.key,control);
+const registry=f.editableBy==='nobody'||kind.registry.includes(f.key);
+groups.get(group).push(h('div.field',{'data-field':f.key,class:[registry?'registry':'',diff.has(f.key)?'differs':''].join(' ').trim()||null},
+h('label',{for:control.id},f.label,f.required?h('span.required',{'aria-label':'必填'},' *'):null),
 control,
-separate ? h('span.student-value', { title: '学生填报' }, record.filled[f.key] === undefined ? '—'
-: display(record.filled[f.key], { label: codeLabel(ctx, f, record.filled[f.key]) })) : null,
-diff.has(f.key) ? h('span.visually-hidden', '（与学生填报不同）') : null));
+separate?h('span.student-value',{title:'学生填报'},record.filled[f.key]===undefined?'—'
+:display(record.filled[f.key],{label:codeLabel(ctx,f,record.filled[f.key])})):null,
+diff.has(f.key)?h('span.visually-hidden','（与学生填报不同）'):null));
 }
-const name = record.studentName || record.values.name || record.id;
-const actions = record.actions.map((a) => h('button', {
-type: 'button', 'data-action': a.action, class: a.requiresReason ? 'danger' : null,
-onclick: () => act(a),
-}, a.label));
+const name=record.studentName||record.values.name||record.id;
+const actions=record.actions.map((a)=>h('button',{
+type:'button','data-action':a.action,class:a.requiresReason?'danger':null,
+onclick:()=>act(a),
+},a.label));
 fill(main,
-h('p.breadcrumb', h('a', { href: formatHash('list', [kind.id]) }, kind.label), ' › ', name),
-h('div.title-row', h('h1', `${name}（${record.student}）`), h('span#record-state.badge', record.stateLabel || record.state || '')),
-h('p.facts', [record.college, record.major, record.class, record.cohort ? `${record.cohort} 届` : ''].filter(Boolean).join(' · ')),
-levels(kind, record),
-record.rejection ? h('div.notice', { role: 'note' }, `退回原因：${record.rejection.reasonLabel || record.rejection.reason || ''}`,
-record.rejection.note ? `；备注：${record.rejection.note}` : '', `（${record.rejection.by || ''}）`) : null,
-separate ? h('p.hint', '左为学校核定的信息，右为学生填报的信息；不一致的字段以黄色标出。') : null,
-h('form#record-form', { onsubmit: (e) => e.preventDefault() }, [...groups].map(([group, rows]) =>
-h('fieldset', { 'data-group': group }, h('legend', group), separate ? h('div.field.head', h('span', '字段'), h('span', '学校核定'), h('span', '学生填报')) : null, rows))),
+h('p.breadcrumb',h('a',{href:formatHash('list',[kind.id])},kind.label),' › ',name),
+h('div.title-row',h('h1',`${name}（${record.student}）`),h('span#record-state.badge',record.stateLabel||record.state||'')),
+h('p.facts',[record.college,record.major,record.class,record.cohort?`${record.cohort} 届`:''].filter(Boolean).join(' · ')),
+levels(kind,record),
+record.rejection?h('div.notice',{role:'note'},`退回原因：${record.rejection.reasonLabel || record.rejection.reason || ''}`,
+record.rejection.note?`；备注：${record.rejection.note}`:'',`（${record.rejection.by || ''}）`):null,
+separate?h('p.hint','左为学校核定的信息，右为学生填报的信息；不一致的字段以黄色标出。'):null,
+h('form#record-form',{onsubmit:(e)=>e.preventDefault()},[...groups].map(([group,rows])=>
+h('fieldset',{'data-group':group},h('legend',group),separate?h('div.field.head',h('span','字段'),h('span','学校核定'),h('span','学生填报')):null,rows))),
 h('div.actions',
-separate && editable.size && Object.keys(record.filled).length ? h('button#copy-fill.secondary', { type: 'button', onclick: copyFill }, '一键复制填报') : null,
-editable.size ? h('button#save.secondary', { type: 'button', onclick: save }, '保存') : null,
-actions, recordLinks(ctx, kind, record, () => reload('已完成'))),
-h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)),
-h('section', { 'aria-labelledby': 'materials-title' }, h('h2#materials-title', '材料'), materialList(base, materials)));
-function edits() {
-const before = {};
-const after = {};
-for (const key of touched) {
-const control = controls.get(key);
-if (!control || control.disabled) continue;
-before[key] = record.values[key];
-after[key] = readControl(control, kind.fields.find((f) => f.key === key));
+separate&&editable.size&&Object.keys(record.filled).length?h('button#copy-fill.secondary',{type:'button',onclick:copyFill},'一键复制填报'):null,
+editable.size?h('button#save.secondary',{type:'button',onclick:save},'保存'):null,
+actions,recordLinks(ctx,kind,record,()=>reload('已完成'))),
+h('section.history',{'aria-labelledby':'history-title'},h('h2#history-title','审核记录'),timeline(history)),
+h('section',{'aria-labelledby':'materials-title'},h('h2#materials-title','材料'),materialList(base,materials)));
+function edits(){
+const before={};
+const after={};
+for(const key of touched){
+const control=controls.get(key);
+if(!control||control.disabled)continue;
+before[key]=record.values[key];
+after[key]=readControl(control,kind.fields.find((f)=>f.key===key));
 }
-return changed(before, after);
+return changed(before,after);
 }
-function copyFill() {
-let n = 0;
-for (const [key, value] of Object.entries(record.filled)) {
-const control = controls.get(key);
-if (control && !control.disabled && value !== null && value !== undefined) { control.value = String(value); touched.add(key); n += 1; }
+function copyFill(){
+let n=0;
+for(const[key,value]of Object.entries(record.filled)){
+const control=controls.get(key);
+if(control&&!control.disabled&&value!==null&&value!==undefined){control.value=String(value);touched.add(key);n+=1;}
 }
 ctx.status(`已复制学生填报的 ${n} 项，请核对后保存或审核`);
 }
-async function save() {
-const change = edits();
-if (!Object.keys(change).length) { ctx.status('没有修改'); return; }
-try {
-await patch(base, { values: change });
+async function save(){
+const change=edits();
+if(!Object.keys(change).length){ctx.status('没有修改');return;}
+try{
+await patch(base,{values:change});
 await reload('已保存');
-} catch (e) { ctx.error(e.field ? `${fieldLabel(kind, e.field)}：${e.message}` : e.message); }
+}catch(e){ctx.error(e.field?`${fieldLabel(kind, e.field)}：${e.message}`:e.message);}
 }
-async function act(action) {
-const body = { action: action.action };
-const change = edits();
-if (Object.keys(change).length) body.values = change;
-if (action.requiresReason) return reasonDialog(kind, action, async (reason, note) => run({ ...body, reason, note }));
+async function act(action){
+const body={action:action.action};
+const change=edits();
+if(Object.keys(change).length)body.values=change;
+if(action.requiresReason)return reasonDialog(kind,action,async(reason,note)=>run({...body,reason,note}));
 await run(body);
 }
-async function run(body) {
-try {
-await post(base + '/review', body);
-await reload('已完成：' + (record.actions.find((a) => a.action === body.action)?.label || body.action));
-} catch (e) { ctx.error(e.field ? `${fieldLabel(kind, e.field)}：${e.message}` : e.message); }
+async function run(body){
+try{
+await post(base+'/review',body);
+await reload('已完成：'+(record.actions.find((a)=>a.action===body.action)?.label||body.action));
+}catch(e){ctx.error(e.field?`${fieldLabel(kind, e.field)}：${e.message}`:e.message);}
 }
 }
-async function reload(message) {
-const [record, history, materials] = await Promise.all([get(base + '?labels=1'), get(base + '/history'), get(base + '/materials')]);
-draw(record, history.history, materials.materials);
+async function reload(message){
+const[record,history,materials]=await Promise.all([get(base+'?labels=1'),get(base+'/history'),get(base+'/materials')]);
+draw(record,history.history,materials.materials);
 ctx.status(message);
 }
 }
-function codeLabel(ctx, field, value) {
-return field.type.type === 'code' ? ctx.codeNames[field.type.table]?.get(String(value)) : undefined;
+function codeLabel(ctx,field,value){
+return field.type.type==='code'?ctx.codeNames[field.type.table]?.get(String(value)):undefined;
 }
-export function fieldLabel(kind, key) { return kind.fields.find((f) => f.key === key)?.label || key; }
-export function levels(kind, record) {
-if (!kind.stageLabels || !record.levels) return null;
-return h('ol.levels', { 'aria-label': '各级审核状态' }, kind.stageLabels.map((s) =>
-h('li', { 'data-status': record.levels[s.role]?.status || '' }, h('span.level', s.label), ' ', record.levels[s.role]?.label || '')));
+export function fieldLabel(kind,key){return kind.fields.find((f)=>f.key===key)?.label||key;}
+export function levels(kind,record){
+if(!kind.stageLabels||!record.levels)return null;
+return h('ol.levels',{'aria-label':'各级审核状态'},kind.stageLabels.map((s)=>
+h('li',{'data-status':record.levels[s.role]?.status||''},h('span.level',s.label),' ',record.levels[s.role]?.label||'')));
 }
-export function timeline(history) {
-if (!history.length) return h('p.muted', '暂无记录');
-return h('ol#history.timeline', history.map((e) => h('li',
-h('time', { datetime: e.time }, e.time.replace('T', ' ').replace('Z', '')),
-h('span.actor', e.actor, e.levelLabel ? `（${e.levelLabel}）` : ''),
-h('span.move', e.fromLabel ? `${e.fromLabel} → ${e.toLabel}` : e.toLabel),
-e.reasonLabel ? h('span.reason', `原因：${e.reasonLabel}`) : null,
-e.note ? h('span.note', `备注：${e.note}`) : null)));
+export function timeline(history){
+if(!history.length)return h('p.muted','暂无记录');
+return h('ol#history.timeline',history.map((e)=>h('li',
+h('time',{datetime:e.time},e.time.replace('T',' ').replace('Z','')),
+h('span.actor',e.actor,e.levelLabel?`（${e.levelLabel}）`:''),
+h('span.move',e.fromLabel?`${e.fromLabel} → ${e.toLabel}`:e.toLabel),
+e.reasonLabel?h('span.reason',`原因：${e.reasonLabel}`):null,
+e.note?h('span.note',`备注：${e.note}`):null)));
 }
-export function materialList(base, materials) {
-if (!materials.length) return h('p.muted', '未上传材料');
-return h('div#materials', materials.map((m) => {
-const url = `/api/v1/${base}/materials/${encodeURIComponent(m.sha256)}`;
+export function materialList(base,materials){
+if(!materials.length)return h('p.muted','未上传材料');
+return h('div#materials',materials.map((m)=>{
+const url=`/api/v1/${base}/materials/${encodeURIComponent(m.sha256)}`;
 return h('figure',
-m.type.startsWith('image/') ? h('img', { src: url + '?inline=1', alt: m.name, loading: 'lazy' })
-: m.type === 'application/pdf' ? pdfPreview(url, m.name) : h('span.file', m.type),
-h('figcaption', m.name, ' ', h('a.download', { href: url, download: m.name }, '下载')));
-}), materials.length > 1 ? h('a.download.button.secondary', { href: `/api/v1/${base}/materials/archive` }, '全部下载') : null);
+m.type.startsWith('image/')?h('img',{src:url+'?inline=1',alt:m.name,loading:'lazy'})
+:m.type==='application/pdf'?pdfPreview(url,m.name):h('span.file',m.type),
+h('figcaption',m.name,' ',h('a.download',{href:url,download:m.name},'下载')));
+}),materials.length>1?h('a.download.button.secondary',{href:`/api/v1/${base}/materials/archive`},'全部下载'):null);
 }
-function pdfPreview(url, name) {
-const button = h('button.secondary.file', { type: 'button', onclick: () => button.replaceWith(h('iframe.pdf', { src: url + '?inline=1', title: `预览 ${name}` })) }, '预览 PDF');
+function pdfPreview(url,name){
+const button=h('button.secondary.file',{type:'button',onclick:()=>button.replaceWith(h('iframe.pdf',{src:url+'?inline=1',title:`预览 ${name}`}))},'预览 PDF');
 return button;
 }
-export function reasonDialog(kind, action, done) {
-const reasons = kind.rejectReasons || [];
-const reason = select({ id: 'reason', required: true }, reasons.map((r) => [r.code, r.label]), reasons[0]?.code);
-const note = h('textarea#reason-note', { rows: 3, maxlength: 500 });
-const d = dialog('reason-dialog', action.label, [
-reasons.length ? h('div.field', h('label', { for: 'reason' }, '原因'), reason) : null,
-h('div.field', h('label', { for: 'reason-note' }, reasons.length ? '备注（学生可见）' : '原因'), note)],
-h('button#reason-confirm.danger', { type: 'button', onclick: async () => { d.close(); await done(...(reasons.length ? [reason.value, note.value.trim()] : [note.value.trim(), ''])); } }, '确定' + action.label));
+export function reasonDialog(kind,action,done){
+const reasons=kind.rejectReasons||[];
+const reason=select({id:'reason',required:true},reasons.map((r)=>[r.code,r.label]),reasons[0]?.code);
+const note=h('textarea#reason-note',{rows:3,maxlength:500});
+const d=dialog('reason-dialog',action.label,[
+reasons.length?h('div.field',h('label',{for:'reason'},'原因'),reason):null,
+h('div.field',h('label',{for:'reason-note'},reasons.length?'备注（学生可见）':'原因'),note)],
+h('button#reason-confirm.danger',{type:'button',onclick:async()=>{d.close();await done(...(reasons.length?[reason.value,note.value.trim()]:[note.value.trim(),'']));}},'确定'+action.label));
 }
 """#,
         "screens/export.js": #"""
-import { h, append, fill, select } from '../dom.js';
-import { get, post, api } from '../api.js';
-import { formatHash } from '../pure/route.js';
-export async function exporter(main, ctx, [kindID], query) {
-const kind = ctx.kind(kindID);
-if (!kind) throw new Error('没有这个记录类型，或您无权查看');
-main.id = 'export';
-main.dataset.kind = kind.id;
-const presets = kind.exportPresets.map((p, i) => h('label.check', h('input', { type: 'radio', name: 'preset', value: p.id, checked: i === 0 }), p.label));
-const fields = kind.fields.filter((f) => f.type.type !== 'file').map((f) => h('label.check', h('input', { type: 'checkbox', name: 'field', value: f.key }), f.label));
-const format = select({ id: 'export-format' }, [['xlsx', 'Excel（XLSX）'], ['csv', 'CSV']], 'xlsx');
-const progress = h('progress#export-progress', { max: 100, value: 0, hidden: true, 'aria-label': '导出进度' });
-const result = h('p#export-result', { role: 'status' });
-const filters = Object.fromEntries(Object.entries(query).filter(([k, v]) => v && k !== 'size' && k !== 'sort'));
-const described = Object.keys(filters).length ? describe(kind, filters) : '';
+import{h,append,fill,select}from'../dom.js';
+import{get,post,api}from'../api.js';
+import{formatHash}from'../pure/route.js';
+export async function exporter(main,ctx,[kindID],query){
+const kind=ctx.kind(kindID);
+if(!kind)throw new Error('没有这个记录类型，或您无权查看');
+main.id='export';
+main.dataset.kind=kind.id;
+const presets=kind.exportPresets.map((p,i)=>h('label.check',h('input',{type:'radio',name:'preset',value:p.id,checked:i===0}),p.label));
+const fields=kind.fields.filter((f)=>f.type.type!=='file').map((f)=>h('label.check',h('input',{type:'checkbox',name:'field',value:f.key}),f.label));
+const format=select({id:'export-format'},[['xlsx','Excel（XLSX）'],['csv','CSV']],'xlsx');
+const progress=h('progress#export-progress',{max:100,value:0,hidden:true,'aria-label':'导出进度'});
+const result=h('p#export-result',{role:'status'});
+const filters=Object.fromEntries(Object.entries(query).filter(([k,v])=>v&&k!=='size'&&k!=='sort'));
+const described=Object.keys(filters).length?describe(kind,filters):'';
 append(main,
-h('p.breadcrumb', h('a', { href: formatHash('list', [kind.id], query) }, kind.label), ' › 导出'),
-h('h1', `导出${kind.label}`),
-h('p', described ? `按列表的筛选条件导出：${described}。` : '导出权限范围内的全部记录。', '代码字段导出为名称（国家库预设导出代码）。'),
-h('fieldset', h('legend', '预设'), presets),
-h('fieldset', h('legend', '或选择字段（选择后以所选字段为准）'), h('div.columns-grid', fields)),
-h('div.field', h('label', { for: 'export-format' }, '格式'), format),
-h('div.actions', h('button#export-start', { type: 'button', onclick: start }, '导出')),
-progress, result);
-async function start() {
-const chosen = [...main.querySelectorAll('input[name=field]:checked')].map((b) => b.value);
-const body = { format: format.value };
-if (chosen.length) body.fields = chosen; else body.preset = main.querySelector('input[name=preset]:checked')?.value;
-if (Object.keys(filters).length) body.filters = filters;
-const button = main.querySelector('#export-start');
-button.disabled = true;
-progress.hidden = false;
-progress.value = 0;
-result.textContent = '正在导出…';
-try {
-let job = await post(`records/${encodeURIComponent(kind.id)}/export`, body);
-while (job.state !== 'done' && job.state !== 'failed') {
-await new Promise((r) => setTimeout(r, 300));
-job = await get(`jobs/${encodeURIComponent(job.id)}`);
-progress.value = job.total ? Math.round((job.done / job.total) * 100) : 0;
+h('p.breadcrumb',h('a',{href:formatHash('list',[kind.id],query)},kind.label),' › 导出'),
+h('h1',`导出${kind.label}`),
+h('p',described?`按列表的筛选条件导出：${described}。`:'导出权限范围内的全部记录。','代码字段导出为名称（国家库预设导出代码）。'),
+h('fieldset',h('legend','预设'),presets),
+h('fieldset',h('legend','或选择字段（选择后以所选字段为准）'),h('div.columns-grid',fields)),
+h('div.field',h('label',{for:'export-format'},'格式'),format),
+h('div.actions',h('button#export-start',{type:'button',onclick:start},'导出')),
+progress,result);
+async function start(){
+const chosen=[...main.querySelectorAll('input[name=field]:checked')].map((b)=>b.value);
+const body={format:format.value};
+if(chosen.length)body.fields=chosen;else body.preset=main.querySelector('input[name=preset]:checked')?.value;
+if(Object.keys(filters).length)body.filters=filters;
+const button=main.querySelector('#export-start');
+button.disabled=true;
+progress.hidden=false;
+progress.value=0;
+result.textContent='正在导出…';
+try{
+let job=await post(`records/${encodeURIComponent(kind.id)}/export`,body);
+while(job.state!=='done'&&job.state!=='failed'){
+await new Promise((r)=>setTimeout(r,300));
+job=await get(`jobs/${encodeURIComponent(job.id)}`);
+progress.value=job.total?Math.round((job.done/job.total)*100):0;
 }
-if (job.state === 'failed') throw new Error(job.error || '导出失败');
-progress.value = 100;
-const response = await api('GET', `jobs/${encodeURIComponent(job.id)}/download`, undefined, { raw: true });
-const url = URL.createObjectURL(await response.blob());
-const link = h('a#export-download', { href: url, download: `${kind.label}.${job.format}` }, `下载 ${kind.label}.${job.format}（${job.rows} 行）`);
-fill(result, '导出完成：', link);
+if(job.state==='failed')throw new Error(job.error||'导出失败');
+progress.value=100;
+const response=await api('GET',`jobs/${encodeURIComponent(job.id)}/download`,undefined,{raw:true});
+const url=URL.createObjectURL(await response.blob());
+const link=h('a#export-download',{href:url,download:`${kind.label}.${job.format}`},`下载 ${kind.label}.${job.format}（${job.rows} 行）`);
+fill(result,'导出完成：',link);
 link.click();
-} catch (e) {
-result.textContent = '';
+}catch(e){
+result.textContent='';
 ctx.error(e.message);
-} finally {
-button.disabled = false;
+}finally{
+button.disabled=false;
 }
 }
 }
-function describe(kind, filters) {
-const levels = new Map((kind.stageLabels || []).map((l) => [`level.${l.role}`, `${l.label}审核状态`]));
-const statuses = new Map((kind.levelStatuses || []).map((s) => [s.status, s.label]));
-const states = new Map((kind.workflow?.states || []).map((s) => [s.id, s.label]));
-const fields = new Map(kind.fields.map((f) => [f.key, f.label]));
-const views = new Map(kind.views.map((v) => [v.id, v.label]));
-return Object.entries(filters).map(([k, v]) => {
-if (k === 'cohort') return `届别 ${v}`;
-if (k === 'view') return `视图 ${views.get(v) || v}`;
-if (k === 'state') return `状态 ${v.split(',').map((s) => states.get(s) || s).join('、')}`;
-if (levels.has(k)) return `${levels.get(k)} ${statuses.get(v) || v}`;
-return `${fields.get(k) || k} ${v}`;
+function describe(kind,filters){
+const levels=new Map((kind.stageLabels||[]).map((l)=>[`level.${l.role}`,`${l.label}审核状态`]));
+const statuses=new Map((kind.levelStatuses||[]).map((s)=>[s.status,s.label]));
+const states=new Map((kind.workflow?.states||[]).map((s)=>[s.id,s.label]));
+const fields=new Map(kind.fields.map((f)=>[f.key,f.label]));
+const views=new Map(kind.views.map((v)=>[v.id,v.label]));
+return Object.entries(filters).map(([k,v])=>{
+if(k==='cohort')return`届别 ${v}`;
+if(k==='view')return`视图 ${views.get(v) || v}`;
+if(k==='state')return`状态 ${v.split(',').map((s) => states.get(s) || s).join('、')}`;
+if(levels.has(k))return`${levels.get(k)} ${statuses.get(v) || v}`;
+return`${fields.get(k) || k} ${v}`;
 }).join('，');
 }
 """#,
         "screens/form.js": #"""
-import { h, fill } from '../dom.js';
-import { get, post, patch, upload } from '../api.js';
-import { formatHash } from '../pure/route.js';
-import { changed } from '../pure/values.js';
-import { requiredNow, materialsNow, shownGroups, missing } from '../pure/rules.js';
-import { controlFor, readControl } from './controls.js';
-import { levels, timeline, materialList, reasonDialog, fieldLabel } from './detail.js';
-export const formHash = (kind, id) => formatHash('form', id ? [kind, id] : [kind]);
-export const rejected = (r) => (r.rejection && String(r.state).startsWith('rejected') ? r.rejection : null);
-export async function recordForm(main, ctx, [kindID, given], query, { intro, extra } = {}) {
-const kind = ctx.kind(kindID);
-if (!kind) throw new Error('没有这个记录类型，或您无权查看');
-const enc = encodeURIComponent;
-main.id = 'form';
-main.dataset.kind = kind.id;
-let id = given || (kind.cardinality === 'one-per-student' ? (await get(`records/${enc(kind.id)}?size=20`)).records[0]?.id : null);
-const path = () => `records/${enc(kind.id)}/${enc(id)}`;
-const mine = new Set(kind.editable);   // what this role fills at all; the rest is registry data
-const moves = new Map((kind.workflow?.transitions || []).map((t) => [t.action, t]));
-const fields = kind.fields.some((f) => f.type.type === 'file') || !(kind.rules || []).some((r) => r.materials) ? kind.fields
-: [...kind.fields, { key: 'materials', label: '证明材料', group: '证明材料', type: { type: 'file' } }];
+import{h,fill}from'../dom.js';
+import{get,post,patch,upload}from'../api.js';
+import{formatHash}from'../pure/route.js';
+import{changed}from'../pure/values.js';
+import{requiredNow,materialsNow,shownGroups,missing}from'../pure/rules.js';
+import{controlFor,readControl}from'./controls.js';
+import{levels,timeline,materialList,reasonDialog,fieldLabel}from'./detail.js';
+export const formHash=(kind,id)=>formatHash('form',id?[kind,id]:[kind]);
+export const rejected=(r)=>(r.rejection&&String(r.state).startsWith('rejected')?r.rejection:null);
+export async function recordForm(main,ctx,[kindID,given],query,{intro,extra}={}){
+const kind=ctx.kind(kindID);
+if(!kind)throw new Error('没有这个记录类型，或您无权查看');
+const enc=encodeURIComponent;
+main.id='form';
+main.dataset.kind=kind.id;
+let id=given||(kind.cardinality==='one-per-student'?(await get(`records/${enc(kind.id)}?size=20`)).records[0]?.id:null);
+const path=()=>`records/${enc(kind.id)}/${enc(id)}`;
+const mine=new Set(kind.editable);
+const moves=new Map((kind.workflow?.transitions||[]).map((t)=>[t.action,t]));
+const fields=kind.fields.some((f)=>f.type.type==='file')||!(kind.rules||[]).some((r)=>r.materials)?kind.fields
+:[...kind.fields,{key:'materials',label:'证明材料',group:'证明材料',type:{type:'file'}}];
 (await load()).ready();
-async function load() {
-const first = [...moves.values()].filter((t) => t.effect === 'submit' && t.from.includes(kind.workflow.initial) && t.roles.some((r) => ctx.me.roles.includes(r)));
-const [record, history, materials] = id ? await Promise.all([get(path() + '?labels=1'), get(path() + '/history'), get(path() + '/materials')])
-: [{ values: {}, filled: {}, editable: kind.canCreate ? kind.editable : [], actions: kind.canCreate ? first : [], stateLabel: '未填写' }, {}, {}];
-main.dataset.id = id || '';
-return draw(record, history.history || [], materials.materials || []);
+async function load(){
+const first=[...moves.values()].filter((t)=>t.effect==='submit'&&t.from.includes(kind.workflow.initial)&&t.roles.some((r)=>ctx.me.roles.includes(r)));
+const[record,history,materials]=id?await Promise.all([get(path()+'?labels=1'),get(path()+'/history'),get(path()+'/materials')])
+:[{values:{},filled:{},editable:kind.canCreate?kind.editable:[],actions:kind.canCreate?first:[],stateLabel:'未填写'},{},{}];
+main.dataset.id=id||'';
+return draw(record,history.history||[],materials.materials||[]);
 }
-function draw(record, history, materials) {
-const editable = new Set(record.editable);
-const separate = kind.studentForm === 'separate';
-const start = {}, controls = new Map(), rows = new Map(), groups = new Map(), touched = new Set();
-for (const f of fields) {
-const g = f.group || '';
-const file = f.type.type === 'file';
-const registry = !file && !mine.has(f.key);
-start[f.key] = separate && mine.has(f.key) ? record.filled[f.key] ?? record.values[f.key] : record.values[f.key];
-if (registry && !f.required && (start[f.key] ?? '') === '') continue;
-if (!groups.has(g)) groups.set(g, []);
-const parts = file ? uploader(f, editable.has(f.key) || (f.key === 'materials' && editable.size > 0)) : control(f, start[f.key], !editable.has(f.key));
-const input = file ? parts[1] : parts.at(-1);
-if (!file) { controls.set(f.key, input); input.addEventListener('change', () => touched.add(f.key)); }
-input.setAttribute('aria-describedby', `err-${f.key}` + (registry ? ` hint-${groups.size}` : ''));
-const row = h('div.field', { 'data-field': f.key, class: registry ? 'registry' : null },
-h('label', { for: input.id }, f.label, h('span.required', { 'aria-hidden': 'true', hidden: true }, ' *')),
-parts, h('p.field-error', { id: `err-${f.key}`, hidden: true }));
-rows.set(f.key, row);
+function draw(record,history,materials){
+const editable=new Set(record.editable);
+const separate=kind.studentForm==='separate';
+const start={},controls=new Map(),rows=new Map(),groups=new Map(),touched=new Set();
+for(const f of fields){
+const g=f.group||'';
+const file=f.type.type==='file';
+const registry=!file&&!mine.has(f.key);
+start[f.key]=separate&&mine.has(f.key)?record.filled[f.key]??record.values[f.key]:record.values[f.key];
+if(registry&&!f.required&&(start[f.key]??'')==='')continue;
+if(!groups.has(g))groups.set(g,[]);
+const parts=file?uploader(f,editable.has(f.key)||(f.key==='materials'&&editable.size>0)):control(f,start[f.key],!editable.has(f.key));
+const input=file?parts[1]:parts.at(-1);
+if(!file){controls.set(f.key,input);input.addEventListener('change',()=>touched.add(f.key));}
+input.setAttribute('aria-describedby',`err-${f.key}`+(registry?` hint-${groups.size}`:''));
+const row=h('div.field',{'data-field':f.key,class:registry?'registry':null},
+h('label',{for:input.id},f.label,h('span.required',{'aria-hidden':'true',hidden:true},' *')),
+parts,h('p.field-error',{id:`err-${f.key}`,hidden:true}));
+rows.set(f.key,row);
 groups.get(g).push(row);
 }
-const sets = [...groups].map(([g, list], i) => h('fieldset', { 'data-group': g }, h('legend', g || kind.label),
-list.some((r) => r.classList.contains('registry')) ? h('p.registry-hint', { id: `hint-${i + 1}` }, '灰底信息不能由您修改；如发现有误请反馈就业老师') : null, list));
-const no = rejected(record);
+const sets=[...groups].map(([g,list],i)=>h('fieldset',{'data-group':g},h('legend',g||kind.label),
+list.some((r)=>r.classList.contains('registry'))?h('p.registry-hint',{id:`hint-${i + 1}`},'灰底信息不能由您修改；如发现有误请反馈就业老师'):null,list));
+const no=rejected(record);
 fill(main,
-h('p.breadcrumb', h('a', { href: '#/home' }, '首页'), ' › ', kind.label),
-h('div.title-row', h('h1', kind.label), kind.process === 'none' ? null : h('span#record-state.badge', { 'data-state': record.state || '' }, record.stateLabel)),
-h('p.facts', [record.studentName || ctx.me.displayName, record.student, record.college, record.major].filter(Boolean).join(' · ')),
-levels(kind, record),
-no ? h('section#rejection.rejection', { 'aria-labelledby': 'rejection-title' },
-h('h2#rejection-title', `${no.levelLabel || ''}审核未通过，请修改后重新提交`),
-h('p', h('strong', '原因：'), no.reasonLabel || no.reason), no.note ? h('p', h('strong', '备注：'), no.note) : null) : null,
+h('p.breadcrumb',h('a',{href:'#/home'},'首页'),' › ',kind.label),
+h('div.title-row',h('h1',kind.label),kind.process==='none'?null:h('span#record-state.badge',{'data-state':record.state||''},record.stateLabel)),
+h('p.facts',[record.studentName||ctx.me.displayName,record.student,record.college,record.major].filter(Boolean).join(' · ')),
+levels(kind,record),
+no?h('section#rejection.rejection',{'aria-labelledby':'rejection-title'},
+h('h2#rejection-title',`${no.levelLabel || ''}审核未通过，请修改后重新提交`),
+h('p',h('strong','原因：'),no.reasonLabel||no.reason),no.note?h('p',h('strong','备注：'),no.note):null):null,
 intro?.(record),
-editable.size ? h('p.hint', '带 * 的为必填项。') : null,
-h('form#student-form', { onsubmit: (e) => e.preventDefault(), oninput: refresh, onchange: refresh }, sets),
+editable.size?h('p.hint','带 * 的为必填项。'):null,
+h('form#student-form',{onsubmit:(e)=>e.preventDefault(),oninput:refresh,onchange:refresh},sets),
 h('div.actions',
-editable.size ? h('button#save.secondary', { type: 'button', onclick: () => act() }, '保存') : null,
-record.actions.map((a) => h('button', { type: 'button', 'data-action': a.action, class: a.requiresReason ? 'danger' : null, onclick: () => act(a) },
-separate && a.action === 'submit' ? '提交核验' : a.label)),
+editable.size?h('button#save.secondary',{type:'button',onclick:()=>act()},'保存'):null,
+record.actions.map((a)=>h('button',{type:'button','data-action':a.action,class:a.requiresReason?'danger':null,onclick:()=>act(a)},
+separate&&a.action==='submit'?'提交核验':a.label)),
 extra?.(record)),
-h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)));
+h('section.history',{'aria-labelledby':'history-title'},h('h2#history-title','审核记录'),timeline(history)));
 refresh();
-return { ready: (message, e) => (e ? report(e) : message && (ctx.status(message), scrollTo(0, 0))) };
-function values() {
-return Object.fromEntries(fields.filter((f) => controls.has(f.key)).map((f) => [f.key, readControl(controls.get(f.key), f)]));
+return{ready:(message,e)=>(e?report(e):message&&(ctx.status(message),scrollTo(0,0)))};
+function values(){
+return Object.fromEntries(fields.filter((f)=>controls.has(f.key)).map((f)=>[f.key,readControl(controls.get(f.key),f)]));
 }
-function refresh() {
-const v = values(), required = requiredNow(kind, v), files = materialsNow(kind, v) > 0, shown = shownGroups(kind, v);
-for (const s of sets) s.hidden = !shown.has(s.dataset.group);
-for (const [key, row] of rows) {
-const on = editable.size > 0 && (controls.has(key) ? required.has(key) : files);
-row.querySelector('.required').hidden = !on;
-controls.get(key)?.setAttribute('aria-required', String(on));
+function refresh(){
+const v=values(),required=requiredNow(kind,v),files=materialsNow(kind,v)>0,shown=shownGroups(kind,v);
+for(const s of sets)s.hidden=!shown.has(s.dataset.group);
+for(const[key,row]of rows){
+const on=editable.size>0&&(controls.has(key)?required.has(key):files);
+row.querySelector('.required').hidden=!on;
+controls.get(key)?.setAttribute('aria-required',String(on));
 }
 }
-function fieldError(key, message) {
-const row = rows.get(key) || (key === 'materials' && main.querySelector('.field:has(input[type=file])'));
-if (!row) return false;
-const err = row.querySelector('.field-error');
-err.textContent = message;
-err.hidden = !message;
-row.classList.toggle('invalid', !!message);
-(controls.get(key) || row.querySelector('input')).setAttribute('aria-invalid', String(!!message));
+function fieldError(key,message){
+const row=rows.get(key)||(key==='materials'&&main.querySelector('.field:has(input[type=file])'));
+if(!row)return false;
+const err=row.querySelector('.field-error');
+err.textContent=message;
+err.hidden=!message;
+row.classList.toggle('invalid',!!message);
+(controls.get(key)||row.querySelector('input')).setAttribute('aria-invalid',String(!!message));
 return row;
 }
-function report(e) {
-const label = e.field ? fieldLabel(kind, e.field) + '：' : '';
-if (e.field) fieldError(e.field, e.message.replace(label, ''))?.scrollIntoView({ block: 'center' });
-ctx.error(e.message.startsWith(label) ? e.message : label + e.message);
+function report(e){
+const label=e.field?fieldLabel(kind,e.field)+'：':'';
+if(e.field)fieldError(e.field,e.message.replace(label,''))?.scrollIntoView({block:'center'});
+ctx.error(e.message.startsWith(label)?e.message:label+e.message);
 }
-async function store() {
-const v = values(), change = {}, before = {};
-for (const k of touched) if (!controls.get(k).disabled) { change[k] = v[k]; before[k] = start[k]; }
-const diff = changed(before, change);
-if (!id) {
-id = (await post(`records/${enc(kind.id)}`, { student: ctx.me.id, values: diff })).id;
-window.history.replaceState(null, '', formHash(kind.id, id));   // a reload opens this record, not a new one
+async function store(){
+const v=values(),change={},before={};
+for(const k of touched)if(!controls.get(k).disabled){change[k]=v[k];before[k]=start[k];}
+const diff=changed(before,change);
+if(!id){
+id=(await post(`records/${enc(kind.id)}`,{student:ctx.me.id,values:diff})).id;
+window.history.replaceState(null,'',formHash(kind.id,id));
 return true;
 }
-if (Object.keys(diff).length) await patch(path(), { values: diff });
-return Object.keys(diff).length > 0;
+if(Object.keys(diff).length)await patch(path(),{values:diff});
+return Object.keys(diff).length>0;
 }
-async function act(action) {
-for (const key of rows.keys()) fieldError(key, '');
+async function act(action){
+for(const key of rows.keys())fieldError(key,'');
 ctx.error('');
-if (action && moves.get(action.action)?.requiresComplete) {
-const lack = missing(kind, values(), materials.length, editable);
-for (const key of lack.fields) fieldError(key, '必填');
-if (lack.materials) fieldError('materials', `请上传证明材料（至少 ${lack.materials + materials.length} 个文件）`);
-if (lack.fields.length || lack.materials) {
-ctx.error('请先填写：' + [...lack.fields.map((k) => fieldLabel(kind, k)), lack.materials ? '证明材料' : ''].filter(Boolean).join('、'));
+if(action&&moves.get(action.action)?.requiresComplete){
+const lack=missing(kind,values(),materials.length,editable);
+for(const key of lack.fields)fieldError(key,'必填');
+if(lack.materials)fieldError('materials',`请上传证明材料（至少 ${lack.materials + materials.length} 个文件）`);
+if(lack.fields.length||lack.materials){
+ctx.error('请先填写：'+[...lack.fields.map((k)=>fieldLabel(kind,k)),lack.materials?'证明材料':''].filter(Boolean).join('、'));
 return main.querySelector('.field.invalid input, .field.invalid select')?.focus();
 }
 }
-if (action?.requiresReason) return reasonDialog(kind, action, (reason, note) => run(action, { reason, note }));
-await run(action, {});
+if(action?.requiresReason)return reasonDialog(kind,action,(reason,note)=>run(action,{reason,note}));
+await run(action,{});
 }
-async function run(action, why) {
-const created = !id;
-try {
-const saved = editable.size ? await store() : false;
-if (!action) return (await load()).ready(saved ? '已保存' : '没有修改');
-const submission = ['submit', 'resubmit'].includes(moves.get(action.action)?.effect);
-await post(path() + (submission ? '/submit' : '/review'), submission ? {} : { action: action.action, ...why });
-(await load()).ready(submission ? '已提交，请等待审核' : '已完成：' + action.label);
-} catch (e) {
-if (created && id) (await load()).ready(null, e); else report(e);
-}
-}
-function uploader(f, enabled) {
-const input = h('input', { id: 'f-' + f.key, type: 'file', accept: 'application/pdf,image/jpeg,image/png', hidden: !enabled, onchange: send });
-const bar = h('progress#upload-progress', { max: 100, value: 0, hidden: true, 'aria-label': '上传进度' });
-const note = h('span#upload-note.muted', { 'aria-live': 'polite' }, enabled ? 'PDF、JPEG 或 PNG 文件' : '');
-const list = h('div.material-list', id ? materialList(path(), materials) : null);
-return [list, input, bar, note];
-async function send() {
-const file = input.files[0], created = !id, limit = ctx.schema.maxUploadBytes;
-if (!file) return;
-input.value = '';
-fieldError(f.key, '');
-if (limit && file.size > limit) return fieldError(f.key, `文件超过上限 ${Math.floor(limit / 1048576)} MB`);
-try {
-if (created) await store();
-Object.assign(bar, { hidden: false, value: 0 });
-note.textContent = `正在上传 ${file.name}…`;
-await upload(`${path()}/materials?name=${enc(file.name)}`, file, (share) => { bar.value = Math.round(share * 100); });
-note.textContent = `已上传 ${file.name}`;
-if (created) return (await load()).ready('已上传');
-materials = (await get(path() + '/materials')).materials;
-fill(list, materialList(path(), materials));
-} catch (e) {
-bar.hidden = true;
-note.textContent = '';
-fieldError(f.key, e.message);   // a refused file is this field's error, whatever the server names
+async function run(action,why){
+const created=!id;
+try{
+const saved=editable.size?await store():false;
+if(!action)return(await load()).ready(saved?'已保存':'没有修改');
+const submission=['submit','resubmit'].includes(moves.get(action.action)?.effect);
+await post(path()+(submission?'/submit':'/review'),submission?{}:{action:action.action,...why});
+(await load()).ready(submission?'已提交，请等待审核':'已完成：'+action.label);
+}catch(e){
+if(created&&id)(await load()).ready(null,e);else report(e);
 }
 }
+function uploader(f,enabled){
+const input=h('input',{id:'f-'+f.key,type:'file',accept:'application/pdf,image/jpeg,image/png',hidden:!enabled,onchange:send});
+const bar=h('progress#upload-progress',{max:100,value:0,hidden:true,'aria-label':'上传进度'});
+const note=h('span#upload-note.muted',{'aria-live':'polite'},enabled?'PDF、JPEG 或 PNG 文件':'');
+const list=h('div.material-list',id?materialList(path(),materials):null);
+return[list,input,bar,note];
+async function send(){
+const file=input.files[0],created=!id,limit=ctx.schema.maxUploadBytes;
+if(!file)return;
+input.value='';
+fieldError(f.key,'');
+if(limit&&file.size>limit)return fieldError(f.key,`文件超过上限 ${Math.floor(limit / 1048576)} MB`);
+try{
+if(created)await store();
+Object.assign(bar,{hidden:false,value:0});
+note.textContent=`正在上传 ${file.name}…`;
+await upload(`${path()}/materials?name=${enc(file.name)}`,file,(share)=>{bar.value=Math.round(share*100);});
+note.textContent=`已上传 ${file.name}`;
+if(created)return(await load()).ready('已上传');
+materials=(await get(path()+'/materials')).materials;
+fill(list,materialList(path(),materials));
+}catch(e){
+bar.hidden=true;
+note.textContent='';
+fieldError(f.key,e.message);
 }
 }
-function control(f, value, disabled) {
-const c = controlFor(ctx, f, value, { disabled, blank: disabled ? '' : '请选择' });
-if (f.type.type === 'region-code') Object.assign(c, { inputMode: 'numeric', maxLength: 6, placeholder: '6 位行政区划代码' });
-if (c.tagName !== 'SELECT' || disabled || c.options.length <= 21) return [c];
-const all = [...c.options];
-const search = h('input.picker-search', { type: 'search', placeholder: '输入代码或名称筛选', 'aria-label': '筛选' + f.label, oninput() {
-const q = search.value.trim(), keep = all.filter((o) => !q || !o.value || o.value === c.value || o.textContent.includes(q));
+}
+}
+function control(f,value,disabled){
+const c=controlFor(ctx,f,value,{disabled,blank:disabled?'':'请选择'});
+if(f.type.type==='region-code')Object.assign(c,{inputMode:'numeric',maxLength:6,placeholder:'6 位行政区划代码'});
+if(c.tagName!=='SELECT'||disabled||c.options.length<=21)return[c];
+const all=[...c.options];
+const search=h('input.picker-search',{type:'search',placeholder:'输入代码或名称筛选','aria-label':'筛选'+f.label,oninput(){
+const q=search.value.trim(),keep=all.filter((o)=>!q||!o.value||o.value===c.value||o.textContent.includes(q));
 c.replaceChildren(...keep);
-const hits = keep.filter((o) => o.value && o.textContent.includes(q));
-if (q && hits.length === 1 && c.value !== hits[0].value) { c.value = hits[0].value; c.dispatchEvent(new Event('change', { bubbles: true })); }
-} });
-return [search, c];
+const hits=keep.filter((o)=>o.value&&o.textContent.includes(q));
+if(q&&hits.length===1&&c.value!==hits[0].value){c.value=hits[0].value;c.dispatchEvent(new Event('change',{bubbles:true}));}
+}});
+return[search,c];
 }
 }
-export { recordForm as form };
+export{recordForm as form};
 """#,
         "screens/home.js": #"""
-import { h, append } from '../dom.js';
-import { get } from '../api.js';
-import { formatHash } from '../pure/route.js';
-export async function home(main, ctx) {
-const { schema } = ctx;
-main.id = 'home';
-const staff = schema.roles.some((r) => ['counselor', 'college', 'school'].includes(r.role));
-append(main, h('h1', '首页'), h('p.lead', `${ctx.me.displayName}，您好。以下为您权限范围内待处理的事项（实时统计）。`));
-const grid = h('div.cards');
-append(main, grid);
-const counts = await Promise.all(schema.kinds.map((k) =>
-staff ? get(`stats/${encodeURIComponent(k.id)}?by=${k.process === 'none' ? 'total' : 'state'}&group=none`).catch(() => null) : null));
-schema.kinds.forEach((kind, i) => grid.append(card(kind, counts[i], staff)));
+import{h,append}from'../dom.js';
+import{get}from'../api.js';
+import{formatHash}from'../pure/route.js';
+export async function home(main,ctx){
+const{schema}=ctx;
+main.id='home';
+const staff=schema.roles.some((r)=>['counselor','college','school'].includes(r.role));
+append(main,h('h1','首页'),h('p.lead',`${ctx.me.displayName}，您好。以下为您权限范围内待处理的事项（实时统计）。`));
+const grid=h('div.cards');
+append(main,grid);
+const counts=await Promise.all(schema.kinds.map((k)=>
+staff?get(`stats/${encodeURIComponent(k.id)}?by=${k.process === 'none' ? 'total' : 'state'}&group=none`).catch(()=>null):null));
+schema.kinds.forEach((kind,i)=>grid.append(card(kind,counts[i],staff)));
 }
-function card(kind, stats, staff) {
-const states = new Map((kind.workflow?.states || []).map((s) => [s.id, s.label]));
-const totals = stats?.totals || {};
-const waiting = kind.waiting.map((state) =>
-h('li', h('a.waiting', { href: formatHash('list', [kind.id], { state }), 'data-state': state },
-h('span.count', String(totals[state] || 0)), ' ', states.get(state) || state)));
-const rejected = Object.entries(totals).filter(([s]) => s.startsWith('rejected')).reduce((n, [, c]) => n + c, 0);
-return h('section.kind-card', { 'data-kind': kind.id, 'aria-labelledby': `card-${kind.id}` },
-h('h2', { id: `card-${kind.id}` }, h('a', { href: formatHash('list', [kind.id]) }, kind.label)),
-stats ? h('p.total', `共 ${stats.total} 条`) : null,
-waiting.length ? h('ul.waiting-list', waiting) : staff ? h('p.muted', '没有待您审核的记录') : h('p', h('a', { href: formatHash('list', [kind.id]) }, `查看我的${kind.label}`)),
-rejected ? h('p', h('a', { href: formatHash('list', [kind.id], { state: 'rejected:*' }) }, `已退回待修改 ${rejected} 条`)) : null);
+function card(kind,stats,staff){
+const states=new Map((kind.workflow?.states||[]).map((s)=>[s.id,s.label]));
+const totals=stats?.totals||{};
+const waiting=kind.waiting.map((state)=>
+h('li',h('a.waiting',{href:formatHash('list',[kind.id],{state}),'data-state':state},
+h('span.count',String(totals[state]||0)),' ',states.get(state)||state)));
+const rejected=Object.entries(totals).filter(([s])=>s.startsWith('rejected')).reduce((n,[,c])=>n+c,0);
+return h('section.kind-card',{'data-kind':kind.id,'aria-labelledby':`card-${kind.id}`},
+h('h2',{id:`card-${kind.id}`},h('a',{href:formatHash('list',[kind.id])},kind.label)),
+stats?h('p.total',`共 ${stats.total} 条`):null,
+waiting.length?h('ul.waiting-list',waiting):staff?h('p.muted','没有待您审核的记录'):h('p',h('a',{href:formatHash('list',[kind.id])},`查看我的${kind.label}`)),
+rejected?h('p',h('a',{href:formatHash('list',[kind.id],{state:'rejected:*'})},`已退回待修改 ${rejected} 条`)):null);
 }
 """#,
         "screens/list-batch.js": #"""
-import { h, fill, select, dialog } from '../dom.js';
-import { post } from '../api.js';
-import { controlFor, readControl } from './controls.js';
-export function batchDialog(ctx, kind, action, ids, names, after) {
-const inputs = [];
-const editable = kind.fields.filter((f) => kind.editable.includes(f.key));
-if (action.inputs.includes('field')) {
-const fieldSelect = select({ id: 'batch-field' }, editable.map((f) => [f.key, f.label]), '');
-const valueRow = h('div.field');
-const drawValue = () => {
-const field = editable.find((f) => f.key === fieldSelect.value);
-valueRow.replaceChildren(h('label', { for: 'batch-value' }, '改为'), field ? controlFor(ctx, field, '', { id: 'batch-value', blank: '（请选择）' }) : '');
+import{h,fill,select,dialog}from'../dom.js';
+import{post}from'../api.js';
+import{controlFor,readControl}from'./controls.js';
+export function batchDialog(ctx,kind,action,ids,names,after){
+const inputs=[];
+const editable=kind.fields.filter((f)=>kind.editable.includes(f.key));
+if(action.inputs.includes('field')){
+const fieldSelect=select({id:'batch-field'},editable.map((f)=>[f.key,f.label]),'');
+const valueRow=h('div.field');
+const drawValue=()=>{
+const field=editable.find((f)=>f.key===fieldSelect.value);
+valueRow.replaceChildren(h('label',{for:'batch-value'},'改为'),field?controlFor(ctx,field,'',{id:'batch-value',blank:'（请选择）'}):'');
 };
-fieldSelect.addEventListener('change', drawValue);
+fieldSelect.addEventListener('change',drawValue);
 drawValue();
-inputs.push(h('div.field', h('label', { for: 'batch-field' }, '字段'), fieldSelect), valueRow);
+inputs.push(h('div.field',h('label',{for:'batch-field'},'字段'),fieldSelect),valueRow);
 }
-if (action.inputs.includes('cohort')) {
-inputs.push(h('div.field', h('label', { for: 'batch-cohort' }, '新届别'), h('input#batch-cohort', { type: 'number', min: 2000, max: 2100, value: new Date().getFullYear() + 1 })));
+if(action.inputs.includes('cohort')){
+inputs.push(h('div.field',h('label',{for:'batch-cohort'},'新届别'),h('input#batch-cohort',{type:'number',min:2000,max:2100,value:new Date().getFullYear()+1})));
 }
-if (action.inputs.includes('message')) {
-inputs.push(h('div.field', h('label', { for: 'batch-message' }, '通知内容'), h('textarea#batch-message', { rows: 3 })));
+if(action.inputs.includes('message')){
+inputs.push(h('div.field',h('label',{for:'batch-message'},'通知内容'),h('textarea#batch-message',{rows:3})));
 }
-const results = h('div#batch-output');
-const run = h('button#batch-run', { type: 'button', onclick: go }, '执行');
-const d = dialog('batch-dialog', `${action.label}（已选 ${ids.length} 条）`, [
-h('p', `将对所选 ${ids.length} 条${kind.label}记录执行「${action.label}」，每条记录单独给出结果。`), inputs, results], run);
-async function go() {
-run.disabled = true;
-const body = { action: action.action, ids };
-if (action.inputs.includes('field')) {
-const field = kind.fields.find((f) => f.key === d.querySelector('#batch-field').value);
-const value = field ? readControl(d.querySelector('#batch-value'), field) : '';
-if (!field || value === '') { fill(results, h('p.error', { role: 'alert' }, '请选择字段并填写新的值')); run.disabled = false; return; }
-if (field.type.type === 'number' && typeof value !== 'number') { fill(results, h('p.error', { role: 'alert' }, `${field.label}应为数字`)); run.disabled = false; return; }
-body.field = field.key;
-body.value = value;
+const results=h('div#batch-output');
+const run=h('button#batch-run',{type:'button',onclick:go},'执行');
+const d=dialog('batch-dialog',`${action.label}（已选 ${ids.length} 条）`,[
+h('p',`将对所选 ${ids.length} 条${kind.label}记录执行「${action.label}」，每条记录单独给出结果。`),inputs,results],run);
+async function go(){
+run.disabled=true;
+const body={action:action.action,ids};
+if(action.inputs.includes('field')){
+const field=kind.fields.find((f)=>f.key===d.querySelector('#batch-field').value);
+const value=field?readControl(d.querySelector('#batch-value'),field):'';
+if(!field||value===''){fill(results,h('p.error',{role:'alert'},'请选择字段并填写新的值'));run.disabled=false;return;}
+if(field.type.type==='number'&&typeof value!=='number'){fill(results,h('p.error',{role:'alert'},`${field.label}应为数字`));run.disabled=false;return;}
+body.field=field.key;
+body.value=value;
 }
-if (action.inputs.includes('cohort')) body.cohort = Number(d.querySelector('#batch-cohort').value);
-if (action.inputs.includes('message')) body.message = d.querySelector('#batch-message').value;
-try {
-const answer = await post(`records/${encodeURIComponent(kind.id)}/batch`, body);
+if(action.inputs.includes('cohort'))body.cohort=Number(d.querySelector('#batch-cohort').value);
+if(action.inputs.includes('message'))body.message=d.querySelector('#batch-message').value;
+try{
+const answer=await post(`records/${encodeURIComponent(kind.id)}/batch`,body);
 fill(results,
-h('p#batch-summary', { role: 'status' }, `成功 ${answer.succeeded} 条，失败 ${answer.failed} 条`),
-h('div.table-wrap', { tabindex: '0' }, h('table#batch-results',
-h('thead', h('tr', h('th', { scope: 'col' }, '记录'), h('th', { scope: 'col' }, '姓名'), h('th', { scope: 'col' }, '结果'))),
-h('tbody', answer.results.map((r) => h('tr', { 'data-id': r.id, class: r.ok ? 'ok' : 'failed' },
-h('td', r.id), h('td', names.get(r.id) || ''), h('td.result', r.ok ? '成功' : r.error?.message || '失败')))))));
+h('p#batch-summary',{role:'status'},`成功 ${answer.succeeded} 条，失败 ${answer.failed} 条`),
+h('div.table-wrap',{tabindex:'0'},h('table#batch-results',
+h('thead',h('tr',h('th',{scope:'col'},'记录'),h('th',{scope:'col'},'姓名'),h('th',{scope:'col'},'结果'))),
+h('tbody',answer.results.map((r)=>h('tr',{'data-id':r.id,class:r.ok?'ok':'failed'},
+h('td',r.id),h('td',names.get(r.id)||''),h('td.result',r.ok?'成功':r.error?.message||'失败')))))));
 await after();
-} catch (e) {
-fill(results, h('p.error', { role: 'alert' }, e.message));
-run.disabled = false;
+}catch(e){
+fill(results,h('p.error',{role:'alert'},e.message));
+run.disabled=false;
 }
 }
 }
 """#,
         "screens/list-columns.js": #"""
-import { display } from '../pure/values.js';
-export function columnChoices(kind) {
-const own = [
-[':student', '学号'], [':studentName', '姓名'], [':college', '院系'], [':major', '专业'], [':class', '班级'], [':cohort', '届别'],
-].filter(([key]) => !(key === ':student' && kind.fields.some((f) => f.key === 'studentNumber'))
-&& !(key === ':studentName' && kind.fields.some((f) => f.key === 'name')));
-const review = kind.process === 'none' ? [] : [[':state', '状态'], ...(kind.stageLabels || []).map((s) => [':level.' + s.role, s.label + '审核'])];
-return [...own, ...review, [':updated', '更新时间'], ...kind.fields.map((f) => [f.key, f.label])];
+import{display}from'../pure/values.js';
+export function columnChoices(kind){
+const own=[
+[':student','学号'],[':studentName','姓名'],[':college','院系'],[':major','专业'],[':class','班级'],[':cohort','届别'],
+].filter(([key])=>!(key===':student'&&kind.fields.some((f)=>f.key==='studentNumber'))
+&&!(key===':studentName'&&kind.fields.some((f)=>f.key==='name')));
+const review=kind.process==='none'?[]:[[':state','状态'],...(kind.stageLabels||[]).map((s)=>[':level.'+s.role,s.label+'审核'])];
+return[...own,...review,[':updated','更新时间'],...kind.fields.map((f)=>[f.key,f.label])];
 }
-export function defaultColumns(kind) {
-const first = kind.fields.some((f) => f.key === 'studentNumber') ? [] : [':student'];
-const name = kind.fields.some((f) => f.key === 'name') ? [] : [':studentName'];
-const levels = (kind.stageLabels || []).map((s) => ':level.' + s.role);
-return [...first, ...name, ...kind.columns, ...(levels.length ? levels : kind.process === 'none' ? [] : [':state'])];
+export function defaultColumns(kind){
+const first=kind.fields.some((f)=>f.key==='studentNumber')?[]:[':student'];
+const name=kind.fields.some((f)=>f.key==='name')?[]:[':studentName'];
+const levels=(kind.stageLabels||[]).map((s)=>':level.'+s.role);
+return[...first,...name,...kind.columns,...(levels.length?levels:kind.process==='none'?[]:[':state'])];
 }
-export function cell(record, key) {
-if (!key.startsWith(':')) return display(record.values?.[key], { label: record.labels?.[key] });
-const k = key.slice(1);
-if (k === 'state') return record.stateLabel || record.state || '';
-if (k.startsWith('level.')) return record.levels?.[k.slice(6)]?.label || '';
-if (k === 'updated') return (record.updated || '').replace('T', ' ').replace('Z', '');
+export function cell(record,key){
+if(!key.startsWith(':'))return display(record.values?.[key],{label:record.labels?.[key]});
+const k=key.slice(1);
+if(k==='state')return record.stateLabel||record.state||'';
+if(k.startsWith('level.'))return record.levels?.[k.slice(6)]?.label||'';
+if(k==='updated')return(record.updated||'').replace('T',' ').replace('Z','');
 return display(record[k]);
 }
-export function sortKey(kind, key) {
-if (key === ':updated') return 'updated';
-if (key === ':student') return 'id';
-return kind.sortable.includes(key) ? key : null;
+export function sortKey(kind,key){
+if(key===':updated')return'updated';
+if(key===':student')return'id';
+return kind.sortable.includes(key)?key:null;
 }
 """#,
         "screens/list-filters.js": #"""
-import { h, select, dialog } from '../dom.js';
-export function filterDialog(ctx, kind, current, apply) {
-const rows = h('div.filter-rows');
-const shown = new Set(kind.filters.filter((k) => kind.fields.some((f) => f.key === k)));
-for (const key of Object.keys(current)) if (kind.fields.some((f) => f.key === key)) shown.add(key);
-const levelStatuses = [['', '不限'], ...(kind.levelStatuses || []).map((s) => [s.status, s.label])];
-for (const stage of kind.stageLabels || []) {
-rows.append(row(`level.${stage.role}`, `${stage.label}审核状态`, select({ id: `filter-level-${stage.role}`, 'data-filter': `level.${stage.role}` }, levelStatuses, current[`level.${stage.role}`])));
+import{h,select,dialog}from'../dom.js';
+export function filterDialog(ctx,kind,current,apply){
+const rows=h('div.filter-rows');
+const shown=new Set(kind.filters.filter((k)=>kind.fields.some((f)=>f.key===k)));
+for(const key of Object.keys(current))if(kind.fields.some((f)=>f.key===key))shown.add(key);
+const levelStatuses=[['','不限'],...(kind.levelStatuses||[]).map((s)=>[s.status,s.label])];
+for(const stage of kind.stageLabels||[]){
+rows.append(row(`level.${stage.role}`,`${stage.label}审核状态`,select({id:`filter-level-${stage.role}`,'data-filter':`level.${stage.role}`},levelStatuses,current[`level.${stage.role}`])));
 }
-if (kind.workflow) {
-rows.append(row('state', '状态', select({ id: 'filter-state', 'data-filter': 'state' },
-[['', '不限'], ...kind.workflow.states.map((s) => [s.id, s.label]), ...(kind.process === 'review' ? [['rejected:*', '各级退回']] : [])], current.state)));
+if(kind.workflow){
+rows.append(row('state','状态',select({id:'filter-state','data-filter':'state'},
+[['','不限'],...kind.workflow.states.map((s)=>[s.id,s.label]),...(kind.process==='review'?[['rejected:*','各级退回']]:[])],current.state)));
 }
-for (const [unit, label] of [['college', '院系'], ['major', '专业'], ['class', '班级']]) {
-const units = ctx.org.units.filter((u) => u.kind === unit);
-if (units.length > 1) rows.append(row(unit, label, select({ id: `filter-${unit}`, 'data-filter': unit }, [['', '不限'], ...units.map((u) => [u.id, u.name])], current[unit])));
+for(const[unit,label]of[['college','院系'],['major','专业'],['class','班级']]){
+const units=ctx.org.units.filter((u)=>u.kind===unit);
+if(units.length>1)rows.append(row(unit,label,select({id:`filter-${unit}`,'data-filter':unit},[['','不限'],...units.map((u)=>[u.id,u.name])],current[unit])));
 }
-for (const key of shown) rows.append(fieldRow(ctx, kind, key, current[key]));
-const others = kind.fields.filter((f) => !shown.has(f.key));
-const adder = select({ id: 'filter-add', 'aria-label': '添加筛选字段' }, [['', '添加筛选字段…'], ...others.map((f) => [f.key, f.label])], '');
-adder.addEventListener('change', () => {
-if (!adder.value) return;
-rows.append(fieldRow(ctx, kind, adder.value, ''));
+for(const key of shown)rows.append(fieldRow(ctx,kind,key,current[key]));
+const others=kind.fields.filter((f)=>!shown.has(f.key));
+const adder=select({id:'filter-add','aria-label':'添加筛选字段'},[['','添加筛选字段…'],...others.map((f)=>[f.key,f.label])],'');
+adder.addEventListener('change',()=>{
+if(!adder.value)return;
+rows.append(fieldRow(ctx,kind,adder.value,''));
 adder.selectedOptions[0].remove();
-adder.value = '';
+adder.value='';
 });
-const d = dialog('filters-dialog', '设置筛选字段', [rows, h('div.field', adder)], [
-h('button#filters-apply', { type: 'button', onclick: () => { d.close(); apply(collect(d, current)); } }, '筛选'),
-h('button#filters-clear.secondary', { type: 'button', onclick: () => { d.close(); apply(current.cohort ? { cohort: current.cohort } : {}); } }, '清除'),
+const d=dialog('filters-dialog','设置筛选字段',[rows,h('div.field',adder)],[
+h('button#filters-apply',{type:'button',onclick:()=>{d.close();apply(collect(d,current));}},'筛选'),
+h('button#filters-clear.secondary',{type:'button',onclick:()=>{d.close();apply(current.cohort?{cohort:current.cohort}:{});}},'清除'),
 ]);
 }
-function row(key, label, control) {
-control.id = control.id || `filter-${key}`;
-return h('div.field', h('label', { for: control.id }, label), control);
+function row(key,label,control){
+control.id=control.id||`filter-${key}`;
+return h('div.field',h('label',{for:control.id},label),control);
 }
-function fieldRow(ctx, kind, key, value) {
-const field = kind.fields.find((f) => f.key === key);
-const type = field.type.type;
+function fieldRow(ctx,kind,key,value){
+const field=kind.fields.find((f)=>f.key===key);
+const type=field.type.type;
 let control;
-if (type === 'code' && ctx.codeNames[field.type.table]) {
-control = select({ 'data-filter': key }, [['', '不限'], ...[...ctx.codeNames[field.type.table]].map(([c, n]) => [c, c === n ? n : `${c} ${n}`])], value);
-} else if (type === 'boolean') {
-control = select({ 'data-filter': key }, [['', '不限'], ['true', '是'], ['false', '否']], value);
-} else {
-control = h('input', { 'data-filter': key, value: value || '', type: 'text' });
+if(type==='code'&&ctx.codeNames[field.type.table]){
+control=select({'data-filter':key},[['','不限'],...[...ctx.codeNames[field.type.table]].map(([c,n])=>[c,c===n?n:`${c} ${n}`])],value);
+}else if(type==='boolean'){
+control=select({'data-filter':key},[['','不限'],['true','是'],['false','否']],value);
+}else{
+control=h('input',{'data-filter':key,value:value||'',type:'text'});
 }
-return row(key, field.label + (field.indexed ? '' : '（逐条比对）'), control);
+return row(key,field.label+(field.indexed?'':'（逐条比对）'),control);
 }
-function collect(d, current) {
-const out = current.cohort ? { cohort: current.cohort } : {};
-for (const control of d.querySelectorAll('[data-filter]')) {
-const v = control.value.trim();
-if (v) out[control.dataset.filter] = v;
+function collect(d,current){
+const out=current.cohort?{cohort:current.cohort}:{};
+for(const control of d.querySelectorAll('[data-filter]')){
+const v=control.value.trim();
+if(v)out[control.dataset.filter]=v;
 }
 return out;
 }
 """#,
         "screens/list.js": #"""
-import { h, append, fill, select, dialog } from '../dom.js';
-import { get, post } from '../api.js';
-import { formatHash, listQuery } from '../pure/route.js';
-import { pageOf } from '../pure/paste.js';
-import { loadColumns, saveColumns } from '../pure/prefs.js';
-import { columnChoices, defaultColumns, cell, sortKey } from './list-columns.js';
-import { filterDialog } from './list-filters.js';
-import { batchDialog } from './list-batch.js';
-import { listLinks } from './actions.js';
-const reserved = new Set(['size', 'sort', 'view']);
-export async function list(main, ctx, [kindID], query) {
-const kind = ctx.kind(kindID);
-if (!kind) throw new Error('没有这个记录类型，或您无权查看');
-const choices = columnChoices(kind);
-const labels = new Map(choices);
-const filters = Object.fromEntries(Object.entries(query).filter(([k]) => !reserved.has(k)));
-const s = {
-size: Number(query.size) || 20, sort: query.sort || '', view: query.view || '',
-cursors: [''], page: 0, next: null, rows: [], search: null, selected: new Set(), names: new Map(),
-columns: loadColumns(localStorage, ctx.me.id, kind.id, choices.map(([k]) => k), defaultColumns(kind)),
+import{h,append,fill,select,dialog}from'../dom.js';
+import{get,post}from'../api.js';
+import{formatHash,listQuery}from'../pure/route.js';
+import{pageOf}from'../pure/paste.js';
+import{loadColumns,saveColumns}from'../pure/prefs.js';
+import{columnChoices,defaultColumns,cell,sortKey}from'./list-columns.js';
+import{filterDialog}from'./list-filters.js';
+import{batchDialog}from'./list-batch.js';
+import{listLinks}from'./actions.js';
+const reserved=new Set(['size','sort','view']);
+export async function list(main,ctx,[kindID],query){
+const kind=ctx.kind(kindID);
+if(!kind)throw new Error('没有这个记录类型，或您无权查看');
+const choices=columnChoices(kind);
+const labels=new Map(choices);
+const filters=Object.fromEntries(Object.entries(query).filter(([k])=>!reserved.has(k)));
+const s={
+size:Number(query.size)||20,sort:query.sort||'',view:query.view||'',
+cursors:[''],page:0,next:null,rows:[],search:null,selected:new Set(),names:new Map(),
+columns:loadColumns(localStorage,ctx.me.id,kind.id,choices.map(([k])=>k),defaultColumns(kind)),
 };
-const reopen = (change) => ctx.go('list', [kind.id], { ...filters, size: s.size, sort: s.sort, view: s.view, ...change });
-main.id = 'list';
-main.dataset.kind = kind.id;
-const table = h('table#records', { 'aria-describedby': 'page-info' });
-const pageInfo = h('span#page-info', { 'aria-live': 'polite' });
-const prev = h('button#prev-page.secondary', { type: 'button', onclick: () => turn(-1) }, '上一页');
-const next = h('button#next-page.secondary', { type: 'button', onclick: () => turn(1) }, '下一页');
-const selectAll = h('button#select-all-matching.link', { type: 'button', hidden: true, onclick: selectEverything }, '');
-const selection = h('span#selection-count', '');
-const paste = h('textarea#paste', { rows: 3, placeholder: '从 Excel 复制一列学号或姓名粘贴到这里，最多 2000 个' });
-const unmatched = h('ul#unmatched', { tabindex: '0', 'aria-label': '未找到的学号或姓名' });
-const views = [['', '全部'], ...kind.views.map((v) => [v.id, v.label])];
+const reopen=(change)=>ctx.go('list',[kind.id],{...filters,size:s.size,sort:s.sort,view:s.view,...change});
+main.id='list';
+main.dataset.kind=kind.id;
+const table=h('table#records',{'aria-describedby':'page-info'});
+const pageInfo=h('span#page-info',{'aria-live':'polite'});
+const prev=h('button#prev-page.secondary',{type:'button',onclick:()=>turn(-1)},'上一页');
+const next=h('button#next-page.secondary',{type:'button',onclick:()=>turn(1)},'下一页');
+const selectAll=h('button#select-all-matching.link',{type:'button',hidden:true,onclick:selectEverything},'');
+const selection=h('span#selection-count','');
+const paste=h('textarea#paste',{rows:3,placeholder:'从 Excel 复制一列学号或姓名粘贴到这里，最多 2000 个'});
+const unmatched=h('ul#unmatched',{tabindex:'0','aria-label':'未找到的学号或姓名'});
+const views=[['','全部'],...kind.views.map((v)=>[v.id,v.label])];
 append(main,
-h('div.title-row', h('h1', kind.label),
-h('div.title-links', listLinks(ctx, kind, () => load()),
-kind.exportPresets.length ? h('a#export-link.button.secondary', { href: formatHash('export', [kind.id], filters) }, '导出') : null,
-kind.exportPresets.length ? h('a#stats-link.button.secondary', { href: formatHash('stats', [kind.id], { cohort: filters.cohort }) }, '统计') : null)),
-views.length > 1 ? h('nav#views.tabs', { 'aria-label': '视图' }, views.map(([id, label]) =>
-h('a', { href: formatHash('list', [kind.id], { ...(id ? {} : filters), view: id, size: s.size }), 'data-view': id, 'aria-current': id === s.view ? 'page' : null }, label))) : null,
+h('div.title-row',h('h1',kind.label),
+h('div.title-links',listLinks(ctx,kind,()=>load()),
+kind.exportPresets.length?h('a#export-link.button.secondary',{href:formatHash('export',[kind.id],filters)},'导出'):null,
+kind.exportPresets.length?h('a#stats-link.button.secondary',{href:formatHash('stats',[kind.id],{cohort:filters.cohort})},'统计'):null)),
+views.length>1?h('nav#views.tabs',{'aria-label':'视图'},views.map(([id,label])=>
+h('a',{href:formatHash('list',[kind.id],{...(id?{}:filters),view:id,size:s.size}),'data-view':id,'aria-current':id===s.view?'page':null},label))):null,
 h('div.toolbar',
-h('label', { for: 'cohort' }, '届别'),
-select({ id: 'cohort', onchange: (e) => reopen({ cohort: e.target.value }) },
-[['', '全部届别'], ...ctx.org.cohorts.map((c) => [c, `${c} 届`])], filters.cohort),
-h('button#columns-button.secondary', { type: 'button', onclick: chooseColumns }, '显示列'),
-h('button#filters-button.secondary', { type: 'button', onclick: () => filterDialog(ctx, kind, filters, (f) => ctx.go('list', [kind.id], { ...f, size: s.size, sort: s.sort, view: s.view })) },
-'设置筛选字段', activeFilters(filters) ? `（${activeFilters(filters)}）` : ''),
-h('label', { for: 'page-size' }, '每页'),
-select({ id: 'page-size', onchange: (e) => reopen({ size: e.target.value }) }, ctx.schema.pageSizes.map((n) => [n, `${n} 条`]), s.size)),
-h('details.search', { open: false },
-h('summary', '批量查询（按学号或姓名）'),
-h('p.hint', '在权限范围内按学号或姓名查找，不受上方筛选条件限制。'),
-h('label.visually-hidden', { for: 'paste' }, '学号或姓名，每行一个'), paste,
+h('label',{for:'cohort'},'届别'),
+select({id:'cohort',onchange:(e)=>reopen({cohort:e.target.value})},
+[['','全部届别'],...ctx.org.cohorts.map((c)=>[c,`${c} 届`])],filters.cohort),
+h('button#columns-button.secondary',{type:'button',onclick:chooseColumns},'显示列'),
+h('button#filters-button.secondary',{type:'button',onclick:()=>filterDialog(ctx,kind,filters,(f)=>ctx.go('list',[kind.id],{...f,size:s.size,sort:s.sort,view:s.view}))},
+'设置筛选字段',activeFilters(filters)?`（${activeFilters(filters)}）`:''),
+h('label',{for:'page-size'},'每页'),
+select({id:'page-size',onchange:(e)=>reopen({size:e.target.value})},ctx.schema.pageSizes.map((n)=>[n,`${n} 条`]),s.size)),
+h('details.search',{open:false},
+h('summary','批量查询（按学号或姓名）'),
+h('p.hint','在权限范围内按学号或姓名查找，不受上方筛选条件限制。'),
+h('label.visually-hidden',{for:'paste'},'学号或姓名，每行一个'),paste,
 h('div.buttons',
-h('button#paste-search', { type: 'button', onclick: search }, '查询'),
-h('button#paste-clear.secondary', { type: 'button', onclick: clearSearch }, '清除查询')),
+h('button#paste-search',{type:'button',onclick:search},'查询'),
+h('button#paste-clear.secondary',{type:'button',onclick:clearSearch},'清除查询')),
 unmatched),
-kind.batchActions.length ? h('div#batch-bar', { role: 'toolbar', 'aria-label': '批量操作' }, selection,
-kind.batchActions.map((a) => h('button.secondary', { type: 'button', 'data-batch': a.action, onclick: () => runBatch(a) }, a.label))) : null,
+kind.batchActions.length?h('div#batch-bar',{role:'toolbar','aria-label':'批量操作'},selection,
+kind.batchActions.map((a)=>h('button.secondary',{type:'button','data-batch':a.action,onclick:()=>runBatch(a)},a.label))):null,
 selectAll,
-h('div.table-wrap', { tabindex: '0' }, table),
-h('div.pager', prev, pageInfo, next));
+h('div.table-wrap',{tabindex:'0'},table),
+h('div.pager',prev,pageInfo,next));
 await load();
-async function load() {
-const started = performance.now();
-if (s.search) {
-const { rows, page, pages } = pageOf(s.search.records, s.page, s.size);
-s.rows = rows;
+async function load(){
+const started=performance.now();
+if(s.search){
+const{rows,page,pages}=pageOf(s.search.records,s.page,s.size);
+s.rows=rows;
 draw();
-pageInfo.textContent = `查询结果 ${s.search.records.length} 条 · 第 ${page + 1}/${pages} 页`;
-prev.disabled = page === 0;
-next.disabled = page >= pages - 1;
-} else {
-const answer = await get(`records/${encodeURIComponent(kind.id)}?` + listQuery({
-filters, sort: s.sort, size: s.size, after: s.cursors[s.page], view: s.view, fields: fieldColumns(),
+pageInfo.textContent=`查询结果 ${s.search.records.length} 条 · 第 ${page + 1}/${pages} 页`;
+prev.disabled=page===0;
+next.disabled=page>=pages-1;
+}else{
+const answer=await get(`records/${encodeURIComponent(kind.id)}?`+listQuery({
+filters,sort:s.sort,size:s.size,after:s.cursors[s.page],view:s.view,fields:fieldColumns(),
 }));
-s.rows = answer.records;
-s.next = answer.next;
+s.rows=answer.records;
+s.next=answer.next;
 draw();
-pageInfo.textContent = `第 ${s.page + 1} 页 · 本页 ${s.rows.length} 条`;
-prev.disabled = s.page === 0;
-next.disabled = !s.next;
+pageInfo.textContent=`第 ${s.page + 1} 页 · 本页 ${s.rows.length} 条`;
+prev.disabled=s.page===0;
+next.disabled=!s.next;
 }
-const ms = performance.now() - started;
-main.dataset.drawMs = ms.toFixed(1);
+const ms=performance.now()-started;
+main.dataset.drawMs=ms.toFixed(1);
 performance.mark('jiuye:list-drawn');
 }
-function fieldColumns() { return s.columns.filter((k) => !k.startsWith(':')); }
-function draw() {
-const pageBox = h('input#select-page', { type: 'checkbox', 'aria-label': '选择本页全部', onchange: (e) => selectPage(e.target.checked) });
-const head = h('tr', h('th.select', { scope: 'col' }, pageBox), s.columns.map((key) => {
-const by = sortKey(kind, key);
-if (!by) return h('th', { scope: 'col', 'data-column': key }, labels.get(key) || key);
-const dir = s.sort === by ? 'ascending' : s.sort === '-' + by ? 'descending' : null;
-return h('th', { scope: 'col', 'data-column': key, 'aria-sort': dir || 'none' },
-h('button.sort', { type: 'button', onclick: () => reopen({ sort: s.sort === by ? '-' + by : by }) }, labels.get(key) || key,
-dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ''));
-}), h('th', { scope: 'col' }, '操作'));
-const body = document.createElement('tbody');
-const frag = document.createDocumentFragment();
-for (const r of s.rows) {
-const name = r.studentName || r.values?.name || r.id;
-s.names.set(r.id, name);
-frag.append(h('tr', { 'data-id': r.id },
-h('td.select', h('input.select-row', { type: 'checkbox', checked: s.selected.has(r.id), 'aria-label': `选择 ${name}`, onchange: (e) => toggle(r.id, e.target.checked) })),
-s.columns.map((key) => h('td', cell(r, key))),
-h('td', h('a.open', { href: formatHash('record', [kind.id, r.id]) }, '查看'))));
+function fieldColumns(){return s.columns.filter((k)=>!k.startsWith(':'));}
+function draw(){
+const pageBox=h('input#select-page',{type:'checkbox','aria-label':'选择本页全部',onchange:(e)=>selectPage(e.target.checked)});
+const head=h('tr',h('th.select',{scope:'col'},pageBox),s.columns.map((key)=>{
+const by=sortKey(kind,key);
+if(!by)return h('th',{scope:'col','data-column':key},labels.get(key)||key);
+const dir=s.sort===by?'ascending':s.sort==='-'+by?'descending':null;
+return h('th',{scope:'col','data-column':key,'aria-sort':dir||'none'},
+h('button.sort',{type:'button',onclick:()=>reopen({sort:s.sort===by?'-'+by:by})},labels.get(key)||key,
+dir==='ascending'?' ▲':dir==='descending'?' ▼':''));
+}),h('th',{scope:'col'},'操作'));
+const body=document.createElement('tbody');
+const frag=document.createDocumentFragment();
+for(const r of s.rows){
+const name=r.studentName||r.values?.name||r.id;
+s.names.set(r.id,name);
+frag.append(h('tr',{'data-id':r.id},
+h('td.select',h('input.select-row',{type:'checkbox',checked:s.selected.has(r.id),'aria-label':`选择 ${name}`,onchange:(e)=>toggle(r.id,e.target.checked)})),
+s.columns.map((key)=>h('td',cell(r,key))),
+h('td',h('a.open',{href:formatHash('record',[kind.id,r.id])},'查看'))));
 }
 body.append(frag);
-fill(table, h('caption.visually-hidden', `${kind.label}列表`), h('thead', head), s.rows.length ? body
-: h('tbody', h('tr', h('td.empty', { colspan: s.columns.length + 2 }, '没有符合条件的记录'))));
-pageBox.checked = s.rows.length > 0 && s.rows.every((r) => s.selected.has(r.id));
+fill(table,h('caption.visually-hidden',`${kind.label}列表`),h('thead',head),s.rows.length?body
+:h('tbody',h('tr',h('td.empty',{colspan:s.columns.length+2},'没有符合条件的记录'))));
+pageBox.checked=s.rows.length>0&&s.rows.every((r)=>s.selected.has(r.id));
 counted();
 }
-function toggle(id, on) { if (on) s.selected.add(id); else s.selected.delete(id); counted(); }
-function selectPage(on) {
-for (const r of s.rows) toggle(r.id, on);
-for (const box of table.querySelectorAll('input.select-row')) box.checked = on;
-selectAll.hidden = !on || s.search !== null || (!s.next && s.page === 0);
-selectAll.textContent = '选择全部符合条件的记录';
+function toggle(id,on){if(on)s.selected.add(id);else s.selected.delete(id);counted();}
+function selectPage(on){
+for(const r of s.rows)toggle(r.id,on);
+for(const box of table.querySelectorAll('input.select-row'))box.checked=on;
+selectAll.hidden=!on||s.search!==null||(!s.next&&s.page===0);
+selectAll.textContent='选择全部符合条件的记录';
 }
-function counted() { selection.textContent = s.selected.size ? `已选 ${s.selected.size} 条` : '未选择记录'; }
-async function selectEverything() {
-let after = '';
-const firstField = kind.fields[0]?.key;
-const limit = 20000;
-do {
-const answer = await get(`records/${encodeURIComponent(kind.id)}?` + listQuery({ filters, view: s.view, size: 200, after, fields: firstField ? [firstField] : [] }));
-for (const r of answer.records) { if (s.selected.size >= limit) break; s.selected.add(r.id); }
-after = answer.next;
-} while (after && s.selected.size < limit);
-selectAll.hidden = true;
+function counted(){selection.textContent=s.selected.size?`已选 ${s.selected.size} 条`:'未选择记录';}
+async function selectEverything(){
+let after='';
+const firstField=kind.fields[0]?.key;
+const limit=20000;
+do{
+const answer=await get(`records/${encodeURIComponent(kind.id)}?`+listQuery({filters,view:s.view,size:200,after,fields:firstField?[firstField]:[]}));
+for(const r of answer.records){if(s.selected.size>=limit)break;s.selected.add(r.id);}
+after=answer.next;
+}while(after&&s.selected.size<limit);
+selectAll.hidden=true;
 counted();
-ctx.status(after ? `已选择前 ${limit} 条（一次批量操作最多 ${limit} 条），请缩小筛选范围后分批处理`
-: `已选择全部符合条件的 ${s.selected.size} 条记录`);
+ctx.status(after?`已选择前 ${limit} 条（一次批量操作最多 ${limit} 条），请缩小筛选范围后分批处理`
+:`已选择全部符合条件的 ${s.selected.size} 条记录`);
 }
-async function turn(step) {
-if (s.search) { s.page += step; return load(); }
-if (step > 0 && s.next) { s.cursors[s.page + 1] = s.next; s.page += 1; }
-if (step < 0 && s.page > 0) s.page -= 1;
+async function turn(step){
+if(s.search){s.page+=step;return load();}
+if(step>0&&s.next){s.cursors[s.page+1]=s.next;s.page+=1;}
+if(step<0&&s.page>0)s.page-=1;
 await load();
 }
-async function search() {
+async function search(){
 ctx.error('');
 fill(unmatched);
-try {
-const answer = await post(`records/${encodeURIComponent(kind.id)}/search`, { query: paste.value, fields: fieldColumns(), labels: true });
-s.search = answer;
-s.page = 0;
-if (answer.unmatched.length) {
-fill(unmatched, h('li.head', `未找到 ${answer.unmatched.length} 个：`), answer.unmatched.map((v) => h('li', v)));
+try{
+const answer=await post(`records/${encodeURIComponent(kind.id)}/search`,{query:paste.value,fields:fieldColumns(),labels:true});
+s.search=answer;
+s.page=0;
+if(answer.unmatched.length){
+fill(unmatched,h('li.head',`未找到 ${answer.unmatched.length} 个：`),answer.unmatched.map((v)=>h('li',v)));
 }
 ctx.status(`找到 ${answer.records.length} 条记录`);
 await load();
-} catch (e) {
+}catch(e){
 ctx.error(e.message);
 }
 }
-async function clearSearch() {
-paste.value = '';
+async function clearSearch(){
+paste.value='';
 fill(unmatched);
-s.search = null;
-s.page = 0;
+s.search=null;
+s.page=0;
 await load();
 }
-function chooseColumns() {
-const boxes = choices.map(([key, label]) => h('label.check', h('input', { type: 'checkbox', name: 'column', value: key, checked: s.columns.includes(key) }), label));
-const d = dialog('columns-dialog', '显示列', h('div.columns-grid', boxes), h('button#columns-save', {
-type: 'button',
-onclick: async () => {
-const chosen = [...d.querySelectorAll('input[name=column]:checked')].map((b) => b.value);
-s.columns = chosen.length ? chosen : defaultColumns(kind);
-saveColumns(localStorage, ctx.me.id, kind.id, s.columns);
+function chooseColumns(){
+const boxes=choices.map(([key,label])=>h('label.check',h('input',{type:'checkbox',name:'column',value:key,checked:s.columns.includes(key)}),label));
+const d=dialog('columns-dialog','显示列',h('div.columns-grid',boxes),h('button#columns-save',{
+type:'button',
+onclick:async()=>{
+const chosen=[...d.querySelectorAll('input[name=column]:checked')].map((b)=>b.value);
+s.columns=chosen.length?chosen:defaultColumns(kind);
+saveColumns(localStorage,ctx.me.id,kind.id,s.columns);
 d.close();
-if (s.search) await search(); else await load();
+if(s.search)await search();else await load();
 },
-}, '确定'));
+},'确定'));
 }
-function runBatch(action) {
-if (!s.selected.size) { ctx.error('请先选择记录'); return; }
-batchDialog(ctx, kind, action, [...s.selected], s.names, async () => { await load(); });
+function runBatch(action){
+if(!s.selected.size){ctx.error('请先选择记录');return;}
+batchDialog(ctx,kind,action,[...s.selected],s.names,async()=>{await load();});
 }
 }
-function activeFilters(filters) { return Object.values(filters).filter((v) => v !== '' && v !== undefined).length; }
+function activeFilters(filters){return Object.values(filters).filter((v)=>v!==''&&v!==undefined).length;}
 """#,
         "screens/login.js": #"""
-import { h, fill } from '../dom.js';
-import { post, get, setCsrf } from '../api.js';
-export function signIn(root, done) {
-const message = h('p#error', { role: 'alert' });
-const username = h('input#username', { name: 'username', autocomplete: 'username', required: true });
-const password = h('input#password', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-const form = h('form#login', { onsubmit: submit },
-h('div.field', h('label', { for: 'username' }, '用户名（学号、工号或统一社会信用代码）'), username),
-h('div.field', h('label', { for: 'password' }, '密码'), password),
-h('button', { type: 'submit' }, '登录'));
-fill(root, h('main#main.signin', { 'data-ready': '1' },
-h('div.signin-card', h('h1', '就业管理 · 登录'), message, form,
-h('p.hint', '学生初始密码为身份证号后六位；连续输错 5 次账号将锁定 15 分钟。'))));
+import{h,fill}from'../dom.js';
+import{post,get,setCsrf}from'../api.js';
+export function signIn(root,done){
+const message=h('p#error',{role:'alert'});
+const username=h('input#username',{name:'username',autocomplete:'username',required:true});
+const password=h('input#password',{name:'password',type:'password',autocomplete:'current-password',required:true});
+const form=h('form#login',{onsubmit:submit},
+h('div.field',h('label',{for:'username'},'用户名（学号、工号或统一社会信用代码）'),username),
+h('div.field',h('label',{for:'password'},'密码'),password),
+h('button',{type:'submit'},'登录'));
+fill(root,h('main#main.signin',{'data-ready':'1'},
+h('div.signin-card',h('h1','就业管理 · 登录'),message,form,
+h('p.hint','学生初始密码为身份证号后六位；连续输错 5 次账号将锁定 15 分钟。'))));
 username.focus();
-async function submit(event) {
+async function submit(event){
 event.preventDefault();
-message.textContent = '';
-try {
-const answer = await post('auth/login', { username: username.value.trim(), password: password.value, cookie: true });
-if (answer.verificationRequired) return verify(answer);
+message.textContent='';
+try{
+const answer=await post('auth/login',{username:username.value.trim(),password:password.value,cookie:true});
+if(answer.verificationRequired)return verify(answer);
 await finish(answer);
-} catch (e) {
-message.textContent = e.message;
+}catch(e){
+message.textContent=e.message;
 password.select();
 }
 }
-function verify(answer) {
-const code = h('input#code', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true });
-const form = h('form#verify', {
-onsubmit: async (event) => {
+function verify(answer){
+const code=h('input#code',{name:'code',inputmode:'numeric',autocomplete:'one-time-code',required:true});
+const form=h('form#verify',{
+onsubmit:async(event)=>{
 event.preventDefault();
-message.textContent = '';
-try { await finish(await post('auth/verify-phone', { challenge: answer.challenge, code: code.value.trim(), cookie: true })); } catch (e) { message.textContent = e.message; }
+message.textContent='';
+try{await finish(await post('auth/verify-phone',{challenge:answer.challenge,code:code.value.trim(),cookie:true}));}catch(e){message.textContent=e.message;}
 },
-}, h('p', `验证码已发送至 ${answer.mobile}，请输入短信中的验证码。`),
-h('div.field', h('label', { for: 'code' }, '短信验证码'), code), h('button', { type: 'submit' }, '验证并登录'));
+},h('p',`验证码已发送至 ${answer.mobile}，请输入短信中的验证码。`),
+h('div.field',h('label',{for:'code'},'短信验证码'),code),h('button',{type:'submit'},'验证并登录'));
 document.getElementById('login')?.replaceWith(form);
 code.focus();
 }
-async function finish(session) {
+async function finish(session){
 setCsrf(session.csrfToken);
-if (session.account.mustChangePassword) return changePassword();
+if(session.account.mustChangePassword)return changePassword();
 await done(await get('auth/me'));
 }
-function changePassword() {
-const old = h('input#old-password', { type: 'password', autocomplete: 'current-password', required: true });
-const fresh = h('input#new-password', { type: 'password', autocomplete: 'new-password', required: true });
-const again = h('input#new-password-again', { type: 'password', autocomplete: 'new-password', required: true });
-const form = h('form#password-change', {
-onsubmit: async (event) => {
+function changePassword(){
+const old=h('input#old-password',{type:'password',autocomplete:'current-password',required:true});
+const fresh=h('input#new-password',{type:'password',autocomplete:'new-password',required:true});
+const again=h('input#new-password-again',{type:'password',autocomplete:'new-password',required:true});
+const form=h('form#password-change',{
+onsubmit:async(event)=>{
 event.preventDefault();
-message.textContent = '';
-if (fresh.value !== again.value) { message.textContent = '两次输入的新密码不一致'; return; }
-try {
-await post('auth/password', { oldPassword: old.value, newPassword: fresh.value });
+message.textContent='';
+if(fresh.value!==again.value){message.textContent='两次输入的新密码不一致';return;}
+try{
+await post('auth/password',{oldPassword:old.value,newPassword:fresh.value});
 await done(await get('auth/me'));
-} catch (e) { message.textContent = e.message; }
+}catch(e){message.textContent=e.message;}
 },
-}, h('p', '密码已被重置，请先设置新密码。'),
-h('div.field', h('label', { for: 'old-password' }, '当前密码'), old),
-h('div.field', h('label', { for: 'new-password' }, '新密码'), fresh),
-h('div.field', h('label', { for: 'new-password-again' }, '再次输入新密码'), again),
-h('button', { type: 'submit' }, '修改密码并继续'));
-(document.getElementById('verify') || document.getElementById('login'))?.replaceWith(form);
+},h('p','密码已被重置，请先设置新密码。'),
+h('div.field',h('label',{for:'old-password'},'当前密码'),old),
+h('div.field',h('label',{for:'new-password'},'新密码'),fresh),
+h('div.field',h('label',{for:'new-password-again'},'再次输入新密码'),again),
+h('button',{type:'submit'},'修改密码并继续'));
+(document.getElementById('verify')||document.getElementById('login'))?.replaceWith(form);
 old.focus();
 }
 }
 """#,
         "screens/mine.js": #"""
-import { h, fill } from '../dom.js';
-import { get } from '../api.js';
-import { formHash, rejected as no } from './form.js';
-export async function mine(main, ctx) {
-main.id = 'mine';
-const kinds = ctx.schema.kinds;
-const lists = await Promise.all(kinds.map((k) => get(`records/${encodeURIComponent(k.id)}?size=50`).catch(() => ({ records: [] }))));
+import{h,fill}from'../dom.js';
+import{get}from'../api.js';
+import{formHash,rejected as no}from'./form.js';
+export async function mine(main,ctx){
+main.id='mine';
+const kinds=ctx.schema.kinds;
+const lists=await Promise.all(kinds.map((k)=>get(`records/${encodeURIComponent(k.id)}?size=50`).catch(()=>({records:[]}))));
 fill(main,
-h('h1', '首页'),
-h('p.lead', `${ctx.me.displayName}同学，您好。请按顺序完成以下事项，被退回的请按原因修改后重新提交。`),
-h('div.cards', kinds.map((k, i) => card(k, lists[i].records))));
+h('h1','首页'),
+h('p.lead',`${ctx.me.displayName}同学，您好。请按顺序完成以下事项，被退回的请按原因修改后重新提交。`),
+h('div.cards',kinds.map((k,i)=>card(k,lists[i].records))));
 }
-function card(kind, records) {
-const one = kind.cardinality === 'one-per-student';
-const title = (r) => kind.fields.map((f) => r.values?.[f.key]).find((v) => typeof v === 'string' && v) || r.id;
-return h('section.kind-card', { 'data-kind': kind.id, 'aria-labelledby': `card-${kind.id}` },
-h('h2', { id: `card-${kind.id}` }, one ? h('a', { href: formHash(kind.id) }, kind.label) : kind.label),
-records.length ? h('ul.my-records', records.map((r) => h('li', { 'data-id': r.id },
-h('a', { href: formHash(kind.id, r.id) }, !one ? title(r) : no(r) ? '去修改' : r.state === kind.workflow?.initial ? '继续填写' : '查看'),
-h('span.badge', { 'data-state': r.state }, r.stateLabel || r.state),
-no(r) ? h('p.rejected', `退回原因：${no(r).reasonLabel || no(r).reason}${no(r).note ? '；' + no(r).note : ''}`) : null)))
-: h('p.muted', kind.canCreate ? '尚未填写' : '暂无'),
-kind.canCreate && (!one || !records.length) ? h('a.button', { href: formHash(kind.id), 'data-new': kind.id }, one ? '开始填写' : '新建') : null);
+function card(kind,records){
+const one=kind.cardinality==='one-per-student';
+const title=(r)=>kind.fields.map((f)=>r.values?.[f.key]).find((v)=>typeof v==='string'&&v)||r.id;
+return h('section.kind-card',{'data-kind':kind.id,'aria-labelledby':`card-${kind.id}`},
+h('h2',{id:`card-${kind.id}`},one?h('a',{href:formHash(kind.id)},kind.label):kind.label),
+records.length?h('ul.my-records',records.map((r)=>h('li',{'data-id':r.id},
+h('a',{href:formHash(kind.id,r.id)},!one?title(r):no(r)?'去修改':r.state===kind.workflow?.initial?'继续填写':'查看'),
+h('span.badge',{'data-state':r.state},r.stateLabel||r.state),
+no(r)?h('p.rejected',`退回原因：${no(r).reasonLabel || no(r).reason}${no(r).note ? '；' + no(r).note : ''}`):null)))
+:h('p.muted',kind.canCreate?'尚未填写':'暂无'),
+kind.canCreate&&(!one||!records.length)?h('a.button',{href:formHash(kind.id),'data-new':kind.id},one?'开始填写':'新建'):null);
 }
 """#,
         "screens/page.js": #"""
-import { h, append, fill, select } from '../dom.js';
-import { get } from '../api.js';
-import { at, display } from '../pure/values.js';
-export async function page(main, ctx, [plugin, id], query) {
-const p = ctx.schema.pages.find((x) => x.plugin === plugin && x.id === id);
-if (!p) throw new Error('没有这个页面，或您无权查看');
-main.id = 'page';
-main.dataset.page = `${plugin}/${id}`;
-const controls = [];
-const q = new URLSearchParams();
-if (p.parameters.includes('cohort')) {
-const c = select({ id: 'page-cohort' }, [['', '全部届别'], ...ctx.org.cohorts.map((y) => [y, `${y} 届`])], query.cohort);
-controls.push(h('label', { for: 'page-cohort' }, '届别'), c);
-if (query.cohort) q.set('cohort', query.cohort);
+import{h,append,fill,select}from'../dom.js';
+import{get}from'../api.js';
+import{at,display}from'../pure/values.js';
+export async function page(main,ctx,[plugin,id],query){
+const p=ctx.schema.pages.find((x)=>x.plugin===plugin&&x.id===id);
+if(!p)throw new Error('没有这个页面，或您无权查看');
+main.id='page';
+main.dataset.page=`${plugin}/${id}`;
+const controls=[];
+const q=new URLSearchParams();
+if(p.parameters.includes('cohort')){
+const c=select({id:'page-cohort'},[['','全部届别'],...ctx.org.cohorts.map((y)=>[y,`${y} 届`])],query.cohort);
+controls.push(h('label',{for:'page-cohort'},'届别'),c);
+if(query.cohort)q.set('cohort',query.cohort);
 }
-if (p.parameters.includes('group')) {
-const g = select({ id: 'page-group' }, [['college', '按院系'], ['major', '按专业']], query.group || 'college');
-controls.push(h('label', { for: 'page-group' }, '分组'), g);
-q.set('group', query.group || 'college');
+if(p.parameters.includes('group')){
+const g=select({id:'page-group'},[['college','按院系'],['major','按专业']],query.group||'college');
+controls.push(h('label',{for:'page-group'},'分组'),g);
+q.set('group',query.group||'college');
 }
-for (const c of controls) if (c.tagName === 'SELECT') c.addEventListener('change', () => {
-const next = {};
-for (const s of main.querySelectorAll('.toolbar select')) next[s.id.replace('page-', '')] = s.value;
-ctx.go('page', [plugin, id], next);
+for(const c of controls)if(c.tagName==='SELECT')c.addEventListener('change',()=>{
+const next={};
+for(const s of main.querySelectorAll('.toolbar select'))next[s.id.replace('page-','')]=s.value;
+ctx.go('page',[plugin,id],next);
 });
-const table = h('table#page-table');
-append(main, h('h1', p.label), p.note ? h('p.hint', p.note) : null, controls.length ? h('div.toolbar', controls) : null, h('div.table-wrap', { tabindex: '0' }, table));
-const answer = await get(p.path.replace(/^\/api\/v1\//, '') + (q.toString() ? '?' + q : ''));
-const rows = at(answer, p.rows) || [];
+const table=h('table#page-table');
+append(main,h('h1',p.label),p.note?h('p.hint',p.note):null,controls.length?h('div.toolbar',controls):null,h('div.table-wrap',{tabindex:'0'},table));
+const answer=await get(p.path.replace(/^\/api\/v1\//,'')+(q.toString()?'?'+q:''));
+const rows=at(answer,p.rows)||[];
 fill(table,
-h('thead', h('tr', p.columns.map((c) => h('th', { scope: 'col' }, c.label)))),
-h('tbody', rows.map((r) => h('tr', p.columns.map((c, i) => {
-const text = display(at(r, c.path), { format: c.format });
-return i === 0 ? h('th', { scope: 'row' }, text) : h('td.number', text);
+h('thead',h('tr',p.columns.map((c)=>h('th',{scope:'col'},c.label)))),
+h('tbody',rows.map((r)=>h('tr',p.columns.map((c,i)=>{
+const text=display(at(r,c.path),{format:c.format});
+return i===0?h('th',{scope:'row'},text):h('td.number',text);
 })))));
 }
 """#,
         "screens/register.js": #"""
-import { h, fill } from '../dom.js';
-import { post } from '../api.js';
-import { creditCodeProblem } from '../pure/creditcode.js';
-const inputs = [['creditCode', '统一社会信用代码', { maxlength: 18, spellcheck: 'false', autocomplete: 'username' }],
-['name', '单位名称', { maxlength: 128, autocomplete: 'organization' }], ['contact', '联系人', { maxlength: 64, autocomplete: 'name' }],
-['mobile', '联系人手机号', { type: 'tel', maxlength: 11, autocomplete: 'tel' }],
-['password', '登录密码', { type: 'password', autocomplete: 'new-password' }], ['password2', '再次输入密码', { type: 'password', autocomplete: 'new-password' }]];
-export function register(root) {
-document.title = '用人单位注册 · 就业管理';
-const message = h('p#error', { role: 'alert' });
-const c = {};
-const err = {};
-const show = (k, text) => { err[k].textContent = text; if (text) c[k].setAttribute('aria-invalid', 'true'); else c[k].removeAttribute('aria-invalid'); };
-const checks = {
-creditCode: (x) => creditCodeProblem(x),
-mobile: (x) => (/^1\d{10}$/.test(x) ? '' : '手机号应为 11 位数字'),
-password2: () => (c.password2.value === c.password.value ? '' : '两次输入的密码不一致'),
+import{h,fill}from'../dom.js';
+import{post}from'../api.js';
+import{creditCodeProblem}from'../pure/creditcode.js';
+const inputs=[['creditCode','统一社会信用代码',{maxlength:18,spellcheck:'false',autocomplete:'username'}],
+['name','单位名称',{maxlength:128,autocomplete:'organization'}],['contact','联系人',{maxlength:64,autocomplete:'name'}],
+['mobile','联系人手机号',{type:'tel',maxlength:11,autocomplete:'tel'}],
+['password','登录密码',{type:'password',autocomplete:'new-password'}],['password2','再次输入密码',{type:'password',autocomplete:'new-password'}]];
+export function register(root){
+document.title='用人单位注册 · 就业管理';
+const message=h('p#error',{role:'alert'});
+const c={};
+const err={};
+const show=(k,text)=>{err[k].textContent=text;if(text)c[k].setAttribute('aria-invalid','true');else c[k].removeAttribute('aria-invalid');};
+const checks={
+creditCode:(x)=>creditCodeProblem(x),
+mobile:(x)=>(/^1\d{10}$/.test(x)?'':'手机号应为 11 位数字'),
+password2:()=>(c.password2.value===c.password.value?'':'两次输入的密码不一致'),
 };
-const form = h('form#register', { onsubmit: submit, novalidate: true }, inputs.map(([k, label, attrs]) => {
-c[k] = h('input', { id: 'reg-' + k, name: k, required: true, 'aria-describedby': `reg-${k}-error`, ...attrs });
-err[k] = h('p.field-error', { id: `reg-${k}-error`, 'aria-live': 'polite' });
-return h('div.field', h('label', { for: 'reg-' + k }, label), c[k], err[k]);
-}), h('button', { type: 'submit' }, '提交注册申请'));
-c.creditCode.addEventListener('input', () => show('creditCode', creditCodeProblem(c.creditCode.value, { typing: true })));
-fill(root, h('main#main.signin', { 'data-ready': '1' }, h('div.signin-card', h('h1', '用人单位注册'), message, form,
-h('p.hint', '学校审核通过后，用统一社会信用代码和所设密码登录。'), h('p', h('a', { href: '#/login' }, '返回登录')))));
+const form=h('form#register',{onsubmit:submit,novalidate:true},inputs.map(([k,label,attrs])=>{
+c[k]=h('input',{id:'reg-'+k,name:k,required:true,'aria-describedby':`reg-${k}-error`,...attrs});
+err[k]=h('p.field-error',{id:`reg-${k}-error`,'aria-live':'polite'});
+return h('div.field',h('label',{for:'reg-'+k},label),c[k],err[k]);
+}),h('button',{type:'submit'},'提交注册申请'));
+c.creditCode.addEventListener('input',()=>show('creditCode',creditCodeProblem(c.creditCode.value,{typing:true})));
+fill(root,h('main#main.signin',{'data-ready':'1'},h('div.signin-card',h('h1','用人单位注册'),message,form,
+h('p.hint','学校审核通过后，用统一社会信用代码和所设密码登录。'),h('p',h('a',{href:'#/login'},'返回登录')))));
 c.creditCode.focus();
-async function submit(event) {
+async function submit(event){
 event.preventDefault();
-message.textContent = '';
-const v = Object.fromEntries(inputs.map(([k]) => [k, c[k].value.trim()]));
-for (const [k] of inputs) show(k, v[k] ? checks[k]?.(v[k]) || '' : '必填');
-const first = inputs.find(([k]) => err[k].textContent);
-if (first) return c[first[0]].focus();
-try {
-await post('employers/register', { creditCode: v.creditCode, name: v.name, contact: v.contact, mobile: v.mobile, password: c.password.value });
-fill(form, h('p#register-done.done', { role: 'status' }, `注册申请已提交（${v.name}），请等待学校审核。`));
-} catch (e) {
-if (err[e.field]) { show(e.field, e.message); c[e.field].focus(); } else message.textContent = e.message;
+message.textContent='';
+const v=Object.fromEntries(inputs.map(([k])=>[k,c[k].value.trim()]));
+for(const[k]of inputs)show(k,v[k]?checks[k]?.(v[k])||'':'必填');
+const first=inputs.find(([k])=>err[k].textContent);
+if(first)return c[first[0]].focus();
+try{
+await post('employers/register',{creditCode:v.creditCode,name:v.name,contact:v.contact,mobile:v.mobile,password:c.password.value});
+fill(form,h('p#register-done.done',{role:'status'},`注册申请已提交（${v.name}），请等待学校审核。`));
+}catch(e){
+if(err[e.field]){show(e.field,e.message);c[e.field].focus();}else message.textContent=e.message;
 }
 }
 }
 """#,
         "screens/registrations.js": #"""
-import { h, append, fill, dialog } from '../dom.js';
-import { get, post } from '../api.js';
-import { formatHash } from '../pure/route.js';
-import { at, display } from '../pure/values.js';
-export async function registrations(main, ctx, [id], query) {
-const q = (ctx.schema.queues || []).find((x) => x.id === id);
-if (!q) throw new Error('没有这个页面，或您无权查看');
-main.id = 'queue';
-const status = query.status || q.statuses[0].value;
-const open = status === q.statuses[0].value;
-const table = h('table#queue-table');
-const api = (path) => path.replace(/^\/api\/v1\//, '');
-append(main, h('h1', q.label), h('nav#views.tabs', { 'aria-label': '状态' }, q.statuses.map((s) =>
-h('a', { href: formatHash('registrations', [q.id], { status: s.value }), 'aria-current': s.value === status ? 'page' : null }, s.label))),
-h('div.table-wrap', { tabindex: '0' }, table));
+import{h,append,fill,dialog}from'../dom.js';
+import{get,post}from'../api.js';
+import{formatHash}from'../pure/route.js';
+import{at,display}from'../pure/values.js';
+export async function registrations(main,ctx,[id],query){
+const q=(ctx.schema.queues||[]).find((x)=>x.id===id);
+if(!q)throw new Error('没有这个页面，或您无权查看');
+main.id='queue';
+const status=query.status||q.statuses[0].value;
+const open=status===q.statuses[0].value;
+const table=h('table#queue-table');
+const api=(path)=>path.replace(/^\/api\/v1\//,'');
+append(main,h('h1',q.label),h('nav#views.tabs',{'aria-label':'状态'},q.statuses.map((s)=>
+h('a',{href:formatHash('registrations',[q.id],{status:s.value}),'aria-current':s.value===status?'page':null},s.label))),
+h('div.table-wrap',{tabindex:'0'},table));
 await load();
-async function load() {
-const rows = at(await get(`${api(q.path)}?status=${encodeURIComponent(status)}`), q.rows) || [];
-fill(table, h('thead', h('tr', q.columns.map((c) => h('th', { scope: 'col' }, c.label)), open ? h('th', { scope: 'col' }, '操作') : null)),
-h('tbody', rows.map((r) => h('tr', { 'data-key': r[q.key] }, q.columns.map((c) => h('td', cell(at(r, c.path), c.format))),
-open ? h('td.buttons', q.decisions.map((d) => h('button', { type: 'button', class: d.requiresReason ? 'danger' : null, 'data-decision': d.action, onclick: () => act(r, d) }, d.label))) : null)),
-rows.length ? null : h('tr', h('td.empty', { colspan: q.columns.length + 1 }, '没有记录'))));
+async function load(){
+const rows=at(await get(`${api(q.path)}?status=${encodeURIComponent(status)}`),q.rows)||[];
+fill(table,h('thead',h('tr',q.columns.map((c)=>h('th',{scope:'col'},c.label)),open?h('th',{scope:'col'},'操作'):null)),
+h('tbody',rows.map((r)=>h('tr',{'data-key':r[q.key]},q.columns.map((c)=>h('td',cell(at(r,c.path),c.format))),
+open?h('td.buttons',q.decisions.map((d)=>h('button',{type:'button',class:d.requiresReason?'danger':null,'data-decision':d.action,onclick:()=>act(r,d)},d.label))):null)),
+rows.length?null:h('tr',h('td.empty',{colspan:q.columns.length+1},'没有记录'))));
 }
-async function act(row, d) {
-const send = async (reason) => {
-try {
-await post(api(d.path).replace(':key', encodeURIComponent(row[q.key])), reason ? { reason } : {});
+async function act(row,d){
+const send=async(reason)=>{
+try{
+await post(api(d.path).replace(':key',encodeURIComponent(row[q.key])),reason?{reason}:{});
 ctx.status(`已${d.label}：${at(row, q.columns[0].path)}`);
 await load();
-} catch (e) { ctx.error(e.message); }
+}catch(e){ctx.error(e.message);}
 };
-if (!d.requiresReason) return send('');
-const reason = h('textarea#decision-reason', { rows: 3, maxlength: 500 });
-const box = dialog('decision-dialog', d.label, h('div.field', h('label', { for: 'decision-reason' }, '原因'), reason),
-h('button#decision-confirm.danger', { type: 'button', onclick: () => { if (!reason.value.trim()) return reason.focus(); box.close(); return send(reason.value.trim()); } }, '确定' + d.label));
+if(!d.requiresReason)return send('');
+const reason=h('textarea#decision-reason',{rows:3,maxlength:500});
+const box=dialog('decision-dialog',d.label,h('div.field',h('label',{for:'decision-reason'},'原因'),reason),
+h('button#decision-confirm.danger',{type:'button',onclick:()=>{if(!reason.value.trim())return reason.focus();box.close();return send(reason.value.trim());}},'确定'+d.label));
 }
 }
-const cell = (v, format) => (format === 'time' && typeof v === 'number' ? new Date(v * 1000).toLocaleString('zh-CN', { hour12: false }) : display(v));
+const cell=(v,format)=>(format==='time'&&typeof v==='number'?new Date(v*1000).toLocaleString('zh-CN',{hour12:false}):display(v));
 """#,
         "screens/stats.js": #"""
-import { h, append, fill, select } from '../dom.js';
-import { get } from '../api.js';
-import { formatHash } from '../pure/route.js';
-export async function stats(main, ctx, [kindID], query) {
-const kind = ctx.kind(kindID);
-if (!kind) throw new Error('没有这个记录类型，或您无权查看');
-main.id = 'stats';
-main.dataset.kind = kind.id;
-const dimensions = kind.process === 'none' ? [['total', '记录数']]
-: [...(kind.stageLabels || []).map((s) => [`level.${s.role}`, `${s.label}审核状态`]), ['state', '状态']];
-const cohort = select({ id: 'stats-cohort' }, [['', '全部届别'], ...ctx.org.cohorts.map((c) => [c, `${c} 届`])], query.cohort);
-const group = select({ id: 'stats-group' }, [['college', '按院系'], ['major', '按专业'], ['class', '按班级']], query.group || 'college');
-const by = select({ id: 'stats-by' }, dimensions, query.by || dimensions[0][0]);
-const table = h('table#stats-table');
-for (const control of [cohort, group, by]) control.addEventListener('change', () => ctx.go('stats', [kind.id], { cohort: cohort.value, group: group.value, by: by.value }));
+import{h,append,fill,select}from'../dom.js';
+import{get}from'../api.js';
+import{formatHash}from'../pure/route.js';
+export async function stats(main,ctx,[kindID],query){
+const kind=ctx.kind(kindID);
+if(!kind)throw new Error('没有这个记录类型，或您无权查看');
+main.id='stats';
+main.dataset.kind=kind.id;
+const dimensions=kind.process==='none'?[['total','记录数']]
+:[...(kind.stageLabels||[]).map((s)=>[`level.${s.role}`,`${s.label}审核状态`]),['state','状态']];
+const cohort=select({id:'stats-cohort'},[['','全部届别'],...ctx.org.cohorts.map((c)=>[c,`${c} 届`])],query.cohort);
+const group=select({id:'stats-group'},[['college','按院系'],['major','按专业'],['class','按班级']],query.group||'college');
+const by=select({id:'stats-by'},dimensions,query.by||dimensions[0][0]);
+const table=h('table#stats-table');
+for(const control of[cohort,group,by])control.addEventListener('change',()=>ctx.go('stats',[kind.id],{cohort:cohort.value,group:group.value,by:by.value}));
 append(main,
-h('p.breadcrumb', h('a', { href: formatHash('list', [kind.id]) }, kind.label), ' › 统计'),
-h('h1', `${kind.label}统计`),
-h('div.toolbar', h('label', { for: 'stats-cohort' }, '届别'), cohort, h('label', { for: 'stats-group' }, '分组'), group,
-h('label', { for: 'stats-by' }, '统计'), by),
-h('div.table-wrap', { tabindex: '0' }, table));
-const q = new URLSearchParams({ by: by.value, group: group.value });
-if (cohort.value) q.set('cohort', cohort.value);
-const answer = await get(`stats/${encodeURIComponent(kind.id)}?${q}`);
-const labels = new Map([
-...(kind.levelStatuses || []).map((s) => [s.status, s.label]),
-...(kind.workflow?.states || []).map((s) => [s.id, s.label]),
+h('p.breadcrumb',h('a',{href:formatHash('list',[kind.id])},kind.label),' › 统计'),
+h('h1',`${kind.label}统计`),
+h('div.toolbar',h('label',{for:'stats-cohort'},'届别'),cohort,h('label',{for:'stats-group'},'分组'),group,
+h('label',{for:'stats-by'},'统计'),by),
+h('div.table-wrap',{tabindex:'0'},table));
+const q=new URLSearchParams({by:by.value,group:group.value});
+if(cohort.value)q.set('cohort',cohort.value);
+const answer=await get(`stats/${encodeURIComponent(kind.id)}?${q}`);
+const labels=new Map([
+...(kind.levelStatuses||[]).map((s)=>[s.status,s.label]),
+...(kind.workflow?.states||[]).map((s)=>[s.id,s.label]),
 ]);
-const keys = Object.keys(answer.totals).sort((a, b) => order(labels, a) - order(labels, b));
-const name = { college: '院系', major: '专业', class: '班级' }[group.value];
+const keys=Object.keys(answer.totals).sort((a,b)=>order(labels,a)-order(labels,b));
+const name={college:'院系',major:'专业',class:'班级'}[group.value];
 fill(table,
-h('caption', `${cohort.value ? cohort.value + ' 届' : '全部届别'} · ${by.selectedOptions[0].textContent}`),
-h('thead', h('tr', h('th', { scope: 'col' }, name), keys.map((k) => h('th', { scope: 'col', 'data-status': k }, labels.get(k) || (k === '' ? '记录数' : k))), h('th', { scope: 'col' }, '合计'))),
-h('tbody', answer.groups.map((g) => h('tr',
-h('th', { scope: 'row' }, g.name), keys.map((k) => h('td.number', String(g.counts[k] || 0))), h('td.number', String(g.total))))),
-h('tfoot', h('tr', h('th', { scope: 'row' }, '合计'), keys.map((k) => h('td.number', String(answer.totals[k] || 0))), h('td.number', String(answer.total)))));
+h('caption',`${cohort.value ? cohort.value + ' 届' : '全部届别'} · ${by.selectedOptions[0].textContent}`),
+h('thead',h('tr',h('th',{scope:'col'},name),keys.map((k)=>h('th',{scope:'col','data-status':k},labels.get(k)||(k===''?'记录数':k))),h('th',{scope:'col'},'合计'))),
+h('tbody',answer.groups.map((g)=>h('tr',
+h('th',{scope:'row'},g.name),keys.map((k)=>h('td.number',String(g.counts[k]||0))),h('td.number',String(g.total))))),
+h('tfoot',h('tr',h('th',{scope:'row'},'合计'),keys.map((k)=>h('td.number',String(answer.totals[k]||0))),h('td.number',String(answer.total)))));
 }
-function order(labels, key) { const i = [...labels.keys()].indexOf(key); return i < 0 ? 999 : i; }
+function order(labels,key){const i=[...labels.keys()].indexOf(key);return i<0?999:i;}
 """#,
     ]
 }
