@@ -6,6 +6,7 @@ import { get, patch, post } from '../api.js';
 import { formatHash } from '../pure/route.js';
 import { display, differences, changed } from '../pure/values.js';
 import { controlFor, readControl } from './controls.js';
+import { extras } from './panel.js';
 
 export async function detail(main, ctx, [kindID, id]) {
   const kind = ctx.kind(kindID);
@@ -63,6 +64,7 @@ export async function detail(main, ctx, [kindID, id]) {
         actions),
       h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)),
       h('section', { 'aria-labelledby': 'materials-title' }, h('h2#materials-title', '材料'), materialList(base, materials)));
+    extras(main, ctx, kind, record);
 
     function edits() {
       const before = {};
@@ -125,7 +127,7 @@ function levels(kind, record) {
     h('li', { 'data-status': record.levels[s.role]?.status || '' }, h('span.level', s.label), ' ', record.levels[s.role]?.label || '')));
 }
 
-function timeline(history) {
+export function timeline(history) {
   if (!history.length) return h('p.muted', '暂无记录');
   return h('ol#history.timeline', history.map((e) => h('li',
     h('time', { datetime: e.time }, e.time.replace('T', ' ').replace('Z', '')),

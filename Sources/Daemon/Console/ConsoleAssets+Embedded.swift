@@ -318,6 +318,28 @@ progress { width: min(480px, 100%); height: 1.1rem; display: block; margin: .6re
   #materials iframe.pdf { width: 100%; }
 }
 
+/* Plugin pages: drill-down links, record panels, and the pages plugins' modules draw (简历, 解约申请). */
+a.drill { font-weight: bold; }
+section.panel { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .2rem 1rem .8rem; margin: .8rem 0; }
+dl.facts-list { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: .4rem 0; }
+dl.facts-list dt { color: var(--muted); }
+dl.facts-list dd { margin: 0; }
+.resume-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 1rem; margin-bottom: 1rem; }
+.resume-card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .2rem 1rem .8rem; }
+.resume-card h2 { display: flex; gap: .6rem; align-items: center; flex-wrap: wrap; }
+.meter-row { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
+.meter-row meter { flex: 1 1 8rem; height: 1.1rem; }
+.meter-row .score { font-weight: bold; font-variant-numeric: tabular-nums; }
+.meter-row .threshold { color: var(--muted); font-size: .85rem; }
+p.seen { color: var(--green); }
+p.unseen { color: #8a5a00; }
+.buttons { display: flex; gap: .5rem; flex-wrap: wrap; }
+#resume-form textarea, #t-form textarea { width: 100%; font: inherit; }
+#resume-form .field, #t-form .field { display: grid; gap: .25rem; margin: .5rem 0; }
+#resume-form, #t-form { max-width: 760px; }
+th.number { text-align: right; }
+#materials > .button { align-self: flex-start; }
+
 """#,
         "dom.js": #"""
 // Building the page from data, as text only: no HTML parsing anywhere (the CSP's Trusted Types
@@ -564,6 +586,7 @@ import { get, patch, post } from '../api.js';
 import { formatHash } from '../pure/route.js';
 import { display, differences, changed } from '../pure/values.js';
 import { controlFor, readControl } from './controls.js';
+import { extras } from './panel.js';
 
 export async function detail(main, ctx, [kindID, id]) {
   const kind = ctx.kind(kindID);
@@ -621,6 +644,7 @@ export async function detail(main, ctx, [kindID, id]) {
         actions),
       h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)),
       h('section', { 'aria-labelledby': 'materials-title' }, h('h2#materials-title', '材料'), materialList(base, materials)));
+    extras(main, ctx, kind, record);
 
     function edits() {
       const before = {};
@@ -683,7 +707,7 @@ function levels(kind, record) {
     h('li', { 'data-status': record.levels[s.role]?.status || '' }, h('span.level', s.label), ' ', record.levels[s.role]?.label || '')));
 }
 
-function timeline(history) {
+export function timeline(history) {
   if (!history.length) return h('p.muted', '暂无记录');
   return h('ol#history.timeline', history.map((e) => h('li',
     h('time', { datetime: e.time }, e.time.replace('T', ' ').replace('Z', '')),
@@ -718,6 +742,24 @@ function reasonDialog(kind, action, done) {
     reasons.length ? h('div.field', h('label', { for: 'reason' }, '原因'), reason) : null,
     h('div.field', h('label', { for: 'reason-note' }, '备注（学生可见）'), note)],
   h('button#reason-confirm.danger', { type: 'button', onclick: async () => { d.close(); await done(reasons.length ? reason.value : 'other', note.value.trim()); } }, '确定' + action.label));
+}
+
+"""#,
+        "screens/download.js": #"""
+// A batch action that answers with a file (导出材料: the selected records' materials as one zip).
+import { h } from '../dom.js';
+import { api } from '../api.js';
+
+export async function downloadSelected(ctx, action, ids) {
+  try {
+    const response = await api('POST', action.download, { ids }, { raw: true });
+    const name = /filename\*?=(?:UTF-8'')?"?([^";]+)/.exec(response.headers.get('Content-Disposition') || '')?.[1];
+    const link = h('a#download-link', { href: URL.createObjectURL(await response.blob()), download: name ? decodeURIComponent(name) : `${action.label}.zip` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    ctx.status(`已导出所选 ${ids.length} 条记录的材料`);
+  } catch (e) { ctx.error(e.message); }
 }
 
 """#,
@@ -841,8 +883,10 @@ function card(kind, stats, staff) {
 import { h, fill, select, dialog } from '../dom.js';
 import { post } from '../api.js';
 import { controlFor, readControl } from './controls.js';
+import { downloadSelected } from './download.js';
 
 export function batchDialog(ctx, kind, action, ids, names, after) {
+  if (action.download) return downloadSelected(ctx, action, ids);
   const inputs = [];
   const editable = kind.fields.filter((f) => kind.editable.includes(f.key));
   if (action.inputs.includes('field')) {
@@ -1292,18 +1336,57 @@ export function signIn(root, done) {
 }
 
 """#,
+        "screens/module.js": #"""
+// The escape hatch: a plugin's own ES module draws its page. It is served from /console/plugins/
+// under the console's policy and gets one object (documented in docs/plugins.md): the <main> to
+// draw into, h() for elements (text only: the policy refuses HTML sinks), and the API.
+import { h } from '../dom.js';
+import { api, get, post, patch } from '../api.js';
+import { formatHash } from '../pure/route.js';
+
+export async function runModule(main, ctx, p, query) {
+  const mod = await import(p.module);
+  await mod.default({
+    container: main, h, get, post, patch, query,
+    del: (path) => api('DELETE', path),
+    upload: (path, file) => upload(ctx, path, file),
+    me: ctx.me, kind: ctx.kind, status: ctx.status, error: ctx.error,
+    codeName: (table, code) => ctx.codeNames[table]?.get(String(code)) ?? String(code ?? ''),
+    go: (q) => ctx.go('page', [p.plugin, p.id], q),
+    recordLink: (kind, id) => formatHash('record', [kind, id]),
+  });
+}
+
+/// A file as a record's material: the bytes as they are, the name in the query.
+async function upload(ctx, path, file) {
+  const response = await fetch(`/api/v1/${path}?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST', credentials: 'same-origin', body: file,
+    headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': ctx.me.csrfToken || '' },
+  });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new Error(data?.error?.message || `上传失败（${response.status}）`);
+  return data;
+}
+
+"""#,
         "screens/page.js": #"""
 // A page a plugin adds (e.g. 去向落实率): its route's rows as a table, with the columns the plugin
-// declared. Nothing here knows which plugin it is.
+// declared; a figure may open the rows behind it (the drill-down, a second route), a code shows
+// its name, a record id links to its page; or the plugin's own module draws the page. Nothing
+// here knows which plugin it is.
 import { h, append, fill, select } from '../dom.js';
 import { get } from '../api.js';
+import { formatHash } from '../pure/route.js';
 import { at, display } from '../pure/values.js';
+import { runModule } from './module.js';
 
 export async function page(main, ctx, [plugin, id], query) {
   const p = ctx.schema.pages.find((x) => x.plugin === plugin && x.id === id);
   if (!p) throw new Error('没有这个页面，或您无权查看');
   main.id = 'page';
   main.dataset.page = `${plugin}/${id}`;
+  if (p.module) return runModule(main, ctx, p, query);
+  if (query.drill !== undefined && p.drillDown) return drillDown(main, ctx, p, query);
   const controls = [];
   const q = new URLSearchParams();
   if (p.parameters.includes('cohort')) {
@@ -1324,13 +1407,90 @@ export async function page(main, ctx, [plugin, id], query) {
   const table = h('table#page-table');
   append(main, h('h1', p.label), p.note ? h('p.hint', p.note) : null, controls.length ? h('div.toolbar', controls) : null, h('div.table-wrap', { tabindex: '0' }, table));
   const answer = await get(p.path.replace(/^\/api\/v1\//, '') + (q.toString() ? '?' + q : ''));
-  const rows = at(answer, p.rows) || [];
+  // A figure's drill-down: the page's choices, the column's own parameters and the row's values.
+  const link = (c, r) => {
+    if (!c.drill || !p.drillDown || !at(r, c.path)) return null;
+    const from = Object.fromEntries(Object.entries(p.drillDown.from).map(([k, path]) => [k, at(r, path)]));
+    const title = [text(ctx, p.columns[0], r), ...p.columns.filter((x) => x.table).map((x) => text(ctx, x, r)), c.label].join(' · ');
+    return formatHash('page', [plugin, id], { ...Object.fromEntries(q), ...from, ...c.drill, drill: title });
+  };
+  drawTable(ctx, table, p.columns, at(answer, p.rows) || [], link);
+}
+
+async function drillDown(main, ctx, p, query) {
+  const d = p.drillDown;
+  const { drill, ...params } = query;
+  const back = Object.fromEntries(p.parameters.filter((k) => query[k]).map((k) => [k, query[k]]));
+  const table = h('table#drill-table');
+  append(main,
+    h('p.breadcrumb', h('a#drill-back', { href: formatHash('page', [p.plugin, p.id], back) }, p.label), ' › ', drill),
+    h('h1', drill || p.label), h('div.table-wrap', { tabindex: '0' }, table));
+  const answer = await get(d.path.replace(/^\/api\/v1\//, '') + '?' + new URLSearchParams(params));
+  const rows = at(answer, d.rows) || [];
+  drawTable(ctx, table, d.columns, rows, () => null);
+  const next = d.next ? at(answer, d.next) : null;
+  append(main, h('div.pager', h('span', `本页 ${rows.length} 人`),
+    next ? h('a#drill-next.button.secondary', { href: formatHash('page', [p.plugin, p.id], { ...query, after: next }) }, '下一页') : null));
+}
+
+function drawTable(ctx, table, columns, rows, link) {
   fill(table,
-    h('thead', h('tr', p.columns.map((c) => h('th', { scope: 'col' }, c.label)))),
-    h('tbody', rows.map((r) => h('tr', p.columns.map((c, i) => {
-      const text = display(at(r, c.path), { format: c.format });
-      return i === 0 ? h('th', { scope: 'row' }, text) : h('td.number', text);
-    })))));
+    h('thead', h('tr', columns.map((c) => h(typeof at(rows[0], c.path) === 'number' ? 'th.number' : 'th', { scope: 'col' }, c.label)))),
+    h('tbody', rows.length ? rows.map((r) => h('tr', columns.map((c, i) => {
+      const v = at(r, c.path);
+      const href = link(c, r);
+      const content = c.record ? (v ? h('a.open', { href: formatHash('record', [c.record, v]) }, `查看${c.label}`) : '—')
+        : href ? h('a.drill', { href }, text(ctx, c, r)) : text(ctx, c, r);
+      return i === 0 ? h('th', { scope: 'row' }, content) : h(typeof v === 'number' ? 'td.number' : 'td', content);
+    }))) : h('tr', h('td.empty', { colspan: columns.length }, '没有数据'))));
+}
+
+/// A value as it reads: a code by its name, a whole percentage with its sign, else as declared.
+export function text(ctx, c, row) {
+  const v = at(row, c.path);
+  if (c.table && v !== null && v !== undefined && v !== '') return ctx.codeNames[c.table]?.get(String(v)) || String(v);
+  if (c.format === 'percentage' && typeof v === 'number') return `${v}%`;
+  return display(v, { format: c.format });
+}
+
+"""#,
+        "screens/panel.js": #"""
+// What plugins add to a record's page: panels drawn from a route of theirs (the values at the
+// declared paths, a history as a timeline), and 删除 where the kind lets these staff delete.
+import { h, append, dialog } from '../dom.js';
+import { api, get } from '../api.js';
+import { formatHash } from '../pure/route.js';
+import { at } from '../pure/values.js';
+import { text } from './page.js';
+import { timeline } from './detail.js';
+
+export async function extras(main, ctx, kind, record) {
+  if (kind.deletable) main.querySelector('.actions')?.append(h('button#delete-record.danger', { type: 'button', onclick: () => remove(ctx, kind, record) }, '删除'));
+  for (const p of kind.panels || []) {
+    const answer = await get(p.path.replace(/^\/api\/v1\//, '').replace(':id', encodeURIComponent(record.id))).catch((e) => { ctx.error(e.message); return null; });
+    if (!answer) continue;
+    const facts = p.columns.filter((c) => c.format !== 'history');
+    main.querySelector('section.history')?.before(h('section.panel', { 'data-panel': `${p.plugin}/${p.id}`, 'aria-labelledby': `panel-${p.id}` },
+      h('h2', { id: `panel-${p.id}` }, p.label),
+      facts.length ? h('dl.facts-list', facts.map((c) => [h('dt', c.label), h('dd', c.record && at(answer, c.path)
+        ? h('a', { href: formatHash('record', [c.record, at(answer, c.path)]) }, '查看') : text(ctx, c, answer) || '—')])) : null,
+      p.columns.filter((c) => c.format === 'history').map((c) => [h('h3', c.label), unnamed(timeline(at(answer, c.path) || []))])));
+  }
+}
+
+/// The record's own timeline is #history; a panel's is another list.
+function unnamed(el) { el.removeAttribute('id'); return el; }
+
+function remove(ctx, kind, record) {
+  const d = dialog('delete-dialog', `删除${kind.label}`, h('p', `确定删除这条${kind.label}（${record.studentName || record.student}）吗？删除后不能恢复。`),
+    h('button#delete-confirm.danger', { type: 'button', onclick: async () => {
+      d.close();
+      try {
+        await api('DELETE', `records/${encodeURIComponent(kind.id)}/${encodeURIComponent(record.id)}`);
+        ctx.go('list', [kind.id]);
+        ctx.status('已删除');
+      } catch (e) { ctx.error(e.message); }
+    } }, '确定删除'));
 }
 
 """#,
