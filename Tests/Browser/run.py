@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fixtures  # noqa: E402
 import scenarios  # noqa: E402
 from harness import OUTPUT, ROOT, Api, Browser, Daemon, Failure, check  # noqa: E402
+import scenarios_library; scenarios.ALL += scenarios_library.ALL  # noqa: E402,E702 — issue 17: 解约, 简历库
 
 
 class Steps:
