@@ -10,7 +10,7 @@ import zipfile
 import zlib
 from collections import Counter
 
-from harness import Failure, check
+from harness import Failure, axe_violations, check
 from scenarios import dialog_open, open_detail, open_list, press_action, student_password
 
 TERMINATION = "termination"
@@ -29,6 +29,11 @@ def png(path, width=180, height=240):
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
                      + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
     return path
+
+
+def accessible(b, what):
+    bad = axe_violations(b)
+    check(not bad, f"axe on {what}: " + " | ".join(bad))
 
 
 def student_browser(ctx, number, phone=False):
@@ -70,6 +75,7 @@ def termination_flow(ctx, s):
     student.find("textarea#t-explanation").send_keys(EXPLANATION)
     student.find("input#t-files").send_keys(str(png(ctx.work / "解约函.png")) + "\n" + str(png(ctx.work / "违约金缴纳凭证.png", 240, 160)))
     s.shot(student, "student-apply")
+    accessible(student, "解约申请")
     student.click("button#t-submit")
     student.wait(lambda: "待学校审核" in (student.text("table#t-applications tbody") or ""), "the application 待学校审核 in table#t-applications")
     application = student.js("return document.querySelector('table#t-applications tbody tr[data-id]').dataset.id")
@@ -93,6 +99,7 @@ def termination_flow(ctx, s):
     check(school.js("return document.querySelector('#materials img').naturalWidth") > 0, "the material's image did not load")
     school.scroll_to("section.panel")
     s.shot(school, "review-detail")
+    accessible(school, "the application with its panel")
     press_action(school, "reject", "审核未通过", reason="proof", note="请补充违约金缴纳凭证")
     rejected = ctx.api.ok("GET", f"records/{TERMINATION}/{application}", token=ctx.api.token("school"))
     check(rejected["state"].startswith("rejected"), f"after 不通过 the API says {rejected['state']}")
@@ -175,6 +182,7 @@ def resume_threshold(ctx, s):
         check("还差 1%" in (b.text("section.resume-card") or ""), f"the card does not say what is missing: {b.text('section.resume-card')!r}")
         check(b.js("return document.documentElement.scrollWidth") <= 375, "the page scrolls sideways at 375 px")
         s.shot(b, "student-69")
+        accessible(b, "我的简历")
         check(ctx.api.call("GET", f"records/{RESUME}/{resume}", token=school_token)[0] == 404, "staff can open a 69 % resume")
 
         staff = ctx.browser("school")
@@ -271,6 +279,7 @@ def resume_statistics(ctx, s):
     expected = {k: (planned[k], counted[k]) for k in planned}
     check(seen == expected, f"the table differs from the recount: {sorted(set(seen.items()) ^ set(expected.items()))[:6]}")
     s.shot(b, "stats")
+    accessible(b, "简历统计")
     # The largest row (several pages): its 计划数 lists exactly its students.
     unit, level = max(expected, key=lambda k: expected[k][0])
     level_label = level_names(ctx)[level]
@@ -285,6 +294,7 @@ def resume_statistics(ctx, s):
         listed |= set(b.js("return [...document.querySelectorAll('table#drill-table tbody tr th')].map(t => t.textContent)"))
         if not _:
             s.shot(b, "drill-down")
+            accessible(b, "the drill-down")
         if not b.exists("a#drill-next"):
             break
         b.go(b.find("a#drill-next").get_attribute("href").split("#", 1)[1])

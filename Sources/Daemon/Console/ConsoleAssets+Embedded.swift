@@ -1435,12 +1435,12 @@ async function drillDown(main, ctx, p, query) {
 
 function drawTable(ctx, table, columns, rows, link) {
   fill(table,
-    h('thead', h('tr', columns.map((c) => h(typeof at(rows[0], c.path) === 'number' ? 'th.number' : 'th', { scope: 'col' }, c.label)))),
+    h('thead', h('tr', columns.map((c) => h(rows.some((r) => typeof at(r, c.path) === 'number') ? 'th.number' : 'th', { scope: 'col' }, c.label)))),
     h('tbody', rows.length ? rows.map((r) => h('tr', columns.map((c, i) => {
       const v = at(r, c.path);
       const href = link(c, r);
       const content = c.record ? (v ? h('a.open', { href: formatHash('record', [c.record, v]) }, `查看${c.label}`) : '—')
-        : href ? h('a.drill', { href }, text(ctx, c, r)) : text(ctx, c, r);
+        : href ? h('a.drill', { href }, text(ctx, c, r)) : text(ctx, c, r) || '—';
       return i === 0 ? h('th', { scope: 'row' }, content) : h(typeof v === 'number' ? 'td.number' : 'td', content);
     }))) : h('tr', h('td.empty', { colspan: columns.length }, '没有数据'))));
 }
