@@ -5,7 +5,8 @@ extension ResumeRoutes {
     /// `GET stats`: the three counts side by side.
     func statistics() -> RouteSpec {
         let threshold = self.threshold
-        return Self.staffGet("stats", LocalizedText("简历统计：按学院或专业、学历层次，已认证人数、拟毕业生人数、达标简历人数", en: "statistics")) { request in
+        return Self.staffGet("stats", LocalizedText("简历统计：按学院或专业、学历层次，已认证人数、拟毕业生人数、达标简历人数", en: "statistics"),
+                             query: ["cohort", "group"]) { request in
             let (cohort, group) = try Self.statisticsQuery(request)
             let stats = request.statistics
             let authenticated = try stats.studentCounts(dimension: "wechat", cohort: cohort, group: group)
@@ -35,7 +36,8 @@ extension ResumeRoutes {
     /// default resume is counted. `viewable` is the shown resume's id when the caller may open it.
     func drillDown() -> RouteSpec {
         let threshold = self.threshold
-        return Self.staffGet("stats/students", LocalizedText("统计下钻：某单位、学历层次的学生及其展示简历的完整度", en: "drill-down to students")) { request in
+        return Self.staffGet("stats/students", LocalizedText("统计下钻：某单位、学历层次的学生及其展示简历的完整度", en: "drill-down to students"),
+                             query: ["cohort", "group", "unit", "college", "major", "class", "educationLevel", "figure", "size", "after"]) { request in
             var filters = request.query.filter { ["cohort", "college", "major", "class"].contains($0.key) }
             if let unit = request.query["unit"] { filters[try Self.statisticsQuery(request).group.rawValue] = unit }
             if let level = request.query["educationLevel"] { filters["educationLevel"] = level }
