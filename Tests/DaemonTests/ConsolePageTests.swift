@@ -128,3 +128,43 @@ struct ConsolePageTests {
         }
     }
 }
+
+/// Pages that would fail only in the browser: loading refuses each with what is wrong.
+struct BrokenPagesPlugin: Plugin {
+    static let id: PluginID = "broken-pages"
+    static let version: PluginVersion = "1.0.0"
+    static let label = LocalizedText("坏页面")
+
+    init(configuration: EmptyConfiguration) {}
+
+    func register(into context: RegistrationContext) throws {
+        context.route(RouteSpec(method: .get, path: "rows", roles: Role.staff, summary: "行", input: nil, output: .any) { _ in .init(body: [:]) })
+        context.consolePage(ConsolePage(id: "a", label: "甲", roles: Role.staff, route: "nowhere",
+                                        columns: [.init("level", "学历", table: "no-such-table")],
+                                        drillDown: .init(route: "rows/missing", columns: [], from: [:])))
+        context.consolePage(ConsolePage(id: "a", label: "重复", roles: Role.staff, route: "rows", columns: [.init("x", "X", record: "no-kind")]))
+        context.consolePage(ConsolePage(record: "no-kind", id: "panel", label: "旁注", roles: Role.staff, route: "rows", columns: []))
+    }
+}
+
+@Suite("Console pages refused at load")
+struct ConsolePageRefusalTests {
+    @Test("a page on a route the plugin lacks, an unknown table, kind or drill route, a panel without :id, a repeated id")
+    func refused() throws {
+        let catalog = PluginCatalog(BuiltinPlugins.all + [BrokenPagesPlugin.self])
+        var messages: [String] = []
+        do {
+            _ = try PluginSet.load(text: "plugins: {source-info: {}, broken-pages: {}}", file: "plugins.yaml", catalog: catalog)
+        } catch let e as ConfigErrors {
+            messages = e.errors.map(\.message)
+        }
+        for expected in ["no GET route \"nowhere\"", "unknown code table \"no-such-table\"", "no GET route \"rows/missing\" for its drill-down",
+                         "console page \"a\" is declared twice", "links to unknown kind \"no-kind\"", "no record kind \"no-kind\"",
+                         "a record panel's route needs an :id parameter"] {
+            #expect(messages.contains { $0.contains(expected) }, "\(expected) not in \(messages)")
+        }
+        // The built-in plugins' pages pass the same checks.
+        _ = try PluginSet.load(text: "plugins: {source-info: {}, employment-info: {}, agreements: {}, termination: {}, resume-library: {}}",
+                               file: "plugins.yaml", catalog: PluginCatalog(BuiltinPlugins.all))
+    }
+}
