@@ -107,8 +107,12 @@ def termination_flow(ctx, s):
     # The student sees why, and resubmits.
     open_page(student, "termination", "apply", "termination-apply", "seen=1")
     student.wait(lambda: "请补充违约金缴纳凭证" in (student.text("table#t-applications") or ""), "the rejection's note on the student's page")
-    token = ctx.api.token(number, student_password(ctx, number))
-    ctx.api.ok("POST", f"records/{TERMINATION}/{application}/submit", token=token)
+    s.shot(student, "student-rejected")
+    student.click(f'table#t-applications tr[data-id="{application}"] a.open')
+    student.wait_ready("detail", kind=TERMINATION, id=application)
+    check("请补充违约金缴纳凭证" in (student.text("main") or ""), "the student's record page does not show the rejection's note")
+    student.wait(lambda: student.exists('section.panel[data-panel="termination/agreement"]'), "the agreement panel on the student's page")
+    press_action(student, "resubmit", "待学校审核")
 
     open_detail(school, application, TERMINATION)
     press_action(school, "approve", "通过")

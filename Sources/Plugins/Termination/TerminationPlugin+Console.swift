@@ -54,7 +54,7 @@ export default async function termination(api) {
         h('td', r.values.agreementNumber || r.values.agreementID || ''), h('td', r.values.employerName || ''),
         h('td.state', r.stateLabel || r.state),
         h('td', r.rejection ? `${r.rejection.reasonLabel || ''}${r.rejection.note ? '：' + r.rejection.note : ''}` : ''),
-        h('td', h('a.open', { href: api.recordLink('termination', r.id) }, '查看审核记录')))))));
+        h('td', h('a.open', { href: api.recordLink('termination', r.id) }, r.state.startsWith('rejected') ? '修改并重新提交' : '查看审核记录')))))));
   }
 
   async function apply(e) {
