@@ -42,7 +42,7 @@ export default async function resumes(api) {
   const list = h('div#resume-list.resume-cards');
   const editor = h('div#resume-editor');
   main.replaceChildren(h('h1', '我的简历'),
-    h('p.hint', `完整度达到 ${threshold}% 的简历，学校老师才能查看；默认简历达到 ${threshold}% 才计入学校的简历统计，用人单位推荐时也展示默认简历。`),
+    h('p.hint', `完整度达到 ${threshold}% 的简历，学校老师才能查看；默认简历达到 ${threshold}% 才计入学校的简历统计；老师查看时先看到您的默认简历。`),
     h('div.actions', h('button#resume-new', { type: 'button', onclick: () => edit(null) }, '新建简历')), list, editor);
   await load(api.query.open);
 
