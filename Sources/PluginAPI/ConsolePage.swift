@@ -28,6 +28,11 @@ public struct ConsolePage: Sendable, Hashable {
             case plain
             /// A fraction shown as a percentage with two decimals (0.8523 → 85.23%).
             case percent
+            /// A whole number of percent shown with its sign (72 → 72%).
+            case percentage
+            /// An array of history entries (`time`, `actor`, `fromLabel`, `toLabel`, `reasonLabel`,
+            /// `note`), drawn as a timeline like a record's own 审核记录.
+            case history
         }
 
         /// The dotted path of the value in a row.
@@ -36,12 +41,25 @@ public struct ConsolePage: Sendable, Hashable {
         public var label: LocalizedText
         /// How the value is written.
         public var format: Format
+        /// A code table: the value is a code and the console shows its name (学历 11 → 博士研究生).
+        public var table: String?
+        /// When set, the figure links to the page's ``ConsolePage/drillDown``; these query
+        /// parameters go with the row's own (e.g. `["figure": "resumes"]`: the students counted here).
+        public var drill: [String: String]?
+        /// When set, the value is the id of a record of this kind and links to its page.
+        public var record: String?
 
-        /// A column showing the value at `path` under `label`.
-        public init(_ path: String, _ label: LocalizedText, format: Format = .plain) {
+        /// A column showing the value at `path` under `label`: written as `format`, or as the
+        /// name of its code in `table`; linking to the drill-down with `drill`, or to the record
+        /// of kind `record` it names.
+        public init(_ path: String, _ label: LocalizedText, format: Format = .plain, table: String? = nil,
+                    drill: [String: String]? = nil, record: String? = nil) {
             self.path = path
             self.label = label
             self.format = format
+            self.table = table
+            self.drill = drill
+            self.record = record
         }
     }
 
@@ -69,10 +87,19 @@ public struct ConsolePage: Sendable, Hashable {
     public var parameters: [Parameter]
     /// A line under the title saying how the figures are counted.
     public var note: LocalizedText?
+    /// The second table a figure links to: the rows behind it (see ``Column/drill``).
+    public var drillDown: DrillDown?
+    /// The escape hatch: a page drawn by the plugin's own ES module instead of a table.
+    public var module: ConsoleModule?
+    /// When set, the page is a panel on the record page of this kind, not a menu entry: its
+    /// `route` has an `:id` parameter that becomes the record's id.
+    public var record: String?
 
     /// A page `id` titled `label`, for `roles`, showing `columns` of the array `rows` that `route` answers.
+    /// With `drillDown`, figures of columns declaring ``Column/drill`` open that second table.
     public init(id: String, label: LocalizedText, roles: Set<Role>, route: String, rows: String = "rows", columns: [Column],
-                parameters: [Parameter] = [], note: LocalizedText? = nil) {
+                parameters: [Parameter] = [], note: LocalizedText? = nil, drillDown: DrillDown? = nil) {
+        self.drillDown = drillDown
         self.id = id
         self.label = label
         self.roles = roles

@@ -122,6 +122,31 @@ struct ResumeLibraryTests {
         try await w.d.stop()
     }
 
+    @Test("the console's drill-down: a row's unit and 学历 give its students; figure=resumes only those counted; a link only from 70 %")
+    func drillDownFromARow() async throws {
+        let w = try await World.start()
+        let (ready, below) = ("202211001", "202211002")
+        let a = try await w.student(ready), b = try await w.student(below)
+        let counted = try await w.create(a, ready, ["basicInfo", "education"])   // 70
+        let hidden = try await w.create(b, below, ["basicInfo"])                  // 69
+        for (token, id) in [(a, counted), (b, hidden)] {
+            #expect(try await w.call(.post, "/resume-library/resumes/\(id)/default", nil, token).status == 200)
+        }
+        let stats = try await w.call(.get, "/resume-library/stats?group=college", nil, w.school).json
+        let row = try #require(stats["rows"]?.arrayValue?.first { $0["resumes"]?.intValue ?? 0 > 0 })
+        let unit = try #require(row["unit"]?.intValue), level = try #require(row["educationLevel"]?.stringValue)
+        let base = "/resume-library/stats/students?group=college&unit=\(unit)&educationLevel=\(level)&size=200"
+        let planned = try await w.call(.get, base, nil, w.school).json["students"]?.arrayValue ?? []
+        let resumes = try await w.call(.get, base + "&figure=resumes", nil, w.school).json["students"]?.arrayValue ?? []
+        #expect(planned.count == row["planned"]?.intValue && resumes.count == row["resumes"]?.intValue)
+        #expect(resumes.map { $0["student"] } == [.string(ready)])
+        let theirs = try #require(planned.first { $0["student"] == .string(below) })
+        #expect(theirs["completeness"] == 69 && theirs["resume"] == .string(hidden) && theirs["viewable"] == .null)
+        #expect(resumes.first?["viewable"] == .string(counted))
+        #expect(try await w.call(.get, "/resume-library/stats/students?group=class&unit=1", nil, w.school).status == 400)
+        try await w.d.stop()
+    }
+
     @Test("the statistics equal a recount after random edits; a counselor sees only their classes")
     func statistics() async throws {
         let w = try await World.start()

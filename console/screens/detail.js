@@ -7,6 +7,7 @@ import { formatHash } from '../pure/route.js';
 import { display, differences, changed } from '../pure/values.js';
 import { controlFor, readControl } from './controls.js';
 import { recordLinks, transitionFields } from './actions.js';
+import { extras } from './panel.js';
 
 export async function detail(main, ctx, [kindID, id]) {
   const kind = ctx.kind(kindID);
@@ -65,6 +66,7 @@ export async function detail(main, ctx, [kindID, id]) {
         actions, recordLinks(ctx, kind, record, () => reload('已完成'))),
       h('section.history', { 'aria-labelledby': 'history-title' }, h('h2#history-title', '审核记录'), timeline(history)),
       h('section', { 'aria-labelledby': 'materials-title' }, h('h2#materials-title', '材料'), materialList(base, materials)));
+    extras(main, ctx, kind, record);
 
     function edits() {
       const before = {};

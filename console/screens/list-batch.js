@@ -3,8 +3,10 @@
 import { h, fill, select, dialog } from '../dom.js';
 import { post } from '../api.js';
 import { controlFor, readControl } from './controls.js';
+import { downloadSelected } from './download.js';
 
 export function batchDialog(ctx, kind, action, ids, names, after) {
+  if (action.download) return downloadSelected(ctx, action, ids);
   const inputs = [];
   const editable = kind.fields.filter((f) => kind.editable.includes(f.key));
   if (action.inputs.includes('field')) {

@@ -191,7 +191,7 @@ export function status(text){const el=document.getElementById('status');if(el)el
 export function error(text){const el=document.getElementById('error');if(el)el.textContent=text;}
 """#,
         "console.css": #"""
-:root{--blue:#1f5fae;--blue-dark:#174a88;--ink:#1d2733;--muted:#5b6675;--line:#d5dce5;--bg:#f3f5f8;--card:#fff;--warn:#fff4cc;--warn-line:#e0b400;--red:#b3261e;--green:#1e7a3c;font-family:"WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;font-size:14px;color:var(--ink);background:var(--bg)}*{box-sizing:border-box}[hidden]{display:none !important}body{margin:0}a{color:var(--blue)}h1{font-size:1.5rem;margin:0 0 .6rem}h2{font-size:1.15rem;margin:1.2rem 0 .5rem}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:6px;z-index:10}:focus-visible{outline:3px solid #f0a500;outline-offset:2px}header#top{display:flex;justify-content:space-between;align-items:center;background:var(--blue);color:#fff;padding:.55rem 1.2rem}.brand{font-size:1.1rem;font-weight:bold;display:flex;gap:.5rem;align-items:center}.mark{background:#fff;color:var(--blue);border-radius:4px;padding:0 .3rem}.who{display:flex;gap:.8rem;align-items:center}header#top button{background:transparent;color:#fff;border-color:#fff}nav#nav{display:flex;flex-wrap:wrap;gap:.2rem;background:#fff;border-bottom:1px solid var(--line);padding:0 1rem}nav#nav a{padding:.65rem .9rem;text-decoration:none;color:var(--ink);border-bottom:3px solid transparent}nav#nav a[aria-current="page"]{border-bottom-color:var(--blue);color:var(--blue);font-weight:bold}#messages p{margin:0;padding:0 1.2rem}#status:not(:empty){background:#e6f1e9;color:var(--green);padding:.5rem 1.2rem}#error:not(:empty){background:#fdecea;color:var(--red);padding:.5rem 1.2rem}main{padding:1rem 1.2rem 3rem;max-width:1600px}main:focus{outline:none}button,.button{font:inherit;border:1px solid var(--blue);background:var(--blue);color:#fff;border-radius:4px;padding:.35rem .9rem;cursor:pointer;text-decoration:none;display:inline-block}button:hover,.button:hover{background:var(--blue-dark)}button.secondary,.button.secondary{background:#fff;color:var(--blue)}button.secondary:hover,.button.secondary:hover{background:#eaf1fb}button.danger{background:var(--red);border-color:var(--red);color:#fff}button.link{background:none;border:none;color:var(--blue);text-decoration:underline;padding:.2rem 0}button:disabled{opacity:.5;cursor:default}input,select,textarea{font:inherit;border:1px solid #9aa5b4;border-radius:4px;padding:.3rem .45rem;background:#fff;color:var(--ink)}input:disabled,select:disabled{background:#eef0f3;color:#4a5360;border-color:var(--line)}textarea{width:100%}.signin{display:grid;place-items:center;min-height:100vh}.signin-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:2rem;width:min(420px,92vw)}.signin-card form{display:grid;gap:.8rem}.signin-card .field{display:grid;gap:.3rem}.signin-card #error:not(:empty){padding:.5rem;border-radius:4px}.hint,.muted{color:var(--muted)}.lead{color:var(--muted);margin-top:0}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:1rem}.kind-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem 1.2rem}.kind-card h2{margin-top:0}.kind-card .total{color:var(--muted);margin:0 0 .4rem}.waiting-list{list-style:none;padding:0;margin:0;display:grid;gap:.3rem}.waiting .count{font-size:1.6rem;font-weight:bold;margin-right:.2rem}.title-row{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}.title-links{display:flex;gap:.5rem}.tabs{display:flex;gap:.2rem;border-bottom:1px solid var(--line);margin-bottom:.6rem}.tabs a{padding:.45rem .9rem;text-decoration:none;color:var(--ink);border:1px solid transparent;border-bottom:none;border-radius:4px 4px 0 0}.tabs a[aria-current="page"]{background:#fff;border-color:var(--line);color:var(--blue);font-weight:bold}.toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.6rem 0}.toolbar label{color:var(--muted)}details.search{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.4rem .8rem;margin:.5rem 0}details.search summary{cursor:pointer;color:var(--blue)}details.search .buttons{display:flex;gap:.5rem;margin:.4rem 0}#unmatched{color:var(--red);columns:4 12em;margin:.3rem 0;max-height:11em;overflow-y:auto}#unmatched .head{font-weight:bold}#batch-bar{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;background:#eaf1fb;border:1px solid #c5d7ef;border-radius:6px;padding:.45rem .7rem;margin:.5rem 0}#selection-count{margin-right:.6rem;color:var(--muted)}.table-wrap{overflow-x:auto;background:#fff;border:1px solid var(--line);border-radius:6px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e6eaf0;white-space:nowrap}thead th{background:#f0f3f7;position:sticky;top:0;font-weight:bold}tbody tr:hover{background:#f7faff}th.select,td.select{width:2rem}button.sort{background:none;border:none;color:inherit;font-weight:bold;padding:0}td.empty{text-align:center;color:var(--muted);padding:2rem}td.number,th.number{text-align:right;font-variant-numeric:tabular-nums}tfoot th,tfoot td{font-weight:bold;background:#f7f9fb}caption{caption-side:top;text-align:left;padding:.4rem .6rem;color:var(--muted)}.pager{display:flex;gap:.8rem;align-items:center;margin-top:.6rem}#batch-results tr.failed td.result{color:var(--red)}#batch-results tr.ok td.result{color:var(--green)}dialog{border:1px solid var(--line);border-radius:8px;padding:0;width:min(760px,94vw);max-height:88vh}dialog::backdrop{background:rgba(20,30,45,.45)}form.dialog{padding:1rem 1.2rem;display:grid;gap:.6rem}form.dialog h2{margin:0}.dialog-body{display:grid;gap:.5rem;max-height:62vh;overflow:auto}.dialog-buttons{display:flex;gap:.5rem;justify-content:flex-end}.dialog-body .field{display:grid;grid-template-columns:11em 1fr;gap:.5rem;align-items:center}.columns-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(11em,1fr));gap:.3rem .8rem}label.check{display:flex;gap:.35rem;align-items:center}.breadcrumb{color:var(--muted);margin:0 0 .3rem}.badge{background:#eaf1fb;color:var(--blue);border-radius:999px;padding:.2rem .8rem;font-weight:bold}.facts{color:var(--muted);margin:0 0 .5rem}ol.levels{list-style:none;display:flex;gap:.5rem;padding:0;margin:.3rem 0 .8rem;flex-wrap:wrap}ol.levels li{background:#fff;border:1px solid var(--line);border-radius:4px;padding:.25rem .6rem}ol.levels li[data-status="approved"]{border-color:var(--green);color:var(--green)}ol.levels li[data-status="rejected"]{border-color:var(--red);color:var(--red)}ol.levels li[data-status="pending"]{border-color:#e0a800}.level{font-weight:bold}.notice{background:#fdecea;border:1px solid #f3b8b3;border-radius:6px;padding:.5rem .8rem;margin-bottom:.6rem}fieldset{background:#fff;border:1px solid var(--line);border-radius:6px;margin:0 0 .8rem;padding:.4rem 1rem .8rem}legend{font-weight:bold;padding:0 .3rem}#record-form .field{display:grid;grid-template-columns:12em minmax(12em,24em) minmax(10em,1fr);gap:.6rem;align-items:center;padding:.2rem .3rem;border-radius:4px}#record-form .field.head{color:var(--muted);font-weight:bold}#record-form .field.registry label{color:var(--muted)}#record-form .field.differs{background:var(--warn);box-shadow:inset 3px 0 0 var(--warn-line)}.student-value{color:#3b4656}.required{color:var(--red)}.actions{display:flex;gap:.5rem;flex-wrap:wrap;margin:.8rem 0;position:sticky;bottom:0;background:var(--bg);padding:.5rem 0}ol.timeline{list-style:none;border-left:3px solid #c5d7ef;margin:0;padding:0 0 0 1rem}ol.timeline li{position:relative;padding:.3rem 0 .6rem;display:flex;flex-wrap:wrap;gap:.2rem .8rem}ol.timeline li::before{content:"";position:absolute;left:-1.45rem;top:.65rem;width:.7rem;height:.7rem;border-radius:50%;background:var(--blue)}ol.timeline time{color:var(--muted);font-variant-numeric:tabular-nums}.move{font-weight:bold}.reason,.note{color:var(--red)}#materials{display:flex;flex-wrap:wrap;gap:1rem}#materials figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:6px;padding:.5rem;max-width:260px}#materials img{max-width:240px;max-height:240px;display:block}#materials figure:has(iframe){max-width:none}#materials iframe.pdf{width:560px;height:420px;border:1px solid var(--line);display:block}.file{display:grid;place-items:center;width:120px;height:150px;background:#f0f3f7;color:var(--muted);font-weight:bold}progress{width:min(480px,100%);height:1.1rem;display:block;margin:.6rem 0}@media (max-width: 720px){main{padding:.8rem .7rem 3rem}header#top{flex-wrap:wrap;gap:.4rem}#record-form .field{grid-template-columns:1fr;gap:.2rem;padding:.4rem .2rem}#record-form .field.head{display:none}#record-form .student-value:not(:empty)::before{content:"学生填报：";color:var(--muted)}.dialog-body .field{grid-template-columns:1fr}#materials iframe.pdf{width:100%}}.register-link{text-align:center;margin:1rem 0 0}.field-error{color:var(--red);margin:0;font-size:.9rem}input[aria-invalid="true"]{border-color:var(--red);box-shadow:inset 0 0 0 1px var(--red)}.done{color:var(--green);font-weight:bold}.failed{color:var(--red);font-weight:bold}ul.problems{color:var(--red);margin:.3rem 0;padding-left:1.4rem;max-height:16em;overflow-y:auto;border:1px solid #f3b8b3;border-radius:4px;background:#fff8f7}td.buttons{display:flex;gap:.4rem}.actions a.button{text-decoration:none}#nav-toggle{display:none}main#form{max-width:860px}#student-form .field{display:grid;grid-template-columns:11em 1fr;gap:.25rem .8rem;align-items:center;padding:.35rem .5rem;border-radius:4px}#student-form .field>:not(label){grid-column:2}#student-form .field.registry{background:#eceff3}#student-form .field.registry label{color:var(--muted)}#student-form .registry .required{display:none}#student-form .field.invalid{background:#fdecea;box-shadow:inset 3px 0 0 var(--red)}#student-form input:not([type=file]),#student-form select{width:100%;min-height:40px}#student-form input:disabled,#student-form select:disabled{background:#e4e8ee;border-color:#e4e8ee;opacity:1}.registry-hint{color:var(--muted);margin:.1rem 0 .5rem}.field-error{color:var(--red);margin:0;font-weight:bold}.material-list #materials{margin-bottom:.4rem}section.rejection{background:#fdecea;border:2px solid var(--red);border-radius:8px;padding:.6rem 1rem;margin:.6rem 0}section.rejection h2{color:var(--red);margin:0 0 .3rem}section.rejection p{margin:.25rem 0;font-size:1.05rem}.my-records{list-style:none;padding:0;margin:0;display:grid;gap:.5rem}.my-records li{display:flex;flex-wrap:wrap;gap:.3rem .7rem;align-items:center}.my-records .rejected{color:var(--red);margin:0;flex-basis:100%}.kind-card>.button{margin-top:.6rem}.badge[data-state^="rejected"]{background:#fdecea;color:var(--red)}.badge[data-state="approved"]{background:#e6f1e9;color:var(--green)}#form .actions button{min-height:40px;min-width:6em}@media (max-width: 720px){header#top{padding:.4rem .7rem;flex-wrap:nowrap;gap:.5rem}header#top .who{margin-left:auto;gap:.5rem}.brand span:not(.mark){display:none}#nav-toggle{display:inline-block}nav#nav{display:none;flex-direction:column;padding:0}nav#nav.open{display:flex}nav#nav a{padding:.7rem 1rem;border-bottom:1px solid var(--line);border-left:4px solid transparent}nav#nav a[aria-current="page"]{border-left-color:var(--blue);border-bottom-color:var(--line)}button,.button,nav#nav a,input,select{min-height:40px}a.button{display:inline-flex;align-items:center}input,select,textarea{font-size:16px}h1{font-size:1.3rem}.cards{grid-template-columns:1fr}#student-form .field{grid-template-columns:1fr;padding:.4rem .3rem}#student-form .field>:not(label){grid-column:1}fieldset{padding:.3rem .5rem .6rem}#form .actions button{flex:1 1 auto}ol.levels{display:grid;grid-auto-flow:column;grid-auto-columns:1fr}ol.levels .level{display:block}ol.timeline li{flex-direction:column}#materials figure,#materials img{max-width:100%}}
+:root{--blue:#1f5fae;--blue-dark:#174a88;--ink:#1d2733;--muted:#5b6675;--line:#d5dce5;--bg:#f3f5f8;--card:#fff;--warn:#fff4cc;--warn-line:#e0b400;--red:#b3261e;--green:#1e7a3c;font-family:"WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;font-size:14px;color:var(--ink);background:var(--bg)}*{box-sizing:border-box}[hidden]{display:none !important}body{margin:0}a{color:var(--blue)}h1{font-size:1.5rem;margin:0 0 .6rem}h2{font-size:1.15rem;margin:1.2rem 0 .5rem}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:6px;z-index:10}:focus-visible{outline:3px solid #f0a500;outline-offset:2px}header#top{display:flex;justify-content:space-between;align-items:center;background:var(--blue);color:#fff;padding:.55rem 1.2rem}.brand{font-size:1.1rem;font-weight:bold;display:flex;gap:.5rem;align-items:center}.mark{background:#fff;color:var(--blue);border-radius:4px;padding:0 .3rem}.who{display:flex;gap:.8rem;align-items:center}header#top button{background:transparent;color:#fff;border-color:#fff}nav#nav{display:flex;flex-wrap:wrap;gap:.2rem;background:#fff;border-bottom:1px solid var(--line);padding:0 1rem}nav#nav a{padding:.65rem .9rem;text-decoration:none;color:var(--ink);border-bottom:3px solid transparent}nav#nav a[aria-current="page"]{border-bottom-color:var(--blue);color:var(--blue);font-weight:bold}#messages p{margin:0;padding:0 1.2rem}#status:not(:empty){background:#e6f1e9;color:var(--green);padding:.5rem 1.2rem}#error:not(:empty){background:#fdecea;color:var(--red);padding:.5rem 1.2rem}main{padding:1rem 1.2rem 3rem;max-width:1600px}main:focus{outline:none}button,.button{font:inherit;border:1px solid var(--blue);background:var(--blue);color:#fff;border-radius:4px;padding:.35rem .9rem;cursor:pointer;text-decoration:none;display:inline-block}button:hover,.button:hover{background:var(--blue-dark)}button.secondary,.button.secondary{background:#fff;color:var(--blue)}button.secondary:hover,.button.secondary:hover{background:#eaf1fb}button.danger{background:var(--red);border-color:var(--red);color:#fff}button.link{background:none;border:none;color:var(--blue);text-decoration:underline;padding:.2rem 0}button:disabled{opacity:.5;cursor:default}input,select,textarea{font:inherit;border:1px solid #9aa5b4;border-radius:4px;padding:.3rem .45rem;background:#fff;color:var(--ink)}input:disabled,select:disabled{background:#eef0f3;color:#4a5360;border-color:var(--line)}textarea{width:100%}.signin{display:grid;place-items:center;min-height:100vh}.signin-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:2rem;width:min(420px,92vw)}.signin-card form{display:grid;gap:.8rem}.signin-card .field{display:grid;gap:.3rem}.signin-card #error:not(:empty){padding:.5rem;border-radius:4px}.hint,.muted{color:var(--muted)}.lead{color:var(--muted);margin-top:0}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:1rem}.kind-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem 1.2rem}.kind-card h2{margin-top:0}.kind-card .total{color:var(--muted);margin:0 0 .4rem}.waiting-list{list-style:none;padding:0;margin:0;display:grid;gap:.3rem}.waiting .count{font-size:1.6rem;font-weight:bold;margin-right:.2rem}.title-row{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}.title-links{display:flex;gap:.5rem}.tabs{display:flex;gap:.2rem;border-bottom:1px solid var(--line);margin-bottom:.6rem}.tabs a{padding:.45rem .9rem;text-decoration:none;color:var(--ink);border:1px solid transparent;border-bottom:none;border-radius:4px 4px 0 0}.tabs a[aria-current="page"]{background:#fff;border-color:var(--line);color:var(--blue);font-weight:bold}.toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.6rem 0}.toolbar label{color:var(--muted)}details.search{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.4rem .8rem;margin:.5rem 0}details.search summary{cursor:pointer;color:var(--blue)}details.search .buttons{display:flex;gap:.5rem;margin:.4rem 0}#unmatched{color:var(--red);columns:4 12em;margin:.3rem 0;max-height:11em;overflow-y:auto}#unmatched .head{font-weight:bold}#batch-bar{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;background:#eaf1fb;border:1px solid #c5d7ef;border-radius:6px;padding:.45rem .7rem;margin:.5rem 0}#selection-count{margin-right:.6rem;color:var(--muted)}.table-wrap{overflow-x:auto;background:#fff;border:1px solid var(--line);border-radius:6px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e6eaf0;white-space:nowrap}thead th{background:#f0f3f7;position:sticky;top:0;font-weight:bold}tbody tr:hover{background:#f7faff}th.select,td.select{width:2rem}button.sort{background:none;border:none;color:inherit;font-weight:bold;padding:0}td.empty{text-align:center;color:var(--muted);padding:2rem}td.number,th.number{text-align:right;font-variant-numeric:tabular-nums}tfoot th,tfoot td{font-weight:bold;background:#f7f9fb}caption{caption-side:top;text-align:left;padding:.4rem .6rem;color:var(--muted)}.pager{display:flex;gap:.8rem;align-items:center;margin-top:.6rem}#batch-results tr.failed td.result{color:var(--red)}#batch-results tr.ok td.result{color:var(--green)}dialog{border:1px solid var(--line);border-radius:8px;padding:0;width:min(760px,94vw);max-height:88vh}dialog::backdrop{background:rgba(20,30,45,.45)}form.dialog{padding:1rem 1.2rem;display:grid;gap:.6rem}form.dialog h2{margin:0}.dialog-body{display:grid;gap:.5rem;max-height:62vh;overflow:auto}.dialog-buttons{display:flex;gap:.5rem;justify-content:flex-end}.dialog-body .field{display:grid;grid-template-columns:11em 1fr;gap:.5rem;align-items:center}.columns-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(11em,1fr));gap:.3rem .8rem}label.check{display:flex;gap:.35rem;align-items:center}.breadcrumb{color:var(--muted);margin:0 0 .3rem}.badge{background:#eaf1fb;color:var(--blue);border-radius:999px;padding:.2rem .8rem;font-weight:bold}.facts{color:var(--muted);margin:0 0 .5rem}ol.levels{list-style:none;display:flex;gap:.5rem;padding:0;margin:.3rem 0 .8rem;flex-wrap:wrap}ol.levels li{background:#fff;border:1px solid var(--line);border-radius:4px;padding:.25rem .6rem}ol.levels li[data-status="approved"]{border-color:var(--green);color:var(--green)}ol.levels li[data-status="rejected"]{border-color:var(--red);color:var(--red)}ol.levels li[data-status="pending"]{border-color:#e0a800}.level{font-weight:bold}.notice{background:#fdecea;border:1px solid #f3b8b3;border-radius:6px;padding:.5rem .8rem;margin-bottom:.6rem}fieldset{background:#fff;border:1px solid var(--line);border-radius:6px;margin:0 0 .8rem;padding:.4rem 1rem .8rem}legend{font-weight:bold;padding:0 .3rem}#record-form .field{display:grid;grid-template-columns:12em minmax(12em,24em) minmax(10em,1fr);gap:.6rem;align-items:center;padding:.2rem .3rem;border-radius:4px}#record-form .field.head{color:var(--muted);font-weight:bold}#record-form .field.registry label{color:var(--muted)}#record-form .field.differs{background:var(--warn);box-shadow:inset 3px 0 0 var(--warn-line)}.student-value{color:#3b4656}.required{color:var(--red)}.actions{display:flex;gap:.5rem;flex-wrap:wrap;margin:.8rem 0;position:sticky;bottom:0;background:var(--bg);padding:.5rem 0}ol.timeline{list-style:none;border-left:3px solid #c5d7ef;margin:0;padding:0 0 0 1rem}ol.timeline li{position:relative;padding:.3rem 0 .6rem;display:flex;flex-wrap:wrap;gap:.2rem .8rem}ol.timeline li::before{content:"";position:absolute;left:-1.45rem;top:.65rem;width:.7rem;height:.7rem;border-radius:50%;background:var(--blue)}ol.timeline time{color:var(--muted);font-variant-numeric:tabular-nums}.move{font-weight:bold}.reason,.note{color:var(--red)}#materials{display:flex;flex-wrap:wrap;gap:1rem}#materials figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:6px;padding:.5rem;max-width:260px}#materials img{max-width:240px;max-height:240px;display:block}#materials figure:has(iframe){max-width:none}#materials iframe.pdf{width:560px;height:420px;border:1px solid var(--line);display:block}.file{display:grid;place-items:center;width:120px;height:150px;background:#f0f3f7;color:var(--muted);font-weight:bold}progress{width:min(480px,100%);height:1.1rem;display:block;margin:.6rem 0}@media (max-width: 720px){main{padding:.8rem .7rem 3rem}header#top{flex-wrap:wrap;gap:.4rem}#record-form .field{grid-template-columns:1fr;gap:.2rem;padding:.4rem .2rem}#record-form .field.head{display:none}#record-form .student-value:not(:empty)::before{content:"学生填报：";color:var(--muted)}.dialog-body .field{grid-template-columns:1fr}#materials iframe.pdf{width:100%}}.register-link{text-align:center;margin:1rem 0 0}.field-error{color:var(--red);margin:0;font-size:.9rem}input[aria-invalid="true"]{border-color:var(--red);box-shadow:inset 0 0 0 1px var(--red)}.done{color:var(--green);font-weight:bold}.failed{color:var(--red);font-weight:bold}ul.problems{color:var(--red);margin:.3rem 0;padding-left:1.4rem;max-height:16em;overflow-y:auto;border:1px solid #f3b8b3;border-radius:4px;background:#fff8f7}td.buttons{display:flex;gap:.4rem}.actions a.button{text-decoration:none}#nav-toggle{display:none}main#form{max-width:860px}#student-form .field{display:grid;grid-template-columns:11em 1fr;gap:.25rem .8rem;align-items:center;padding:.35rem .5rem;border-radius:4px}#student-form .field>:not(label){grid-column:2}#student-form .field.registry{background:#eceff3}#student-form .field.registry label{color:var(--muted)}#student-form .registry .required{display:none}#student-form .field.invalid{background:#fdecea;box-shadow:inset 3px 0 0 var(--red)}#student-form input:not([type=file]),#student-form select{width:100%;min-height:40px}#student-form input:disabled,#student-form select:disabled{background:#e4e8ee;border-color:#e4e8ee;opacity:1}.registry-hint{color:var(--muted);margin:.1rem 0 .5rem}.field-error{color:var(--red);margin:0;font-weight:bold}.material-list #materials{margin-bottom:.4rem}section.rejection{background:#fdecea;border:2px solid var(--red);border-radius:8px;padding:.6rem 1rem;margin:.6rem 0}section.rejection h2{color:var(--red);margin:0 0 .3rem}section.rejection p{margin:.25rem 0;font-size:1.05rem}.my-records{list-style:none;padding:0;margin:0;display:grid;gap:.5rem}.my-records li{display:flex;flex-wrap:wrap;gap:.3rem .7rem;align-items:center}.my-records .rejected{color:var(--red);margin:0;flex-basis:100%}.kind-card>.button{margin-top:.6rem}.badge[data-state^="rejected"]{background:#fdecea;color:var(--red)}.badge[data-state="approved"]{background:#e6f1e9;color:var(--green)}#form .actions button{min-height:40px;min-width:6em}@media (max-width: 720px){header#top{padding:.4rem .7rem;flex-wrap:nowrap;gap:.5rem}header#top .who{margin-left:auto;gap:.5rem}.brand span:not(.mark){display:none}#nav-toggle{display:inline-block}nav#nav{display:none;flex-direction:column;padding:0}nav#nav.open{display:flex}nav#nav a{padding:.7rem 1rem;border-bottom:1px solid var(--line);border-left:4px solid transparent}nav#nav a[aria-current="page"]{border-left-color:var(--blue);border-bottom-color:var(--line)}button,.button,nav#nav a,input,select{min-height:40px}a.button{display:inline-flex;align-items:center}input,select,textarea{font-size:16px}h1{font-size:1.3rem}.cards{grid-template-columns:1fr}#student-form .field{grid-template-columns:1fr;padding:.4rem .3rem}#student-form .field>:not(label){grid-column:1}fieldset{padding:.3rem .5rem .6rem}#form .actions button{flex:1 1 auto}ol.levels{display:grid;grid-auto-flow:column;grid-auto-columns:1fr}ol.levels .level{display:block}ol.timeline li{flex-direction:column}#materials figure,#materials img{max-width:100%}}a.drill{font-weight:bold}section.panel{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.2rem 1rem .8rem;margin:.8rem 0}dl.facts-list{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:.4rem 0}dl.facts-list dt{color:var(--muted)}dl.facts-list dd{margin:0}.resume-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:1rem;margin-bottom:1rem}.resume-card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.2rem 1rem .8rem}.resume-card h2{display:flex;gap:.6rem;align-items:center;flex-wrap:wrap}.meter-row{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}.meter-row meter{flex:1 1 8rem;height:1.1rem}.meter-row .score{font-weight:bold;font-variant-numeric:tabular-nums}.meter-row .threshold{color:var(--muted);font-size:.85rem}p.seen{color:var(--green)}p.unseen{color:#8a5a00}.buttons{display:flex;gap:.5rem;flex-wrap:wrap}#resume-form textarea,#t-form textarea{width:100%;font:inherit}#resume-form .field,#t-form .field{display:grid;gap:.25rem;margin:.5rem 0}#resume-form,#t-form{max-width:760px}th.number{text-align:right}#materials>.button{align-self:flex-start}
 """#,
         "dom.js": #"""
 export function h(spec,attrs,...children){
@@ -527,6 +527,7 @@ import{formatHash}from'../pure/route.js';
 import{display,differences,changed}from'../pure/values.js';
 import{controlFor,readControl}from'./controls.js';
 import{recordLinks,transitionFields}from'./actions.js';
+import{extras}from'./panel.js';
 export async function detail(main,ctx,[kindID,id]){
 const kind=ctx.kind(kindID);
 if(!kind)throw new Error('没有这个记录类型，或您无权查看');
@@ -582,6 +583,7 @@ editable.size?h('button#save.secondary',{type:'button',onclick:save},'保存'):n
 actions,recordLinks(ctx,kind,record,()=>reload('已完成'))),
 h('section.history',{'aria-labelledby':'history-title'},h('h2#history-title','审核记录'),timeline(history)),
 h('section',{'aria-labelledby':'materials-title'},h('h2#materials-title','材料'),materialList(base,materials)));
+extras(main,ctx,kind,record);
 function edits(){
 const before={};
 const after={};
@@ -669,6 +671,21 @@ const d=dialog('reason-dialog',action.label,[
 reasons.length?h('div.field',h('label',{for:'reason'},'原因'),reason):null,
 h('div.field',h('label',{for:'reason-note'},reasons.length?'备注（学生可见）':'原因'),note)],
 h('button#reason-confirm.danger',{type:'button',onclick:async()=>{d.close();await done(...(reasons.length?[reason.value,note.value.trim()]:[note.value.trim(),'']));}},'确定'+action.label));
+}
+"""#,
+        "screens/download.js": #"""
+import{h}from'../dom.js';
+import{api}from'../api.js';
+export async function downloadSelected(ctx,action,ids){
+try{
+const response=await api('POST',action.download,{ids},{raw:true});
+const name=/filename\*?=(?:UTF-8'')?"?([^";]+)/.exec(response.headers.get('Content-Disposition')||'')?.[1];
+const link=h('a#download-link',{href:URL.createObjectURL(await response.blob()),download:name?decodeURIComponent(name):`${action.label}.zip`});
+document.body.append(link);
+link.click();
+link.remove();
+ctx.status(`已导出所选 ${ids.length} 条记录的材料`);
+}catch(e){ctx.error(e.message);}
 }
 """#,
         "screens/export.js": #"""
@@ -960,7 +977,9 @@ rejected?h('p',h('a',{href:formatHash('list',[kind.id],{state:'rejected:*'})},`�
 import{h,fill,select,dialog}from'../dom.js';
 import{post}from'../api.js';
 import{controlFor,readControl}from'./controls.js';
+import{downloadSelected}from'./download.js';
 export function batchDialog(ctx,kind,action,ids,names,after){
+if(action.download)return downloadSelected(ctx,action,ids);
 const inputs=[];
 const editable=kind.fields.filter((f)=>kind.editable.includes(f.key));
 if(action.inputs.includes('field')){
@@ -1382,15 +1401,45 @@ no(r)?h('p.rejected',`退回原因：${no(r).reasonLabel || no(r).reason}${no(r)
 kind.canCreate&&(!one||!records.length)?h('a.button',{href:formHash(kind.id),'data-new':kind.id},one?'开始填写':'新建'):null);
 }
 """#,
+        "screens/module.js": #"""
+import{h}from'../dom.js';
+import{api,get,post,patch}from'../api.js';
+import{formatHash}from'../pure/route.js';
+export async function runModule(main,ctx,p,query){
+const mod=await import(p.module);
+await mod.default({
+container:main,h,get,post,patch,query,
+del:(path)=>api('DELETE',path),
+upload:(path,file)=>upload(ctx,path,file),
+me:ctx.me,kind:ctx.kind,status:ctx.status,error:ctx.error,
+codeName:(table,code)=>ctx.codeNames[table]?.get(String(code))??String(code??''),
+go:(q)=>ctx.go('page',[p.plugin,p.id],q),
+recordLink:(kind,id)=>formatHash('record',[kind,id]),
+});
+}
+async function upload(ctx,path,file){
+const response=await fetch(`/api/v1/${path}?name=${encodeURIComponent(file.name)}`,{
+method:'POST',credentials:'same-origin',body:file,
+headers:{Accept:'application/json','Content-Type':'application/octet-stream','X-CSRF-Token':ctx.me.csrfToken||''},
+});
+const data=await response.json().catch(()=>null);
+if(!response.ok)throw new Error(data?.error?.message||`上传失败（${response.status}）`);
+return data;
+}
+"""#,
         "screens/page.js": #"""
 import{h,append,fill,select}from'../dom.js';
 import{get}from'../api.js';
+import{formatHash}from'../pure/route.js';
 import{at,display}from'../pure/values.js';
+import{runModule}from'./module.js';
 export async function page(main,ctx,[plugin,id],query){
 const p=ctx.schema.pages.find((x)=>x.plugin===plugin&&x.id===id);
 if(!p)throw new Error('没有这个页面，或您无权查看');
 main.id='page';
 main.dataset.page=`${plugin}/${id}`;
+if(p.module)return runModule(main,ctx,p,query);
+if(query.drill!==undefined&&p.drillDown)return drillDown(main,ctx,p,query);
 const controls=[];
 const q=new URLSearchParams();
 if(p.parameters.includes('cohort')){
@@ -1411,13 +1460,78 @@ ctx.go('page',[plugin,id],next);
 const table=h('table#page-table');
 append(main,h('h1',p.label),p.note?h('p.hint',p.note):null,controls.length?h('div.toolbar',controls):null,h('div.table-wrap',{tabindex:'0'},table));
 const answer=await get(p.path.replace(/^\/api\/v1\//,'')+(q.toString()?'?'+q:''));
-const rows=at(answer,p.rows)||[];
+const link=(c,r)=>{
+if(!c.drill||!p.drillDown||!at(r,c.path))return null;
+const from=Object.fromEntries(Object.entries(p.drillDown.from).map(([k,path])=>[k,at(r,path)]));
+const title=[text(ctx,p.columns[0],r),...p.columns.filter((x)=>x.table).map((x)=>text(ctx,x,r)),c.label].join(' · ');
+return formatHash('page',[plugin,id],{...Object.fromEntries(q),...from,...c.drill,drill:title});
+};
+drawTable(ctx,table,p.columns,at(answer,p.rows)||[],link);
+}
+async function drillDown(main,ctx,p,query){
+const d=p.drillDown;
+const{drill,...params}=query;
+const back=Object.fromEntries(p.parameters.filter((k)=>query[k]).map((k)=>[k,query[k]]));
+const table=h('table#drill-table');
+append(main,
+h('p.breadcrumb',h('a#drill-back',{href:formatHash('page',[p.plugin,p.id],back)},p.label),' › ',drill),
+h('h1',drill||p.label),h('div.table-wrap',{tabindex:'0'},table));
+const answer=await get(d.path.replace(/^\/api\/v1\//,'')+'?'+new URLSearchParams(params));
+const rows=at(answer,d.rows)||[];
+drawTable(ctx,table,d.columns,rows,()=>null);
+const next=d.next?at(answer,d.next):null;
+append(main,h('div.pager',h('span',`本页 ${rows.length} 人`),
+next?h('a#drill-next.button.secondary',{href:formatHash('page',[p.plugin,p.id],{...query,after:next})},'下一页'):null));
+}
+function drawTable(ctx,table,columns,rows,link){
 fill(table,
-h('thead',h('tr',p.columns.map((c)=>h('th',{scope:'col'},c.label)))),
-h('tbody',rows.map((r)=>h('tr',p.columns.map((c,i)=>{
-const text=display(at(r,c.path),{format:c.format});
-return i===0?h('th',{scope:'row'},text):h('td.number',text);
-})))));
+h('thead',h('tr',columns.map((c)=>h(rows.some((r)=>typeof at(r,c.path)==='number')?'th.number':'th',{scope:'col'},c.label)))),
+h('tbody',rows.length?rows.map((r)=>h('tr',columns.map((c,i)=>{
+const v=at(r,c.path);
+const href=link(c,r);
+const content=c.record?(v?h('a.open',{href:formatHash('record',[c.record,v])},`查看${c.label}`):'—')
+:href?h('a.drill',{href},text(ctx,c,r)):text(ctx,c,r)||'—';
+return i===0?h('th',{scope:'row'},content):h(typeof v==='number'?'td.number':'td',content);
+}))):h('tr',h('td.empty',{colspan:columns.length},'没有数据'))));
+}
+export function text(ctx,c,row){
+const v=at(row,c.path);
+if(c.table&&v!==null&&v!==undefined&&v!=='')return ctx.codeNames[c.table]?.get(String(v))||String(v);
+if(c.format==='percentage'&&typeof v==='number')return`${v}%`;
+return display(v,{format:c.format});
+}
+"""#,
+        "screens/panel.js": #"""
+import{h,append,dialog}from'../dom.js';
+import{api,get}from'../api.js';
+import{formatHash}from'../pure/route.js';
+import{at}from'../pure/values.js';
+import{text}from'./page.js';
+import{timeline}from'./detail.js';
+export async function extras(main,ctx,kind,record){
+if(kind.deletable)main.querySelector('.actions')?.append(h('button#delete-record.danger',{type:'button',onclick:()=>remove(ctx,kind,record)},'删除'));
+for(const p of kind.panels||[]){
+const answer=await get(p.path.replace(/^\/api\/v1\//,'').replace(':id',encodeURIComponent(record.id))).catch((e)=>{ctx.error(e.message);return null;});
+if(!answer)continue;
+const facts=p.columns.filter((c)=>c.format!=='history');
+main.querySelector('section.history')?.before(h('section.panel',{'data-panel':`${p.plugin}/${p.id}`,'aria-labelledby':`panel-${p.id}`},
+h('h2',{id:`panel-${p.id}`},p.label),
+facts.length?h('dl.facts-list',facts.map((c)=>[h('dt',c.label),h('dd',c.record&&at(answer,c.path)
+?h('a',{href:formatHash('record',[c.record,at(answer,c.path)])},'查看'):text(ctx,c,answer)||'—')])):null,
+p.columns.filter((c)=>c.format==='history').map((c)=>[h('h3',c.label),unnamed(timeline(at(answer,c.path)||[]))])));
+}
+}
+function unnamed(el){el.removeAttribute('id');return el;}
+function remove(ctx,kind,record){
+const d=dialog('delete-dialog',`删除${kind.label}`,h('p',`确定删除这条${kind.label}（${record.studentName || record.student}）吗？删除后不能恢复。`),
+h('button#delete-confirm.danger',{type:'button',onclick:async()=>{
+d.close();
+try{
+await api('DELETE',`records/${encodeURIComponent(kind.id)}/${encodeURIComponent(record.id)}`);
+ctx.go('list',[kind.id]);
+ctx.status('已删除');
+}catch(e){ctx.error(e.message);}
+}},'确定删除'));
 }
 """#,
         "screens/register.js": #"""

@@ -18,6 +18,11 @@ enum ConsoleFiles {
 
     static func serve(_ path: String, _ request: Request, _ assets: ConsoleAssets) throws -> Response {
         guard let asset = assets.asset(path) else { throw APIError.notFound }
+        return try serve(request, asset)
+    }
+
+    /// One file with its type and validator, or 304 when the browser's copy is current.
+    static func serve(_ request: Request, _ asset: ConsoleAssets.Asset) throws -> Response {
         var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "no-cache"]
         // Weak comparison (RFC 9110 §13.1.2): a gzipped copy came out tagged W/"…".
         let tags = request.headers[values: .ifNoneMatch].flatMap { $0.split(separator: ",") }

@@ -10,15 +10,17 @@ enum ConsoleSchema {
     static func build(_ set: PluginSet, roles: Set<Role>) -> JSONValue {
         var kinds: [JSONValue] = []
         var pages: [JSONValue] = []
+        let panels = recordPanels(set, roles: roles)
         for plugin in set.plugins {
             for kind in plugin.kinds where sees(kind, roles: roles) {
                 var o = PluginSet.describe(kind).objectValue ?? [:]
                 o["plugin"] = .string(plugin.id.rawValue)
                 for (key, value) in screens(kind, roles: roles) { o[key] = value }
                 o["links"] = .array(links(plugin, kind: kind.id, roles: roles))
+                o["panels"] = .array(panels[kind.id] ?? [])
                 kinds.append(.object(o))
             }
-            for page in plugin.consolePages where !page.roles.isDisjoint(with: roles) {
+            for page in plugin.consolePages where page.record == nil && !page.roles.isDisjoint(with: roles) {
                 pages.append(json(page, plugin: plugin.id))
             }
         }
@@ -60,6 +62,9 @@ enum ConsoleSchema {
             "exportPresets": isStaff ? [["id": "national", "label": "国家库"], ["id": "school", "label": "学校"]] : [],
             "canCreate": .bool(!kind.creators.isDisjoint(with: roles)),
             "rules": .array(kind.rules.map(json)),
+            // Whether staff in these roles may delete records, and from which value on they see them.
+            "deletable": .bool(!kind.deletableBy.intersection(Role.staff).isDisjoint(with: roles)),
+            "staffVisibility": kind.staffVisibility.map { ["field": .string($0.field), "atLeast": .double($0.atLeast)] } ?? .null,
         ]
     }
 
@@ -98,22 +103,53 @@ enum ConsoleSchema {
             ("approve", "批量审核", []), ("modify", "批量修改", ["field", "value"]), ("change-cohort", "批量换届", ["cohort"]),
             ("notify", "批量通知", ["message"]), ("reset-password", "重置密码", []), ("unbind-wechat", "重置绑定微信", []), ("unlock", "解锁账号", []),
         ]
-        return all.filter { action, _, _ in
+        let batch: [JSONValue] = all.filter { action, _, _ in
             if action == "approve" && !reviewed { return false }
             return roles.contains(.school) || BatchOperation.levelActions.contains(action)
         }.map { action, label, inputs in
             ["action": .string(action), "label": .string(label), "inputs": .array(inputs.map(JSONValue.string))]
         }
+        // A kind whose submissions carry files offers them as one zip (导出材料), not as a batch:
+        // `download` is the route the selected ids are posted to.
+        guard kind.rules.contains(where: { $0.materials > 0 }) || kind.fields.contains(where: { $0.type == .file }) else { return batch }
+        return batch + [["action": "export-materials", "label": "导出材料", "inputs": [],
+                         "download": .string("records/\(kind.id)/materials/export")]]
     }
 
     static func json(_ page: ConsolePage, plugin: PluginID) -> JSONValue {
-        [
+        let api = "/api/v1/\(plugin.rawValue)/"
+        return [
             "plugin": .string(plugin.rawValue), "id": .string(page.id), "label": .string(page.label.zh),
-            "path": .string("/api/v1/\(plugin.rawValue)/\(page.route)"), "rows": .string(page.rows),
-            "columns": .array(page.columns.map { ["path": .string($0.path), "label": .string($0.label.zh), "format": .string($0.format.rawValue)] }),
+            "path": .string(api + page.route), "rows": .string(page.rows),
+            "columns": .array(page.columns.map(json)),
             "parameters": .array(page.parameters.map { .string($0.rawValue) }),
             "note": page.note.map { .string($0.zh) } ?? .null,
+            "drillDown": page.drillDown.map { d in
+                ["path": .string(api + d.route), "rows": .string(d.rows), "columns": .array(d.columns.map(json)),
+                 "from": .object(JSONObject(d.from.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
+                 "next": d.next.map(JSONValue.string) ?? .null]
+            } ?? .null,
+            "module": page.module == nil ? .null : .string(ConsoleModules.path(plugin: plugin, page: page.id)),
         ]
+    }
+
+    static func json(_ column: ConsolePage.Column) -> JSONValue {
+        var o: JSONObject = ["path": .string(column.path), "label": .string(column.label.zh), "format": .string(column.format.rawValue)]
+        if let table = column.table { o["table"] = .string(table) }
+        if let drill = column.drill { o["drill"] = .object(JSONObject(drill.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })) }
+        if let record = column.record { o["record"] = .string(record) }
+        return .object(o)
+    }
+
+    /// The panels plugins add to record pages, by kind, for these roles.
+    static func recordPanels(_ set: PluginSet, roles: Set<Role>) -> [String: [JSONValue]] {
+        var out: [String: [JSONValue]] = [:]
+        for plugin in set.plugins {
+            for page in plugin.consolePages where !page.roles.isDisjoint(with: roles) {
+                if let kind = page.record { out[kind, default: []].append(json(page, plugin: plugin.id)) }
+            }
+        }
+        return out
     }
 }
 

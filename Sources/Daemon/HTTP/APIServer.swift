@@ -42,6 +42,7 @@ enum APIServer {
         router.add(middleware: ResponseCompression())
         router.add(middleware: RequestLogMiddleware())
         ConsoleFiles.add(to: router, assets: services.console)
+        ConsoleModules.add(to: router, services: services)
         // Prometheus scrapes this (keep it off the public network: see docs/OPERATIONS.md).
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -22,6 +22,7 @@ extension Loader {
             for kind in p.kinds { declared.check(kind, of: p.id, codeTables: codeTables, problems: &problems) }
             for r in p.routes { declared.check(r, of: p.id, problems: &problems) }
             for c in p.adminCommands { declared.check(c, of: p.id, reserved: reservedAdminVerbs, problems: &problems) }
+            problems += ConsolePageCheck.problems(p.consolePages, routes: p.routes, kinds: Set(loaded.values.flatMap { $0.kinds.map(\.id) }), codeTables: codeTables)
             for h in p.hooks where !emitted.contains(h.event) {
                 problems.append("listens to event \"\(h.event)\", which no enabled plugin emits")
             }

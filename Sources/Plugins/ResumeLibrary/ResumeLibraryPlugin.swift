@@ -43,6 +43,8 @@ public struct ResumeLibraryPlugin: Plugin {
             deletableBy: [.student, .counselor, .college, .school],
             derivation: configuration.derivation))
         ResumeRoutes(threshold: configuration.threshold).register(into: context)
+        context.consolePage(Self.statisticsPage)
+        context.consolePage(Self.studentPage)
     }
 
     /// The resume shown for a student: the default one; without one, the most complete; ties go

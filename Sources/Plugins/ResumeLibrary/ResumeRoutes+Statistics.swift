@@ -5,7 +5,8 @@ extension ResumeRoutes {
     /// `GET stats`: the three counts side by side.
     func statistics() -> RouteSpec {
         let threshold = self.threshold
-        return Self.staffGet("stats", LocalizedText("简历统计：按学院或专业、学历层次，已认证人数、拟毕业生人数、达标简历人数", en: "statistics")) { request in
+        return Self.staffGet("stats", LocalizedText("简历统计：按学院或专业、学历层次，已认证人数、拟毕业生人数、达标简历人数", en: "statistics"),
+                             query: ["cohort", "group"]) { request in
             let (cohort, group) = try Self.statisticsQuery(request)
             let stats = request.statistics
             let authenticated = try stats.studentCounts(dimension: "wechat", cohort: cohort, group: group)
@@ -30,24 +31,40 @@ extension ResumeRoutes {
         }
     }
 
-    /// `GET stats/students`: the students behind a count.
+    /// `GET stats/students`: the students behind a count: of a unit (`college=`, `major=`, `class=`,
+    /// or `unit=` with the statistics' `group=`) and level; `figure=resumes` keeps those whose
+    /// default resume is counted. `viewable` is the shown resume's id when the caller may open it.
     func drillDown() -> RouteSpec {
-        Self.staffGet("stats/students", LocalizedText("统计下钻：某单位、学历层次的学生及其展示简历的完整度", en: "drill-down to students")) { request in
+        let threshold = self.threshold
+        return Self.staffGet("stats/students", LocalizedText("统计下钻：某单位、学历层次的学生及其展示简历的完整度", en: "drill-down to students"),
+                             query: ["cohort", "group", "unit", "college", "major", "class", "educationLevel", "figure", "size", "after"]) { request in
             var filters = request.query.filter { ["cohort", "college", "major", "class"].contains($0.key) }
+            if let unit = request.query["unit"] { filters[try Self.statisticsQuery(request).group.rawValue] = unit }
             if let level = request.query["educationLevel"] { filters["educationLevel"] = level }
+            let onlyCounted = request.query["figure"] == "resumes"
             let size = try Self.pageSize(request)
-            let rows = try request.store.read { txn -> [JSONValue] in
-                try txn.records.list("source-info", filters: filters, after: request.query["after"], limit: size).map { graduate in
-                    let shown = ResumeLibraryPlugin.shown(try txn.systemRecords.records(Self.kind, student: graduate.student))
+            let (rows, scanned) = try request.store.read { txn -> ([JSONValue], [RecordSnapshot]) in
+                let graduates = try txn.records.list("source-info", filters: filters, after: request.query["after"], limit: size)
+                let rows: [JSONValue] = try graduates.compactMap { graduate in
+                    let resumes = try txn.systemRecords.records(Self.kind, student: graduate.student)
+                    if onlyCounted && !resumes.contains(where: { $0.values["isDefault"] == .bool(true) && ResumeLibraryPlugin.completeness($0) >= threshold }) {
+                        return nil
+                    }
+                    let shown = ResumeLibraryPlugin.shown(resumes)
+                    // Below the threshold the resume is a 404 for staff: no link to it.
+                    let viewable = try shown.flatMap { try txn.records.record(Self.kind, $0.id) }
                     return [
                         "student": .string(graduate.student), "name": .string(graduate.studentName),
                         "educationLevel": .string(graduate.text("educationLevel")),
                         "resume": shown.map { .string($0.id) } ?? .null,
                         "completeness": shown.map { .int(ResumeLibraryPlugin.completeness($0)) } ?? .null,
+                        "viewable": viewable.map { .string($0.id) } ?? .null,
                     ]
                 }
+                return (rows, graduates)
             }
-            let next: JSONValue = rows.count == size ? (rows.last?["student"] ?? .null) : .null
+            // The cursor follows the graduates read, not the rows kept, so `figure=` pages too.
+            let next: JSONValue = scanned.count == size ? (scanned.last.map { .string($0.id) } ?? .null) : .null
             return RouteResponse(status: 200, body: ["students": .array(rows), "next": next])
         }
     }

@@ -87,9 +87,10 @@ struct ResumeRoutes: Sendable {
     }
 
     /// A staff `GET` answering JSON: the shape of the library's list and statistics.
-    static func staffGet(_ path: String, _ summary: LocalizedText,
+    static func staffGet(_ path: String, _ summary: LocalizedText, query: [String] = [],
                          handler: @escaping @Sendable (RouteRequest) async throws -> RouteResponse) -> RouteSpec {
-        RouteSpec(method: .get, path: path, roles: Role.staff, summary: summary, input: nil, output: .any, handler: handler)
+        RouteSpec(method: .get, path: path, roles: Role.staff, summary: summary, input: nil, output: .any,
+                  query: query.map { QueryParameter($0, .text) }, handler: handler)
     }
 
     /// `size=` between 1 and 200, 50 when absent.

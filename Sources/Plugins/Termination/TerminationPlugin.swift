@@ -27,6 +27,7 @@ public struct TerminationPlugin: Plugin {
         context.codeTable(CodeTable(
             id: "termination-applicant", label: LocalizedText("申请方", en: "applicant"),
             entries: [CodeEntry("student", "学生"), CodeEntry("employer", "用人单位")]))
+        let pipeline = ReviewPipeline(stages: [ReviewStage(.school)], submitters: [.student, .employer])
         context.recordKind(RecordKindSpec(
             id: Self.kind, label: Self.label,
             fields: [
@@ -37,7 +38,7 @@ public struct TerminationPlugin: Plugin {
                 Self.agreementField("employerCreditCode", editableBy: .parties, indexed: true),
                 Self.agreementField("agreementNumber", editableBy: .nobody, indexed: false),
             ],
-            process: .review(ReviewPipeline(stages: [ReviewStage(.school)], submitters: [.student, .employer])),
+            process: .review(pipeline),
             cardinality: .many, party: RecordParty(.employer, field: "employerCreditCode"),
             creators: [.student, .employer, .school],
             // The termination letter and the proof the penalty was paid: at least one file.
@@ -53,7 +54,10 @@ public struct TerminationPlugin: Plugin {
             guard let id = event.recordID, let application = try txn.records.record(Self.kind, id) else { return }
             try txn.records.transition(Self.agreementKind, application.text("agreementID"), action: "terminate", note: "解约申请 \(id) 已通过")
         }
-        TerminationDetail().register(into: context)
+        TerminationDetail(terminationWorkflow: pipeline.workflow, agreementWorkflow: AgreementsPlugin.workflow,
+                          reasons: pipeline.rejectReasons).register(into: context)
+        context.consolePage(Self.agreementPanel)
+        context.consolePage(Self.studentPage)
     }
 
     /// One of the agreement's fields, copied onto the application from the agreement it names:
