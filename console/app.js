@@ -95,7 +95,10 @@ function drawShell() {
 async function route() {
   if (!ctx) return;
   const { screen, args, query } = parseHash(location.hash);
-  const draw = ctx.student && screen === 'home' ? mine : ctx.student && screen === 'record' ? form
+  // A student fills the record they have one of (生源, 去向) in their form; records of which they
+  // have many (an agreement, an application) open on the record page with its actions and panels.
+  const own = ctx.student && screen === 'record' && ctx.kind(args[0])?.cardinality === 'one-per-student';
+  const draw = ctx.student && screen === 'home' ? mine : own ? form
     : Object.hasOwn(screens, screen) ? screens[screen] : home;
   toggleNav(null, false);
   // Screens rename their <main> (#list, #detail …) for the tests and styles; find it by place.

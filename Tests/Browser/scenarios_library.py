@@ -143,6 +143,26 @@ def termination_flow(ctx, s):
     check(sorted(n.rsplit("-", 1)[-1] for n in names) == sorted(m["name"] for m in ctx.api.ok("GET", f"records/{TERMINATION}/{application}/materials", token=ctx.api.token("school"))["materials"]),
           f"the zip holds {names}")
     student.quit()
+    employer_applies(ctx, s)
+
+
+def employer_applies(ctx, s):
+    """The employer applies on the same page for an agreement of its own: the application names
+    the student as the agreement does, and says the employer applied."""
+    agreement = completed_agreement(ctx)
+    employer = ctx.browser("91110108MA01ABCD1E")
+    open_page(employer, "termination", "apply", "termination-apply")
+    employer.wait(lambda: employer.exists(f'select#t-agreement option[value="{agreement["id"]}"]'), "the employer's completed agreement offered")
+    employer.select("select#t-agreement", agreement["id"])
+    employer.find("textarea#t-explanation").send_keys("岗位调整，经双方协商解约")
+    employer.find("input#t-files").send_keys(str(png(ctx.work / "单位解约函.png")))
+    employer.click("button#t-submit")
+    employer.wait(lambda: "待学校审核" in (employer.text("table#t-applications tbody") or ""), "the employer's application 待学校审核")
+    s.shot(employer, "employer-applied")
+    school = ctx.api.token("school")
+    mine = [r for r in ctx.api.all_records(TERMINATION, school, "state=pending:school") if r["values"].get("agreementID") == agreement["id"]]
+    check(len(mine) == 1 and mine[0]["values"].get("applicant") == "employer" and mine[0]["student"] == agreement["student"],
+          f"the employer's application reads {mine}")
 
 
 def set_weights(ctx, weights):

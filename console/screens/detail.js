@@ -93,7 +93,7 @@ export async function detail(main, ctx, [kindID, id]) {
       try {
         await patch(base, { values: change });
         await reload('已保存');
-      } catch (e) { ctx.error(e.field ? `${fieldLabel(kind, e.field)}：${e.message}` : e.message); }
+      } catch (e) { ctx.error(fieldError(kind, e)); }
     }
     async function act(action) {
       const body = { action: action.action };
@@ -106,7 +106,7 @@ export async function detail(main, ctx, [kindID, id]) {
       try {
         await post(base + '/review', body);
         await reload('已完成：' + (record.actions.find((a) => a.action === body.action)?.label || body.action));
-      } catch (e) { ctx.error(e.field ? `${fieldLabel(kind, e.field)}：${e.message}` : e.message); }
+      } catch (e) { ctx.error(fieldError(kind, e)); }
     }
   }
 
@@ -119,6 +119,12 @@ export async function detail(main, ctx, [kindID, id]) {
 
 function codeLabel(ctx, field, value) {
   return field.type.type === 'code' ? ctx.codeNames[field.type.table]?.get(String(value)) : undefined;
+}
+
+// The server's message often names the field already (统一社会信用代码：必填): say it once.
+function fieldError(kind, e) {
+  const label = e.field ? fieldLabel(kind, e.field) : '';
+  return label && !e.message.startsWith(label) ? `${label}：${e.message}` : e.message;
 }
 
 export function fieldLabel(kind, key) { return kind.fields.find((f) => f.key === key)?.label || key; }

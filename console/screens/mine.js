@@ -2,6 +2,7 @@
 // status (and a rejection's reason); a kind held once per student opens straight to their record.
 import { h, fill } from '../dom.js';
 import { get } from '../api.js';
+import { formatHash } from '../pure/route.js';
 import { formHash, rejected as no } from './form.js';
 
 export async function mine(main, ctx) {
@@ -21,7 +22,8 @@ function card(kind, records) {
   return h('section.kind-card', { 'data-kind': kind.id, 'aria-labelledby': `card-${kind.id}` },
     h('h2', { id: `card-${kind.id}` }, one ? h('a', { href: formHash(kind.id) }, kind.label) : kind.label),
     records.length ? h('ul.my-records', records.map((r) => h('li', { 'data-id': r.id },
-      h('a', { href: formHash(kind.id, r.id) }, !one ? title(r) : no(r) ? '去修改' : r.state === kind.workflow?.initial ? '继续填写' : '查看'),
+      // One of many (an agreement, an application) opens on its record page, with its actions.
+      h('a', { href: one ? formHash(kind.id, r.id) : formatHash('record', [kind.id, r.id]) }, !one ? title(r) : no(r) ? '去修改' : r.state === kind.workflow?.initial ? '继续填写' : '查看'),
       h('span.badge', { 'data-state': r.state }, r.stateLabel || r.state),
       no(r) ? h('p.rejected', `退回原因：${no(r).reasonLabel || no(r).reason}${no(r).note ? '；' + no(r).note : ''}`) : null)))
       : h('p.muted', kind.canCreate ? '尚未填写' : '暂无'),

@@ -148,7 +148,8 @@ h('main#main',{tabindex:'-1'}));
 async function route(){
 if(!ctx)return;
 const{screen,args,query}=parseHash(location.hash);
-const draw=ctx.student&&screen==='home'?mine:ctx.student&&screen==='record'?form
+const own=ctx.student&&screen==='record'&&ctx.kind(args[0])?.cardinality==='one-per-student';
+const draw=ctx.student&&screen==='home'?mine:own?form
 :Object.hasOwn(screens,screen)?screens[screen]:home;
 toggleNav(null,false);
 const old=root.querySelector(':scope > main');
@@ -609,7 +610,7 @@ if(!Object.keys(change).length){ctx.status('没有修改');return;}
 try{
 await patch(base,{values:change});
 await reload('已保存');
-}catch(e){ctx.error(e.field?`${fieldLabel(kind, e.field)}：${e.message}`:e.message);}
+}catch(e){ctx.error(fieldError(kind,e));}
 }
 async function act(action){
 const body={action:action.action};
@@ -622,7 +623,7 @@ async function run(body){
 try{
 await post(base+'/review',body);
 await reload('已完成：'+(record.actions.find((a)=>a.action===body.action)?.label||body.action));
-}catch(e){ctx.error(e.field?`${fieldLabel(kind, e.field)}：${e.message}`:e.message);}
+}catch(e){ctx.error(fieldError(kind,e));}
 }
 }
 async function reload(message){
@@ -633,6 +634,10 @@ ctx.status(message);
 }
 function codeLabel(ctx,field,value){
 return field.type.type==='code'?ctx.codeNames[field.type.table]?.get(String(value)):undefined;
+}
+function fieldError(kind,e){
+const label=e.field?fieldLabel(kind,e.field):'';
+return label&&!e.message.startsWith(label)?`${label}：${e.message}`:e.message;
 }
 export function fieldLabel(kind,key){return kind.fields.find((f)=>f.key===key)?.label||key;}
 export function levels(kind,record){
@@ -1378,6 +1383,7 @@ old.focus();
         "screens/mine.js": #"""
 import{h,fill}from'../dom.js';
 import{get}from'../api.js';
+import{formatHash}from'../pure/route.js';
 import{formHash,rejected as no}from'./form.js';
 export async function mine(main,ctx){
 main.id='mine';
@@ -1394,7 +1400,7 @@ const title=(r)=>kind.fields.map((f)=>r.values?.[f.key]).find((v)=>typeof v==='s
 return h('section.kind-card',{'data-kind':kind.id,'aria-labelledby':`card-${kind.id}`},
 h('h2',{id:`card-${kind.id}`},one?h('a',{href:formHash(kind.id)},kind.label):kind.label),
 records.length?h('ul.my-records',records.map((r)=>h('li',{'data-id':r.id},
-h('a',{href:formHash(kind.id,r.id)},!one?title(r):no(r)?'去修改':r.state===kind.workflow?.initial?'继续填写':'查看'),
+h('a',{href:one?formHash(kind.id,r.id):formatHash('record',[kind.id,r.id])},!one?title(r):no(r)?'去修改':r.state===kind.workflow?.initial?'继续填写':'查看'),
 h('span.badge',{'data-state':r.state},r.stateLabel||r.state),
 no(r)?h('p.rejected',`退回原因：${no(r).reasonLabel || no(r).reason}${no(r).note ? '；' + no(r).note : ''}`):null)))
 :h('p.muted',kind.canCreate?'尚未填写':'暂无'),

@@ -16,11 +16,13 @@ extension TerminationPlugin {
         ])
 
     static let studentPage = ConsolePage(
-        id: "apply", label: LocalizedText("解约申请", en: "apply for termination"), roles: [.student], module: ConsoleModule(source: studentModule))
+        id: "apply", label: LocalizedText("解约申请", en: "apply for termination"), roles: [.student, .employer], module: ConsoleModule(source: studentModule))
 
-    /// The student's page; it uses only the module API documented in docs/plugins.md.
+    /// The page of the two parties (the student, or the employer for its own agreements); it
+    /// uses only the module API documented in docs/plugins.md.
     static let studentModule = #"""
-// 解约申请 for a student: their completed agreements, an application with a 解约说明 and the
+// 解约申请 for a party to an agreement (the student, or the employer; the scope shows each only
+// their own): their completed agreements, an application with a 解约说明 and the
 // materials (the termination letter, proof the penalty was paid), and how each one is reviewed.
 export default async function termination(api) {
   const { h, container: main } = api;
@@ -62,7 +64,10 @@ export default async function termination(api) {
     const button = main.querySelector('#t-submit');
     button.disabled = true;
     try {
-      const created = await api.post('records/termination', { student: api.me.id, values: { agreementID: agreement.value, explanation: explanation.value.trim() } });
+      const chosen = terminable.find((a) => a.id === agreement.value);
+      const created = await api.post('records/termination', {
+        // An employer names the student as the agreement does (the engine checks the pair).
+        student: chosen.student, studentName: chosen.studentName, values: { agreementID: chosen.id, explanation: explanation.value.trim() } });
       const base = `records/termination/${encodeURIComponent(created.id)}`;
       for (const file of files.files) { result.textContent = `正在上传 ${file.name}…`; await api.upload(base + '/materials', file); }
       await api.post(base + '/submit');
