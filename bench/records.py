@@ -1,20 +1,24 @@
 """Drives a running jiuyed over HTTP and reports server times (Server-Timing) as a Markdown table."""
-import http.client, json, random, sys, time
+import gzip, http.client, json, random, sys, time
 
 port, csv_path = int(sys.argv[1]), sys.argv[2]
 conn = http.client.HTTPConnection("127.0.0.1", port)
 last_bytes, last_wall = 0, 0.0  # the last answer's body size, and ms from sending to its last byte
 
-def call(method, path, body=None, token=None):
+def call(method, path, body=None, token=None, extra=None):
+    """One request; `last_bytes` is what came over the wire, `last_wall` includes unzipping it."""
     global last_bytes, last_wall
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(extra or {})}
     if token:
         headers["Authorization"] = "Bearer " + token
     sent = time.perf_counter()
     conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
     r = conn.getresponse()
     data = r.read()
-    last_bytes, last_wall = len(data), (time.perf_counter() - sent) * 1000
+    last_bytes = len(data)
+    if r.getheader("Content-Encoding") == "gzip":
+        data = gzip.decompress(data)
+    last_wall = (time.perf_counter() - sent) * 1000
     timing = r.getheader("Server-Timing", "app;dur=0").split("dur=")[1]
     return r.status, json.loads(data) if data else None, float(timing)
 
@@ -107,6 +111,40 @@ rows.append(("search of 2000 student numbers, whole records vs fields= with 6 fi
 
 rows.append(("search of 2000 with labels, as the console asks, whole records vs fields= with 6 fields (20 requests each)",
              whole_and_fields(20, lambda i, narrow: search(i, narrow, labels=True)), "fields= <= whole"))
+
+# Compression (issue 18): the console's own requests (a page of 200 and a search of 2000, labels,
+# the list's six fields) with and without Accept-Encoding: gzip, alternating: bytes on the wire,
+# server time, and the client's time to the last byte, unzipped.
+def plain_and_gzip(n, request):
+    server, wall, sizes = {False: [], True: []}, {False: [], True: []}, {False: 0, True: 0}
+    for i in range(2 * n):
+        zipped = (i % 2 == 1) != ((i // 2) % 2 == 1)
+        server[zipped].append(request(i // 2, {"Accept-Encoding": "gzip"} if zipped else {}))
+        wall[zipped].append(last_wall)
+        sizes[zipped] = last_bytes
+    return ", ".join(f"{label} {sizes[k] // 1024} KB, server p50 {pct(server[k], 50):.2f} ms, client p50 {pct(wall[k], 50):.2f} ms"
+                     for label, k in (("plain", False), ("gzip", True))) + f" ({sizes[False] / max(1, sizes[True]):.1f}× smaller)"
+
+def console_page(i, extra):
+    q = f"/api/v1/records/source-info?size=200&cohort={2026 + i % 3}&college={colleges[i % len(colleges)]}&labels=1&fields={six}"
+    s, body, t = call("GET", q, token=token, extra=extra)
+    assert s == 200 and len(body["records"]) == 200, (s, len(body["records"]))
+    return t
+rows.append(("the console's page of 200 (labels, 6 fields), plain vs gzip (100 requests each)", plain_and_gzip(100, console_page), "gzip >= 5× smaller"))
+
+def whole_page(i, extra):
+    q = f"/api/v1/records/source-info?size=200&cohort={2026 + i % 3}&college={colleges[i % len(colleges)]}&labels=1"
+    s, body, t = call("GET", q, token=token, extra=extra)
+    assert s == 200 and len(body["records"]) == 200, (s, len(body["records"]))
+    return t
+rows.append(("a page of 200 whole records with labels, plain vs gzip (100 requests each)", plain_and_gzip(100, whole_page), "gzip >= 5× smaller"))
+
+def console_search(i, extra):
+    body = {"query": "\n".join(random.sample(numbers, 2000)), "labels": True, "fields": six.split(",")}
+    s, found, t = call("POST", "/api/v1/records/source-info/search", body, token=token, extra=extra)
+    assert s == 200 and len(found["records"]) == 2000, (s, len(found["records"]))
+    return t
+rows.append(("the console's search of 2000 (labels, 6 fields), plain vs gzip (20 requests each)", plain_and_gzip(20, console_search), "gzip >= 5× smaller"))
 
 # Batch approve: the 10 000 records every lower level approved, one request, one durable transaction.
 ids, after = [], None

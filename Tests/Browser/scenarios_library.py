@@ -90,6 +90,14 @@ def termination_flow(ctx, s):
           f"{application} is not in the 待审核 list")
     check(EXPLANATION in (school.text(f'table#records tr[data-id="{application}"]') or ""), "the 解约说明 is not shown in the list")
     s.shot(school, "pending-list")
+    # 解约材料 from the list row, as in the manual: previewed in a dialog without leaving the list.
+    school.click(f'table#records tr[data-id="{application}"] button.materials')
+    school.wait(lambda: school.exists("dialog#materials-dialog[open] #materials img")
+                and school.js("return document.querySelector('dialog#materials-dialog #materials img').naturalWidth") > 0,
+                "the materials previewed from the list row")
+    check(len(school.find_all("dialog#materials-dialog #materials figure")) == 2, "the dialog does not show both materials")
+    s.shot(school, "pending-materials")
+    school.click("dialog#materials-dialog button[value=cancel]")
 
     open_detail(school, application, TERMINATION)
     school.wait(lambda: school.exists('section.panel[data-panel="termination/agreement"] ol.timeline')

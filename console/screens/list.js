@@ -10,12 +10,15 @@ import { loadColumns, saveColumns } from '../pure/prefs.js';
 import { columnChoices, defaultColumns, cell, sortKey } from './list-columns.js';
 import { filterDialog } from './list-filters.js';
 import { batchDialog } from './list-batch.js';
+import { materialList } from './detail.js';
 import { listLinks } from './actions.js';
 
 const reserved = new Set(['size', 'sort', 'view']);
 
 export async function list(main, ctx, [kindID], query) {
   const kind = ctx.kind(kindID);
+  // Kinds whose submissions carry files get a 材料 button per row.
+  const takesFiles = kind && ((kind.rules || []).some((r) => r.materials) || kind.fields.some((f) => f.type.type === 'file'));
   if (!kind) throw new Error('没有这个记录类型，或您无权查看');
   const choices = columnChoices(kind);
   const labels = new Map(choices);
@@ -116,7 +119,8 @@ export async function list(main, ctx, [kindID], query) {
       frag.append(h('tr', { 'data-id': r.id },
         h('td.select', h('input.select-row', { type: 'checkbox', checked: s.selected.has(r.id), 'aria-label': `选择 ${name}`, onchange: (e) => toggle(r.id, e.target.checked) })),
         s.columns.map((key) => h('td', cell(r, key))),
-        h('td', h('a.open', { href: formatHash('record', [kind.id, r.id]) }, '查看'))));
+        h('td', h('a.open', { href: formatHash('record', [kind.id, r.id]) }, '查看'),
+          takesFiles ? h('button.secondary.materials', { type: 'button', onclick: () => showMaterials(kind, r.id, name).catch((e) => ctx.error(e.message)) }, '材料') : null)));
     }
     body.append(frag);
     fill(table, h('caption.visually-hidden', `${kind.label}列表`), h('thead', head), s.rows.length ? body
@@ -206,3 +210,10 @@ export async function list(main, ctx, [kindID], query) {
 }
 
 function activeFilters(filters) { return Object.values(filters).filter((v) => v !== '' && v !== undefined).length; }
+
+/// 材料 in a row (the manual's 解约材料): the record's files previewed in a dialog, without leaving the list.
+async function showMaterials(kind, id, name) {
+  const base = `records/${encodeURIComponent(kind.id)}/${encodeURIComponent(id)}`;
+  const { materials } = await get(base + '/materials');
+  dialog('materials-dialog', `${name} 的材料`, materialList(base, materials));
+}
