@@ -5,27 +5,28 @@ import Storage
 /// each wanted member is copied as stored, so a projection costs one scan of the bytes instead
 /// of decoding and re-encoding every value (which made it ~10× slower than a whole record).
 struct FieldProjection {
-    /// The wanted keys' UTF-8 one after another, and where each starts and how long it is: a
-    /// member is turned away on its length before a byte is compared, with no hashing per member.
+    /// The wanted keys' UTF-8 one after another, shortest first, and where each starts: a member
+    /// is compared only with the wanted keys of its own length, with no hashing per member.
     private let utf8: [UInt8]
-    private let wanted: [(start: Int, count: Int)]
+    private let starts: [Int]
+    /// For each length under 64, the range of `starts` holding the keys of that length.
+    private let byLength: [Range<Int>]
     /// The keys as asked: a key stored escaped or beyond ASCII is compared as text, as a decoded
-    /// object's keys were.
+    /// object's keys were; and a key of 64 bytes or more.
     private let keys: Set<String>
-    /// Bit n set when a wanted key is n bytes long (n < 64).
-    private let lengths: UInt64
 
     init(_ keys: Set<String>) {
         self.keys = keys
-        var utf8: [UInt8] = [], wanted: [(start: Int, count: Int)] = [], lengths: UInt64 = 0
-        for k in keys {
-            wanted.append((utf8.count, k.utf8.count))
+        var utf8: [UInt8] = [], starts: [Int] = [], byLength = Array(repeating: 0..<0, count: 64)
+        for k in keys.filter({ $0.utf8.count < 64 }).sorted(by: { $0.utf8.count < $1.utf8.count }) {
+            let n = k.utf8.count
+            byLength[n] = (byLength[n].isEmpty ? starts.count : byLength[n].lowerBound)..<(starts.count + 1)
+            starts.append(utf8.count)
             utf8.append(contentsOf: k.utf8)
-            if k.utf8.count < 64 { lengths |= 1 << UInt64(k.utf8.count) }
         }
         self.utf8 = utf8
-        self.wanted = wanted
-        self.lengths = lengths
+        self.starts = starts
+        self.byLength = byLength
     }
 
     /// Writes an object holding the members of `object` (stored JSON) whose keys are wanted, in
@@ -57,15 +58,13 @@ struct FieldProjection {
     /// Whether a key stored as plain ASCII is wanted.
     private func wants(plain key: UnsafeRawBufferPointer) -> Bool {
         let n = key.count
+        guard n < 64 else { return keys.contains(String(decoding: key, as: UTF8.self)) }
+        let candidates = byLength[n]
         // Most members are turned away on their length alone.
-        guard n < 64 ? lengths & (1 << UInt64(n)) != 0 : true else { return false }
-        // Keys are a few bytes: compared in line, the first byte turning most away.
-        return utf8.withUnsafeBufferPointer { all in
-            wanted.contains { w in
-                guard w.count == n else { return false }
-                for j in 0..<n where all[w.start + j] != key[j] { return false }
-                return true
-            }
+        guard !candidates.isEmpty else { return false }
+        guard n > 0 else { return true }
+        return utf8.withUnsafeBytes { all in
+            candidates.contains { memcmp(all.baseAddress! + starts[$0], key.baseAddress!, n) == 0 }
         }
     }
 }

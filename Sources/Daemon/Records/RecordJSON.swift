@@ -19,6 +19,8 @@ struct RecordJSON {
     private final class Memo {
         var unitNames: [UInt32: [UInt8]] = [:]
         var times: [Int: [UInt8]] = [:]
+        /// A projection copied out before it is written again (no allocation per record).
+        var scratch: [UInt8] = []
     }
 
     /// - Parameter codeTables: when given, each record also carries `labels`: the name of every
@@ -126,8 +128,9 @@ struct RecordJSON {
         // A form copied over (一键复制填报) or seeded is the values byte for byte: same projection.
         if r.filledIsValues || (r.valuesIndex == nil && Self.same(r.filled, r.values)) {
             // Copied out first: a slice of `out` alive while it grows would copy all of it.
-            let projected = Array(out[start..<end])
-            out.append(contentsOf: projected)
+            memo.scratch.removeAll(keepingCapacity: true)
+            memo.scratch.append(contentsOf: out[start..<end])
+            out.append(contentsOf: memo.scratch)
         } else {
             try projection.write(r.filled, index: r.filledIndex, into: &out)
         }
