@@ -57,7 +57,7 @@ struct FieldProjectionTests {
         var w = ByteWriter()
         MemberIndex.write(stored, into: &w)
         #expect(w.bytes.count == 2 + 2 * MemberIndex.entrySize)
-        for (offset, byte) in [(2 + 3, UInt8(200)), (2 + 2, UInt8(90)), (2 + 5 + 3, UInt8(16))] {
+        for (offset, byte) in [(2 + 4, UInt8(200)), (2 + 2, UInt8(90)), (2 + 6 + 4, UInt8(16))] {
             var bad = w.bytes
             bad[offset] = byte
             #expect(throws: StorageError.self, "byte \(offset) = \(byte)") {

@@ -5,12 +5,13 @@ import Storage
 /// object, so it costs less than the whole record it is cut from.
 ///
 /// Stored as a count (`UInt16`) and one entry per member in stored order: where the key's
-/// opening quote is (`UInt16`), the key's length between its quotes (`UInt8`) and where the
-/// value ends (`UInt16`). An object the entries cannot describe (64 KiB or more, a key that is
+/// opening quote is (`UInt16`), the key's length between its quotes (`UInt8`), a one-byte hash
+/// of the key (``hash(_:)``: most members are passed over on one bit test, no bytes compared)
+/// and where the value ends (`UInt16`). An object the entries cannot describe (64 KiB or more, a key that is
 /// long, escaped or beyond ASCII) gets ``unindexed`` and is scanned, as a format-3 record is.
 enum MemberIndex {
     /// Bytes per member.
-    static let entrySize = 5
+    static let entrySize = 6
     /// The count of an object kept without an index.
     static let unindexed: UInt16 = 0xFFFF
     /// The count written for a student's form equal to the official values byte for byte (a
@@ -33,6 +34,7 @@ enum MemberIndex {
             guard m.plainKey, m.key.count <= Int(UInt8.max), out.count / entrySize < Int(sameAsValues) - 1 else { return nil }
             withUnsafeBytes(of: UInt16(m.span.lowerBound).littleEndian) { out.append(contentsOf: $0) }
             out.append(UInt8(m.key.count))
+            out.append(hash(m.key))
             withUnsafeBytes(of: UInt16(m.span.upperBound).littleEndian) { out.append(contentsOf: $0) }
         }
         return out
@@ -49,19 +51,59 @@ enum MemberIndex {
         }
     }
 
-    /// The members `entries` describe in `object`: `"key":value` spans and the key's bytes,
-    /// checked against the object's bounds (a damaged record is refused, never over-read).
-    static func forEach(_ entries: UnsafeRawBufferPointer, in object: UnsafeRawBufferPointer,
+    /// The one-byte hash of a key as stored.
+    static func hash(_ key: UnsafeRawBufferPointer) -> UInt8 {
+        var h: UInt32 = 2_166_136_261
+        for b in key { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return UInt8(truncatingIfNeeded: h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24))
+    }
+
+    /// The members `entries` describe in `object` whose key hash `wanted` holds: the key's bytes
+    /// and the `"key":value` span, checked against the object's bounds (a damaged record is
+    /// refused, never over-read).
+    static func forEach(_ entries: UnsafeRawBufferPointer, in object: UnsafeRawBufferPointer, hashes wanted: HashSet,
                         _ body: (_ key: UnsafeRawBufferPointer, _ span: Range<Int>) throws -> Bool) throws {
         var i = 0
         while i + entrySize <= entries.count {
+            defer { i += entrySize }
             let start = Int(UInt16(littleEndian: entries.loadUnaligned(fromByteOffset: i, as: UInt16.self)))
             let keyLength = Int(entries[i + 2])
-            let end = Int(UInt16(littleEndian: entries.loadUnaligned(fromByteOffset: i + 3, as: UInt16.self)))
+            let end = Int(UInt16(littleEndian: entries.loadUnaligned(fromByteOffset: i + 4, as: UInt16.self)))
             guard start + keyLength + 2 < end, end <= object.count else { throw StorageError.corrupt("record member index out of bounds") }
+            guard wanted.contains(entries[i + 3]) else { continue }
             let key = UnsafeRawBufferPointer(rebasing: object[(start + 1)..<(start + 1 + keyLength)])
             guard try body(key, start..<end) else { return }
-            i += entrySize
+        }
+    }
+
+    /// A set of key hashes, 256 bits.
+    struct HashSet {
+        private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        init<Keys: Sequence>(_ keys: Keys) where Keys.Element == String {
+            for k in keys {
+                insert(Array(k.utf8).withUnsafeBytes { MemberIndex.hash($0) })
+            }
+        }
+
+        mutating func insert(_ h: UInt8) {
+            let bit = UInt64(1) << UInt64(h & 63)
+            switch h >> 6 {
+            case 0: bits.0 |= bit
+            case 1: bits.1 |= bit
+            case 2: bits.2 |= bit
+            default: bits.3 |= bit
+            }
+        }
+
+        func contains(_ h: UInt8) -> Bool {
+            let bit = UInt64(1) << UInt64(h & 63)
+            switch h >> 6 {
+            case 0: return bits.0 & bit != 0
+            case 1: return bits.1 & bit != 0
+            case 2: return bits.2 & bit != 0
+            default: return bits.3 & bit != 0
+            }
         }
     }
 }

@@ -14,9 +14,12 @@ struct FieldProjection {
     /// The keys as asked: a key stored escaped or beyond ASCII is compared as text, as a decoded
     /// object's keys were; and a key of 64 bytes or more.
     private let keys: Set<String>
+    /// The wanted keys' one-byte hashes, as a record's member index keeps them.
+    private let hashes: MemberIndex.HashSet
 
     init(_ keys: Set<String>) {
         self.keys = keys
+        hashes = MemberIndex.HashSet(keys)
         var utf8: [UInt8] = [], starts: [Int] = [], byLength = Array(repeating: 0..<0, count: 64)
         for k in keys.filter({ $0.utf8.count < 64 }).sorted(by: { $0.utf8.count < $1.utf8.count }) {
             let n = k.utf8.count
@@ -44,7 +47,7 @@ struct FieldProjection {
         }
         if let index {
             if !keys.isEmpty {
-                try MemberIndex.forEach(index, in: object) { key, span in wants(plain: key) ? keep(span) : true }
+                try MemberIndex.forEach(index, in: object, hashes: hashes) { key, span in wants(plain: key) ? keep(span) : true }
             }
         } else {
             var members = try JSONMemberScanner(object)
