@@ -23,11 +23,15 @@ enum ConsoleFiles {
 
     /// One file with its type and validator, or 304 when the browser's copy is current.
     static func serve(_ request: Request, _ asset: ConsoleAssets.Asset) throws -> Response {
-        var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "no-cache"]
-        // Weak comparison (RFC 9110 §13.1.2): a gzipped copy came out tagged W/"…".
+        // The file goes gzipped to a browser that takes it (ResponseCompression), tagged W/"…":
+        // each representation is revalidated with its own tag, and caches key on Accept-Encoding.
+        let zipped = GzipRule.compresses(request, contentType: asset.contentType, length: asset.bytes.readableBytes)
+        let tag = zipped ? "W/" + asset.etag : asset.etag
+        var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "no-cache", .vary: "Accept-Encoding"]
         let tags = request.headers[values: .ifNoneMatch].flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
-        if tags.contains(where: { $0 == asset.etag || $0 == "W/" + asset.etag || $0 == "*" }) {
+        if tags.contains(where: { $0 == tag || $0 == "*" }) {
+            headers[.eTag] = tag
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentLength] = String(asset.bytes.readableBytes)

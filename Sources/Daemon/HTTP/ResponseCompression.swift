@@ -4,28 +4,22 @@ import Hummingbird
 import HummingbirdCore
 import NIOCore
 
-/// Gzips text answers (JSON, CSV, the console's scripts and styles) of at least ``threshold``
-/// bytes when the client accepts gzip: a page of 200 records or a search of 2000 is megabytes of
+/// Gzips text answers (JSON, CSV, the console's scripts and styles) of at least
+/// ``GzipRule/threshold`` bytes when the client accepts gzip: a page of 200 records or a search of 2000 is megabytes of
 /// repeated keys, and a counselor on a slow campus link waits for every byte.
 ///
 /// Streamed answers (exports) are compressed as they are written; nothing is buffered whole.
 /// Level 1: at these sizes the ratio barely improves with effort, and the CPU is the server's.
 struct ResponseCompression<Context: RequestContext>: RouterMiddleware {
-    /// Answers shorter than this go as they are: the gzip header and a round of zlib cost more
-    /// than the bytes they save.
-    static var threshold: Int { 1024 }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        guard Self.acceptsGzip(request.headers[values: .acceptEncoding]),
-              response.headers[.contentEncoding] == nil,
-              Self.compressible(response.headers[.contentType]),
-              (response.body.contentLength ?? Int.max) >= Self.threshold,
-              response.status != .noContent, response.status != .notModified, request.method != .head
+        guard response.headers[.contentEncoding] == nil,
+              GzipRule.compresses(request, contentType: response.headers[.contentType], length: response.body.contentLength),
+              response.status != .noContent, response.status != .notModified
         else { return response }
         response.headers[.contentEncoding] = "gzip"
         response.headers[.contentLength] = nil
-        response.headers.append(HTTPField(name: .vary, value: "Accept-Encoding"))
+        if response.headers[.vary] == nil { response.headers[.vary] = "Accept-Encoding" }
         // A strong ETag names the identity bytes; the gzipped ones are another representation.
         if let tag = response.headers[.eTag], !tag.hasPrefix("W/") { response.headers[.eTag] = "W/" + tag }
         let body = response.body
@@ -34,20 +28,35 @@ struct ResponseCompression<Context: RequestContext>: RouterMiddleware {
         }
         return response
     }
+}
 
-    /// Whether `Accept-Encoding` lists gzip (or `*`) without `q=0`.
+/// Which answers go gzipped: one rule for the middleware and for the console's files, whose
+/// validators depend on it.
+enum GzipRule {
+    /// Answers shorter than this go as they are: the gzip header and a round of zlib cost more
+    /// than the bytes they save.
+    static var threshold: Int { 1024 }
+
+    /// Whether an answer of this type and length goes gzipped to this request.
+    static func compresses(_ request: Request, contentType: String?, length: Int?) -> Bool {
+        request.method != .head && compressible(contentType) && (length ?? Int.max) >= threshold
+            && acceptsGzip(request.headers[values: .acceptEncoding])
+    }
+
+    /// Whether `Accept-Encoding` allows gzip: its own entry (`gzip`, or `x-gzip`) decides, else
+    /// `*`; a quality of 0 refuses (RFC 9110 §12.5.3).
     static func acceptsGzip(_ values: [String]) -> Bool {
-        for value in values {
-            for item in value.split(separator: ",") {
-                let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                guard let coding = parts.first, coding == "gzip" || coding == "x-gzip" || coding == "*" else { continue }
-                let refused = parts.dropFirst().contains { p in
-                    p.hasPrefix("q=") && (Double(p.dropFirst(2)) ?? 1) == 0
-                }
-                return !refused
-            }
+        var quality: [String: Double] = [:]
+        for item in values.flatMap({ $0.split(separator: ",") }) {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let coding = parts.first, !coding.isEmpty else { continue }
+            let q = parts.dropFirst().first { $0.hasPrefix("q=") || $0.hasPrefix("q ") }.flatMap { p -> Double? in
+                let value = p.split(separator: "=", maxSplits: 1).dropFirst().first
+                return value.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+            } ?? 1
+            quality[coding] = q
         }
-        return false
+        return (quality["gzip"] ?? quality["x-gzip"] ?? quality["*"] ?? 0) > 0
     }
 
     static func compressible(_ contentType: String?) -> Bool {
