@@ -73,78 +73,53 @@ rows.append(("search of 2000 student numbers (20 requests)", f"p50 {pct(times, 5
 # so both see the same machine: a page of 200 (cohort + college), 200 of each; a search of 2000,
 # 20 of each. Server time (Server-Timing) and the client's, from sending to the last byte.
 six = "studentNumber,name,gender,college,majorName,className"
-def whole_and_fields(n, request):
+def side_by_side(n, request, labels):
+    """`request(i, second)` n times each way, alternating which goes first so neither always finds
+    the other's pages in the cache: server p50/p99, the client's p50 to the last byte, bytes."""
     server, wall, sizes = {False: [], True: []}, {False: [], True: []}, {False: 0, True: 0}
     for i in range(2 * n):
-        # Alternating which goes first, so neither always finds the other's pages in the cache.
-        narrow = (i % 2 == 1) != ((i // 2) % 2 == 1)
-        server[narrow].append(request(i // 2, narrow))
-        wall[narrow].append(last_wall)
-        sizes[narrow] = last_bytes
-    return ", ".join(f"{label} server p50 {pct(server[k], 50):.2f} ms, p99 {pct(server[k], 99):.2f} ms, "
-                     f"client p50 {pct(wall[k], 50):.2f} ms ({sizes[k] // 1024} KB)"
-                     for label, k in (("whole", False), ("fields=", True)))
+        second = (i % 2 == 1) != ((i // 2) % 2 == 1)
+        server[second].append(request(i // 2, second))
+        wall[second].append(last_wall)
+        sizes[second] = last_bytes
+    return ", ".join(f"{label} {sizes[k] // 1024} KB, server p50 {pct(server[k], 50):.2f} ms, p99 {pct(server[k], 99):.2f} ms, "
+                     f"client p50 {pct(wall[k], 50):.2f} ms" for label, k in zip(labels, (False, True))) \
+        + f" ({sizes[False] / max(1, sizes[True]):.1f}× fewer bytes)"
 
-def page(i, narrow, labels=False):
+def page(i, narrow=False, labels=False, extra=None):
     q = f"/api/v1/records/source-info?size=200&cohort={2026 + i % 3}&college={colleges[i % len(colleges)]}" + ("&labels=1" if labels else "")
-    s, body, t = call("GET", q + (f"&fields={six}" if narrow else ""), token=token)
+    s, body, t = call("GET", q + (f"&fields={six}" if narrow else ""), token=token, extra=extra)
     assert s == 200 and len(body["records"]) == 200, (s, len(body["records"]))
     return t
-rows.append(("list page of 200 (cohort + college), whole records vs fields= with 6 fields (200 requests each)",
-             whole_and_fields(200, page), "fields= <= whole"))
 
-# As the console asks: code names with the values (labels=1), for every code field or the six's.
-rows.append(("list page of 200 with labels=1, as the console asks, whole records vs fields= with 6 fields (200 requests each)",
-             whole_and_fields(200, lambda i, narrow: page(i, narrow, labels=True)), "fields= <= whole"))
-
-def search(i, narrow, labels=False):
+def search(i, narrow=False, labels=False, extra=None):
     body = {"query": "\n".join(random.sample(numbers, 2000))}
     if labels:
         body["labels"] = True
     if narrow:
         body["fields"] = six.split(",")
-    s, found, t = call("POST", "/api/v1/records/source-info/search", body, token=token)
-    assert s == 200 and len(found["records"]) == 2000, (s, len(found["records"]))
-    return t
-rows.append(("search of 2000 student numbers, whole records vs fields= with 6 fields (20 requests each)",
-             whole_and_fields(20, search), "fields= <= whole"))
-
-rows.append(("search of 2000 with labels, as the console asks, whole records vs fields= with 6 fields (20 requests each)",
-             whole_and_fields(20, lambda i, narrow: search(i, narrow, labels=True)), "fields= <= whole"))
-
-# Compression (issue 18): the console's own requests (a page of 200 and a search of 2000, labels,
-# the list's six fields) with and without Accept-Encoding: gzip, alternating: bytes on the wire,
-# server time, and the client's time to the last byte, unzipped.
-def plain_and_gzip(n, request):
-    server, wall, sizes = {False: [], True: []}, {False: [], True: []}, {False: 0, True: 0}
-    for i in range(2 * n):
-        zipped = (i % 2 == 1) != ((i // 2) % 2 == 1)
-        server[zipped].append(request(i // 2, {"Accept-Encoding": "gzip"} if zipped else {}))
-        wall[zipped].append(last_wall)
-        sizes[zipped] = last_bytes
-    return ", ".join(f"{label} {sizes[k] // 1024} KB, server p50 {pct(server[k], 50):.2f} ms, client p50 {pct(wall[k], 50):.2f} ms"
-                     for label, k in (("plain", False), ("gzip", True))) + f" ({sizes[False] / max(1, sizes[True]):.1f}× smaller)"
-
-def console_page(i, extra):
-    q = f"/api/v1/records/source-info?size=200&cohort={2026 + i % 3}&college={colleges[i % len(colleges)]}&labels=1&fields={six}"
-    s, body, t = call("GET", q, token=token, extra=extra)
-    assert s == 200 and len(body["records"]) == 200, (s, len(body["records"]))
-    return t
-rows.append(("the console's page of 200 (labels, 6 fields), plain vs gzip (100 requests each)", plain_and_gzip(100, console_page), "gzip >= 5× smaller"))
-
-def whole_page(i, extra):
-    q = f"/api/v1/records/source-info?size=200&cohort={2026 + i % 3}&college={colleges[i % len(colleges)]}&labels=1"
-    s, body, t = call("GET", q, token=token, extra=extra)
-    assert s == 200 and len(body["records"]) == 200, (s, len(body["records"]))
-    return t
-rows.append(("a page of 200 whole records with labels, plain vs gzip (100 requests each)", plain_and_gzip(100, whole_page), "gzip >= 5× smaller"))
-
-def console_search(i, extra):
-    body = {"query": "\n".join(random.sample(numbers, 2000)), "labels": True, "fields": six.split(",")}
     s, found, t = call("POST", "/api/v1/records/source-info/search", body, token=token, extra=extra)
     assert s == 200 and len(found["records"]) == 2000, (s, len(found["records"]))
     return t
-rows.append(("the console's search of 2000 (labels, 6 fields), plain vs gzip (20 requests each)", plain_and_gzip(20, console_search), "gzip >= 5× smaller"))
+
+# fields= (issue 16): the same requests whole and with the six columns a list shows; labels=1 as
+# the console asks (code names with the values, for every code field or the six's).
+fields_pair = ("whole", "fields=")
+for labels in (False, True):
+    rows.append((f"list page of 200 (cohort + college){' with labels' if labels else ''}, whole records vs fields= with 6 fields (200 requests each)",
+                 side_by_side(200, lambda i, narrow: page(i, narrow, labels), fields_pair), "fields= <= whole"))
+for labels in (False, True):
+    rows.append((f"search of 2000 student numbers{' with labels' if labels else ''}, whole records vs fields= with 6 fields (20 requests each)",
+                 side_by_side(20, lambda i, narrow: search(i, narrow, labels), fields_pair), "fields= <= whole"))
+
+# Compression (issue 18): the console's own requests with and without Accept-Encoding: gzip.
+gzip_pair, accept = ("plain", "gzip"), {"Accept-Encoding": "gzip"}
+rows.append(("the console's page of 200 (labels, 6 fields), plain vs gzip (100 requests each)",
+             side_by_side(100, lambda i, z: page(i, True, True, accept if z else None), gzip_pair), "gzip >= 5× smaller"))
+rows.append(("a page of 200 whole records with labels, plain vs gzip (100 requests each)",
+             side_by_side(100, lambda i, z: page(i, False, True, accept if z else None), gzip_pair), "gzip >= 5× smaller"))
+rows.append(("the console's search of 2000 (labels, 6 fields), plain vs gzip (20 requests each)",
+             side_by_side(20, lambda i, z: search(i, True, True, accept if z else None), gzip_pair), "gzip >= 5× smaller"))
 
 # Batch approve: the 10 000 records every lower level approved, one request, one durable transaction.
 ids, after = [], None
