@@ -58,24 +58,6 @@ enum MemberIndex {
         return UInt8(truncatingIfNeeded: h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24))
     }
 
-    /// The members `entries` describe in `object` whose key hash `wanted` holds: the key's bytes
-    /// and the `"key":value` span, checked against the object's bounds (a damaged record is
-    /// refused, never over-read).
-    static func forEach(_ entries: UnsafeRawBufferPointer, in object: UnsafeRawBufferPointer, hashes wanted: HashSet,
-                        _ body: (_ key: UnsafeRawBufferPointer, _ span: Range<Int>) throws -> Bool) throws {
-        var i = 0
-        while i + entrySize <= entries.count {
-            defer { i += entrySize }
-            let start = Int(UInt16(littleEndian: entries.loadUnaligned(fromByteOffset: i, as: UInt16.self)))
-            let keyLength = Int(entries[i + 2])
-            let end = Int(UInt16(littleEndian: entries.loadUnaligned(fromByteOffset: i + 4, as: UInt16.self)))
-            guard start + keyLength + 2 < end, end <= object.count else { throw StorageError.corrupt("record member index out of bounds") }
-            guard wanted.contains(entries[i + 3]) else { continue }
-            let key = UnsafeRawBufferPointer(rebasing: object[(start + 1)..<(start + 1 + keyLength)])
-            guard try body(key, start..<end) else { return }
-        }
-    }
-
     /// A set of key hashes, 256 bits.
     struct HashSet {
         private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
