@@ -10,11 +10,19 @@ public struct Cursor {
     public typealias Entry = (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
 
     /// Moves the cursor and returns the entry it lands on, or nil past either end.
-    func move(_ op: MDB_cursor_op, key: [UInt8]? = nil) throws -> Entry? {
+    func move(_ op: MDB_cursor_op, key: [UInt8]? = nil, value: [UInt8]? = nil) throws -> Entry? {
         var k = MDB_val()
         var v = MDB_val()
         let rc: Int32
-        if let key {
+        if let key, let value {
+            rc = try key.withMDBVal { kv in
+                try value.withMDBVal { vv in
+                    k = kv
+                    v = vv
+                    return mdb_cursor_get(handle, &k, &v, op)
+                }
+            }
+        } else if let key {
             rc = try key.withMDBVal { kv in
                 k = kv
                 return mdb_cursor_get(handle, &k, &v, op)
@@ -124,6 +132,33 @@ extension Transaction {
             while let e = entry, range.contains(e.key) {
                 guard try body(e.key, e.value) else { return }
                 entry = try reverse ? cursor.previous() : cursor.next()
+            }
+        }
+    }
+
+    /// Visits the values stored under `key` in a duplicate-sorted database in sorted order (or
+    /// reverse), only those past `after` when given (greater, or smaller in reverse), until
+    /// `body` returns false. Nothing is copied: a list page reads its 20 ids of an index term
+    /// in place, however many the term holds.
+    public func scanDuplicates(
+        _ db: Database, _ key: [UInt8], after: [UInt8]? = nil, reverse: Bool = false,
+        _ body: (_ value: UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        try withCursor(db) { cursor in
+            // The first value ≥ `after` (nil when every value is smaller, or the key is absent).
+            let atLeast = try after.flatMap { try cursor.move(MDB_GET_BOTH_RANGE, key: key, value: $0) }
+            var entry: Cursor.Entry?
+            if !reverse {
+                entry = after == nil ? try cursor.find(key) : atLeast
+                if let e = entry, let after, compare(e.value, after) == 0 { entry = try cursor.nextDuplicate() }
+            } else if atLeast != nil {
+                entry = try cursor.move(MDB_PREV_DUP)
+            } else {
+                entry = try cursor.find(key) != nil ? cursor.move(MDB_LAST_DUP) : nil
+            }
+            while let e = entry {
+                guard try body(e.value) else { return }
+                entry = try reverse ? cursor.move(MDB_PREV_DUP) : cursor.nextDuplicate()
             }
         }
     }

@@ -52,6 +52,16 @@ public final class Transaction {
         }
     }
 
+    /// The same with the key as borrowed bytes (an id read in place from an index).
+    public func withValue<R>(_ db: Database, rawKey key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val()
+        let rc = mdb_get(handle, db.dbi, &k, &v)
+        if rc == MDB_NOTFOUND { return nil }
+        guard rc == MDB_SUCCESS else { throw fail(rc, "mdb_get \(db.name)") }
+        return try body(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+    }
+
     /// Whether `key` is present.
     public func contains(_ db: Database, _ key: [UInt8]) throws -> Bool {
         try withValue(db, key) { _ in true } ?? false

@@ -51,6 +51,40 @@ struct ScanTests {
         }
     }
 
+    @Test("a term's ids are read in place from any cursor, both ways, and agree with the collected list")
+    func duplicatesFromCursor() throws {
+        try withEnvironment { env, _ in
+            let db = try env.database("idx/dups", options: .duplicates)
+            let ids = ["1", "10", "2", "20", "200", "3"].sorted()
+            try env.write { txn in
+                for id in ids { _ = try txn.put(db, "甲".keyBytes, id.keyBytes) }
+                _ = try txn.put(db, "乙".keyBytes, "15".keyBytes)   // a neighbouring term is never read
+            }
+            try env.read { txn throws in
+                func read(after: String?, reverse: Bool, stop: Int = .max) throws -> [String] {
+                    var out: [String] = []
+                    try txn.scanDuplicates(db, "甲".keyBytes, after: after?.keyBytes, reverse: reverse) { v in
+                        out.append(try String(keyBytes: v))
+                        return out.count < stop
+                    }
+                    return out
+                }
+                #expect(try read(after: nil, reverse: false) == ids)
+                #expect(try read(after: nil, reverse: true) == ids.reversed())
+                #expect(try read(after: nil, reverse: false, stop: 2) == ["1", "10"])
+                // Cursors on a stored id, between two, before the first and past the last.
+                for after in ids + ["0", "15", "25", "9"] {
+                    #expect(try read(after: after, reverse: false) == ids.filter { $0 > after }, "after \(after)")
+                    #expect(try read(after: after, reverse: true) == ids.filter { $0 < after }.reversed(), "before \(after)")
+                }
+                var none = 0
+                try txn.scanDuplicates(db, "丙".keyBytes, after: "1".keyBytes, reverse: true) { _ in none += 1; return true }
+                try txn.scanDuplicates(db, "丙".keyBytes) { _ in none += 1; return true }
+                #expect(none == 0)
+            }
+        }
+    }
+
     @Test("signed integers sort numerically")
     func signedOrder() {
         let values: [Int64] = [-5_000_000_000, -1, 0, 1, 42, Int64.max]

@@ -162,7 +162,14 @@ struct RecordQuery {
             guard let v = try admitted(raw, filter) else { return true }
             return try body(raw, v)
         }
-        if let ids = try candidateIDs(txn, filter: filter) {
+        switch try source(txn, filter: filter) {
+        case .term(let index, let term):
+            // A page reads its ids from the term's place in the index: its cost is its own size,
+            // not the college's or the school's.
+            try txn.scanDuplicates(index, term, after: after?.keyBytes, reverse: descending) { id in
+                try txn.withValue(db, rawKey: id, take) ?? true
+            }
+        case .ids(let ids):
             var sorted = ids
             if descending { sorted.reverse() }
             var start = 0
@@ -170,7 +177,7 @@ struct RecordQuery {
                 start = descending ? (sorted.firstIndex { $0 < after } ?? sorted.count) : (sorted.firstIndex { $0 > after } ?? sorted.count)
             }
             for id in sorted[start...] where try !(txn.withValue(db, id.keyBytes, take) ?? true) { return }
-        } else {
+        case .table:
             // Everything in scope: walk the records table from the cursor.
             let range: KeyRange = descending
                 ? KeyRange(from: nil, to: after.map { $0.keyBytes })
@@ -199,37 +206,45 @@ struct RecordQuery {
     /// Visits every record in scope that the filter takes, read in place (orders other than by
     /// id, and counts): nothing is decoded.
     private func candidates(_ txn: Transaction, filter: Filter, _ body: (RecordView) throws -> Bool) throws {
-        let db = kind.records.primary.database
-        func visit(_ raw: UnsafeRawBufferPointer) throws -> Bool {
-            guard let v = try admitted(raw, filter) else { return true }
-            return try body(v)
-        }
-        if let ids = try candidateIDs(txn, filter: filter) {
-            for id in ids where try !(txn.withValue(db, id.keyBytes, visit) ?? true) { return }
-        } else {
-            try txn.scan(db, KeyRange(from: nil, to: nil)) { _, raw in try visit(raw) }
-        }
+        try visit(txn, filter: filter, after: nil) { _, v in try body(v) }
     }
 
-    /// Record ids from the narrowest index a filter or the scope offers, sorted; nil when the whole
-    /// table is the narrowest.
-    private func candidateIDs(_ txn: Transaction, filter: Filter) throws -> [String]? {
-        func unit(_ index: SecondaryIndex<String, StoredRecord>, _ id: UInt32) throws -> [String] {
-            if let c = filter.cohort { return try index.keys(txn, matching: KeyPair(id, c)) }   // one term: already sorted
-            var out: [String] = []
-            try index.scan(txn, prefix: KeyPrefix(id)) { _, k in out.append(k); return true }
-            return out.sorted()
+    /// Where a filter's candidates come from, narrowest first.
+    private enum Source {
+        /// One term of an index (a college and cohort, a state, a field's value): its ids are
+        /// read in order from the index itself, never collected.
+        case term(Database, [UInt8])
+        /// Ids gathered from several terms (a unit without a cohort, several states, a scope of
+        /// several units), sorted.
+        case ids([String])
+        /// The whole table.
+        case table
+    }
+
+    /// The narrowest source a filter or the scope offers.
+    private func source(_ txn: Transaction, filter: Filter) throws -> Source {
+        func unit(_ index: SecondaryIndex<String, StoredRecord>, _ id: UInt32) throws -> Source {
+            if let c = filter.cohort { return .term(index.database, KeyPair(id, c).keyBytes) }
+            return .ids(try unitIDs(txn, index, id, cohort: nil))
         }
         if let (i, term) = filter.fields.first {
-            let index = kind.byField[kind.termFields[i].key]!
-            return try index.keys(txn, matching: term)
+            return .term(kind.byField[kind.termFields[i].key]!.database, term.keyBytes)
         }
         if let c = filter.classID { return try unit(kind.byClass, c) }
         if let m = filter.major { return try unit(kind.byMajor, m) }
         if let c = filter.college { return try unit(kind.byCollege, c) }
-        if filter.states.count == 1 { return try kind.byState.keys(txn, matching: filter.states[0]) }
-        if !filter.states.isEmpty { return try Set(filter.states.flatMap { try kind.byState.keys(txn, matching: $0) }).sorted() }
-        return try records.reachableIDs(txn, kind, unit: unit)
+        if filter.states.count == 1 { return .term(kind.byState.database, filter.states[0].keyBytes) }
+        if !filter.states.isEmpty { return .ids(try Set(filter.states.flatMap { try kind.byState.keys(txn, matching: $0) }).sorted()) }
+        if let (index, id) = records.soleUnit(kind) { return try unit(index, id) }
+        return try records.reachableIDs(txn, kind) { index, id in try unitIDs(txn, index, id, cohort: filter.cohort) }.map(Source.ids) ?? .table
+    }
+
+    /// One college's or class's record ids (of one cohort when given), sorted.
+    private func unitIDs(_ txn: Transaction, _ index: SecondaryIndex<String, StoredRecord>, _ id: UInt32, cohort: UInt16?) throws -> [String] {
+        if let cohort { return try index.keys(txn, matching: KeyPair(id, cohort)) }   // one term: already sorted
+        var out: [String] = []
+        try index.scan(txn, prefix: KeyPrefix(id)) { _, k in out.append(k); return true }
+        return out.sorted()
     }
 
     /// Splits text pasted from an Excel column: newlines, tabs, commas (full-width too), spaces trimmed,

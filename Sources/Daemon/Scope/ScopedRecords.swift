@@ -81,6 +81,14 @@ struct ScopedRecords: Sendable {
         return ids.sorted()
     }
 
+    /// The one college or class index the scope reaches through, when it reaches through exactly
+    /// one (a college officer, a counselor of one class): lists read it in place.
+    func soleUnit(_ kind: RecordTables) -> (SecondaryIndex<String, StoredRecord>, UInt32)? {
+        guard !scope.all, scope.students.isEmpty, scope.employers.isEmpty, scope.colleges.count + scope.classes.count == 1 else { return nil }
+        if let c = scope.colleges.first { return (kind.byCollege, c) }
+        return scope.classes.first.map { (kind.byClass, $0) }
+    }
+
     /// Whether the whole table is in view with nothing hidden, so its count is the table's.
     func seesWholeTable(_ kind: RecordTables) -> Bool {
         scope.all && kind.spec.staffVisibility == nil
