@@ -60,6 +60,9 @@ public final class Environment: @unchecked Sendable {
     private var writerThread: pthread_t?
     private let writerThreadLock = Mutex()
     private var closed = false
+    /// How many committed transactions wrote each database, by dbi (see ``generation(of:)``).
+    private var generations: [UInt32: UInt64] = [:]
+    private let generationsLock = Mutex()
     /// Stale reader slots cleared when the environment was opened.
     public let staleReadersCleared: Int
 
@@ -128,6 +131,13 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
+    /// How many committed write transactions have changed `db` since the environment opened. A
+    /// cache of something read from `db` stays good while this number stays the same: read it
+    /// before the snapshot the cached value comes from.
+    public func generation(of db: Database) -> UInt64 {
+        generationsLock.withLock { generations[db.dbi] ?? 0 }
+    }
+
     /// Runs `body` in a read-only transaction. The snapshot never blocks writers.
     public func read<R>(_ body: (Transaction) throws -> R) throws -> R {
         try resizeLock.withShared {
@@ -173,6 +183,11 @@ public final class Environment: @unchecked Sendable {
                     let rc = mdb_txn_commit(txn.handle)
                     if rc == MDB_MAP_FULL { grow = true }
                     guard rc == MDB_SUCCESS else { return .failure(StorageError.commitFailure(rc)) }
+                    // Moved only once the commit is done: a reader that saw the old number has
+                    // at worst read the new data under it, never kept old data under the new one.
+                    if !txn.touched.isEmpty {
+                        generationsLock.withLock { for dbi in txn.touched { generations[dbi, default: 0] &+= 1 } }
+                    }
                     return .success(value)
                 }
                 if grow {

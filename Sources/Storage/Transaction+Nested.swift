@@ -31,6 +31,7 @@ extension Transaction {
             if done == MDB_MAP_FULL { mapFull = true }
             throw StorageError.commitFailure(done)
         }
+        touched.formUnion(txn.touched)
         // Counter changes live beside the transaction until commit: the child's join ours only now.
         for db in txn.cleared { pendingCounts[db] = nil }
         cleared.formUnion(txn.cleared)

@@ -21,6 +21,8 @@ public final class Transaction {
     /// Databases emptied in this transaction (a nested one tells its parent, whose gathered
     /// counter changes for them are void).
     var cleared: Set<Database> = []
+    /// Databases this transaction wrote: their generations move on when it commits.
+    var touched: Set<UInt32> = []
 
     init(handle: OpaquePointer, readOnly: Bool) {
         self.handle = handle
@@ -78,6 +80,7 @@ public final class Transaction {
                 var k = k, v = v
                 var flags: UInt32 = 0
                 if noOverwrite { flags |= db.duplicateSort ? UInt32(MDB_NODUPDATA) : UInt32(MDB_NOOVERWRITE) }
+                touched.insert(db.dbi)
                 let rc = mdb_put(handle, db.dbi, &k, &v, flags)
                 if rc == MDB_KEYEXIST { return false }
                 guard rc == MDB_SUCCESS else { throw fail(rc, "mdb_put \(db.name)") }
@@ -90,7 +93,8 @@ public final class Transaction {
     /// - Returns: whether anything was deleted.
     @discardableResult
     public func delete(_ db: Database, _ key: [UInt8], value: [UInt8]? = nil) throws -> Bool {
-        try key.withMDBVal { k in
+        touched.insert(db.dbi)
+        return try key.withMDBVal { k in
             var k = k
             let rc: Int32
             if let value {
@@ -109,6 +113,7 @@ public final class Transaction {
 
     /// Removes every entry of `db`, keeping the database itself.
     public func clear(_ db: Database) throws {
+        touched.insert(db.dbi)
         let rc = mdb_drop(handle, db.dbi, 0)
         guard rc == MDB_SUCCESS else { throw fail(rc, "mdb_drop \(db.name)") }
         // Counter changes gathered for it so far concern entries that are gone.

@@ -80,6 +80,39 @@ struct LoginTests {
         try await d.stop()
     }
 
+    @Test("a token resolved once is remembered only while its session, account and student entry are unchanged")
+    func rememberedTokens() async throws {
+        let d = try await Demo.start()
+        let accounts = d.daemon.accounts, directory = d.daemon.directory
+        let t = try await d.login("school", Demo.password)
+        #expect(try accounts.account(forToken: t)?.displayName != "改名后")
+        // A change to the account shows on the next request, not after some expiry.
+        try directory.environment.write { txn in
+            var a = try #require(try directory.accounts.get(txn, "school"))
+            a.displayName = "改名后"
+            try directory.accounts.put(txn, "school", a)
+        }
+        #expect(try accounts.account(forToken: t)?.displayName == "改名后")
+        // A write that fails leaves the remembered account as it was, and still valid.
+        #expect(throws: CacheProbeFailure.self) {
+            try directory.environment.write { txn in
+                var a = try #require(try directory.accounts.get(txn, "school"))
+                a.displayName = "未提交"
+                try directory.accounts.put(txn, "school", a)
+                throw CacheProbeFailure()
+            }
+        }
+        #expect(try accounts.account(forToken: t)?.displayName == "改名后")
+        // A student's implicit account follows the directory.
+        let s = try await d.login(Demo.student, Demo.studentPassword)
+        _ = try accounts.account(forToken: s)
+        #expect(try await d.admin("user", "reset-password", "school", "--password", "temporary-1").ok)
+        #expect(try accounts.account(forToken: t) == nil, "a reset revokes the sessions at once")
+        #expect(try await d.request(.get, "/api/v1/auth/me", token: t).status == 401)
+        #expect(try accounts.account(forToken: s)?.id == Demo.student, "another account's session stays")
+        try await d.stop()
+    }
+
     @Test("passwords are stored as salted argon2id, and a student's only once used")
     func storage() async throws {
         let d = try await Demo.start()
@@ -111,3 +144,5 @@ struct LoginTests {
         try await d.stop()
     }
 }
+
+private struct CacheProbeFailure: Error {}

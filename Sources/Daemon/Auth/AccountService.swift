@@ -62,6 +62,8 @@ final class AccountService: Sendable {
     private let accountLimiter = RateLimiter()
     /// At most a few argon2 hashes at once.
     let gate = HashGate()
+    /// Live tokens resolved before (see ``SessionCache``).
+    private let sessions = SessionCache()
 
     init(store: DirectoryStore, settings: @escaping @Sendable () -> AuthSettings) throws {
         self.store = store
@@ -142,12 +144,19 @@ final class AccountService: Sendable {
         return (token, expires)
     }
 
-    /// The account behind a live token.
+    /// The account behind a live token: from memory while the sessions, accounts and students
+    /// tables are unchanged since it was read and the session has not expired; else read again.
     func account(forToken token: String, now: Date = Date()) throws -> Account? {
-        try store.environment.read { txn in
-            guard let session = try store.sessions.primary.get(txn, Self.tokenKey(token), cache: store.decoded.sessions), session.expires > now else { return nil }
-            return try store.account(txn, session.accountID)
+        let tables = store.sessionTables
+        if let hit = sessions.account(token, now: now, tables: tables) { return hit }
+        let found = try store.environment.read { txn -> (Account, Date)? in
+            guard let session = try store.sessions.primary.get(txn, Self.tokenKey(token), cache: store.decoded.sessions), session.expires > now,
+                  let account = try store.account(txn, session.accountID) else { return nil }
+            return (account, session.expires)
         }
+        guard let (account, expires) = found else { return nil }
+        sessions.keep(token, account: account, expires: expires, tables: tables)
+        return account
     }
 
     /// Revokes one token.

@@ -115,6 +115,14 @@ final class DirectoryStore: Sendable {
     // MARK: Accounts
 
     /// The account for a login name: stored, or a student's implicit one.
+    /// What a session's resolution reads: the generations of the sessions, accounts and
+    /// students tables (an implicit student account comes from the directory), as they stand.
+    var sessionTables: SessionCache.Tables {
+        SessionCache.Tables(sessions: environment.generation(of: sessions.primary.database),
+                            accounts: environment.generation(of: accounts.primary.database),
+                            students: environment.generation(of: students.primary.database))
+    }
+
     func account(_ txn: Transaction, _ id: String) throws -> Account? {
         if let a = try accounts.primary.get(txn, id, cache: decoded.accounts) { return a }
         return try students.primary.get(txn, id, cache: decoded.students).map(Account.implicit)

@@ -39,8 +39,11 @@ enum GzipRule {
 
     /// Whether an answer of this type and length goes gzipped to this request.
     static func compresses(_ request: Request, contentType: String?, length: Int?) -> Bool {
-        request.method != .head && compressible(contentType) && (length ?? Int.max) >= threshold
-            && acceptsGzip(request.headers[values: .acceptEncoding])
+        // Cheapest first: most API answers are small, and a client that sends no Accept-Encoding
+        // (wrk, scripts) should cost one header lookup, not a parse of the content type.
+        guard request.method != .head, (length ?? Int.max) >= threshold else { return false }
+        let accepted = request.headers[values: .acceptEncoding]
+        return !accepted.isEmpty && acceptsGzip(accepted) && compressible(contentType)
     }
 
     /// Whether `Accept-Encoding` allows gzip: its own entry (`gzip`, or `x-gzip`) decides, else
