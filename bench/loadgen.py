@@ -100,6 +100,7 @@ def wrk(url, token=None, conns=64, seconds=10, script=None, pid=None):
             "p50": latency_ms(out, "50%"), "p99": latency_ms(out, "99%"),
             "non2xx": int(errors.group(1)) if errors else 0,
             "socket": sum(int(x) for x in re.findall(r"\d+", socket_errors.group(1))) if socket_errors else 0,
+            "socket_detail": socket_errors.group(1) if socket_errors else "",
             "cpu_us": 1e6 * cpu / max(requests, 1), "raw": out}
 
 
