@@ -1,21 +1,33 @@
 """The whole benchmark in one run: a made-up school of N students (`jiuyectl seed institution`),
-HTTP figures with wrk at 64 connections beside nginx serving a fixed 200 on loopback, server
-times from Server-Timing, exports, statistics, cold start on 1 000 000 records, memory, and a
-load test of mixed reads and writes. Prints one Markdown table. Started by bench/run."""
+HTTP figures with wrk at 64 connections (random students and colleges per request) beside nginx
+serving a fixed 200 and jiuyed's own /health, PostgreSQL's bare indexed list query (pgbench on
+the same records), the daemon's CPU per request, the list page's CPU on a second school of
+20 000, server times from Server-Timing, gzip sizes, exports, statistics, cold start on
+1 000 000 records, memory, and a load test of mixed reads and writes. Prints issue 18's table
+(figure, the issue's "before", target, met or missed) and the other figures. Started by bench/run."""
 import argparse, http.client, json, os, random, re, signal, subprocess, sys, tempfile, time
+
+import loadgen, postgres, report
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--bin", required=True)
 ap.add_argument("--students", type=int, default=100_000)
+ap.add_argument("--small-students", type=int, default=None, help="the second school, for the list page's CPU (default 20 000, or a fifth of --students when that is 20 000 or less)")
 ap.add_argument("--cold-records", type=int, default=1_000_000)
 ap.add_argument("--load-seconds", type=int, default=60)
 ap.add_argument("--wrk-seconds", type=int, default=10)
+ap.add_argument("--profile", help="a directory: perf profiles of GET one and of the list page go there")
 args = ap.parse_args()
+if args.small_students is None:
+    args.small_students = 20_000 if args.students > 20_000 else max(1_000, args.students // 5)
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 work = tempfile.mkdtemp(prefix="jiuye-bench-")
-rows = []
+m = {"students": args.students, "small_students": args.small_students, "wrk_seconds": args.wrk_seconds,
+     "load_seconds": args.load_seconds, "loadavg": os.getloadavg()}  # every figure measured, by name; report.py makes the tables
 procs = []
+LIST = "/api/v1/records/source-info?size=20&cohort={cohort}&college={college}&level.counselor=approved"
+STATS = "/api/v1/stats/source-info?by=level.counselor&cohort={cohort}&college={college}&group=major"
 
 
 def log(msg):
@@ -70,38 +82,39 @@ def status(pid):
     return {k: int(re.search(rf"{k}:\s+(\d+)", text).group(1)) for k in ("VmRSS", "VmHWM")}
 
 
-def wrk(url, token=None, conns=64, seconds=None, script=None):
-    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds or args.wrk_seconds}s", "--latency"]
-    if token:
-        cmd += ["-H", f"Authorization: Bearer {token}"]
-    if script:
-        cmd += ["-s", script]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    def ms(label):
-        m = re.search(rf"\s{label}\s+([\d.]+)(us|ms|s)", out)
-        v = float(m.group(1))
-        return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rate": rate, "p50": ms("50%"), "p99": ms("99%"), "non2xx": int(errors.group(1)) if errors else 0,
-            "socket": socket_errors.group(1) if socket_errors else "", "raw": out}
-
-
 class Client:
     def __init__(self, port):
         self.conn = http.client.HTTPConnection("127.0.0.1", port)
         self.token = None
 
-    def call(self, method, path, body=None):
-        headers = {"Content-Type": "application/json"}
+    def raw(self, method, path, body=None, headers=()):
+        h = {"Content-Type": "application/json", **dict(headers)}
         if self.token:
-            headers["Authorization"] = "Bearer " + self.token
-        self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+            h["Authorization"] = "Bearer " + self.token
+        self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
         r = self.conn.getresponse()
-        data = r.read()
+        return r, r.read()
+
+    def call(self, method, path, body=None):
+        r, data = self.raw(method, path, body)
         timing = float(r.getheader("Server-Timing", "app;dur=0").split("dur=")[1])
         return r.status, (json.loads(data) if data else None), timing
+
+    def login(self):
+        _, answer, _ = self.call("POST", "/api/v1/auth/login", {"username": "school", "password": "Demo@2026"})
+        self.token = answer["token"]
+        return self
+
+    def pages(self, query):
+        """Every record of source-info matching query, page by page of 200."""
+        after = None
+        while True:
+            s, body, _ = self.call("GET", f"/api/v1/records/source-info?size=200{query}" + (f"&after={after}" if after else ""))
+            assert s == 200, (s, body)
+            yield from body["records"]
+            after = body["next"]
+            if not after:
+                return
 
 
 def pct(values, p):
@@ -109,169 +122,244 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-nginx = None
-try:
-    # nginx: the reference for what this machine's loopback and wrk can do.
-    nginx_port = free_port()
+class School:
+    """What the benchmark needs to know of a seeded school: its colleges, every 生源 record's
+    id, and the (cohort, college) pairs that have records, so random requests find something."""
+
+    def __init__(self, client):
+        self.college_ids = {u["name"]: u["id"] for u in client.call("GET", "/api/v1/org")[1]["units"] if u["kind"] == "college"}
+        self.ids, self.pairs = [], set()
+
+    def note(self, record):
+        self.ids.append(record["id"])
+        self.pairs.add((record["cohort"], self.college_ids[record["college"]]))
+        return record
+
+    def colleges_of(self, cohort):
+        return sorted(c for k, c in self.pairs if k == cohort)
+
+
+def start_nginx():
+    """nginx: the reference for what this machine's loopback and wrk can do."""
+    port = free_port()
     os.makedirs(f"{work}/nginx/logs", exist_ok=True)
     with open(f"{work}/nginx/nginx.conf", "w") as f:
         f.write(f"""worker_processes auto; daemon off; pid {work}/nginx/nginx.pid; error_log {work}/nginx/error.log;
 events {{ worker_connections 4096; }}
-http {{ access_log off; server {{ listen 127.0.0.1:{nginx_port}; location / {{ return 200 "ok\\n"; }} }} }}
+http {{ access_log off; server {{ listen 127.0.0.1:{port}; location / {{ return 200 "ok\\n"; }} }} }}
 """)
-    nginx = subprocess.Popen(["nginx", "-p", f"{work}/nginx", "-c", f"{work}/nginx/nginx.conf"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    p = subprocess.Popen(["nginx", "-p", f"{work}/nginx", "-c", f"{work}/nginx/nginx.conf"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     time.sleep(0.5)
+    return p, port
 
-    data, port = f"{work}/data", free_port()
-    daemon, _ = start_daemon(data, port)
-    log(f"seeding {args.students} students …")
+
+def stop_nginx(p):
+    # nginx's master stops its workers on SIGQUIT; the whole group goes, whatever happened.
+    try:
+        os.killpg(p.pid, signal.SIGQUIT)
+        p.wait(timeout=10)
+    except Exception:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except Exception:
+            pass
+
+
+def seed(data, students):
     t0 = time.time()
-    seeded = json.loads(ctl(data, "seed", "institution", "--students", str(args.students)))
-    seed_s = time.time() - t0
-    records = sum(seeded["records"].values())
-    rows.append((f"seed institution: {args.students:,} students, {records:,} records in 5 plugins", f"{seed_s:.1f} s", ""))
+    seeded = json.loads(ctl(data, "seed", "institution", "--students", str(students)))
+    return sum(seeded["records"].values()), time.time() - t0
 
-    c = Client(port)
-    _, login, _ = c.call("POST", "/api/v1/auth/login", {"username": "school", "password": "Demo@2026"})
-    c.token = login["token"]
-    colleges = [u["id"] for u in c.call("GET", "/api/v1/org")[1]["units"] if u["kind"] == "college"]
-    _, page, _ = c.call("GET", "/api/v1/records/source-info?size=20&cohort=2026")
-    one = page["records"][0]["id"]
-    base = f"http://127.0.0.1:{port}"
 
-    log("wrk …")
-    ref = wrk(f"http://127.0.0.1:{nginx_port}/")
-    rows.append(("nginx, fixed 200 (reference, 64 connections)", f"{ref['rate']:,.0f} req/s, p99 {ref['p99']:.2f} ms", ""))
-    for label, path, target in [
-        ("GET one record", f"/api/v1/records/source-info/{one}", ">= 50 % of nginx"),
-        ("list page, 3 filters (cohort, college, level status)", f"/api/v1/records/source-info?size=20&cohort=2026&college={colleges[3]}&level.counselor=approved", ""),
-        ("statistics, by level status per college", "/api/v1/stats/source-info?by=level.counselor&cohort=2026&group=college", ""),
-    ]:
-        r = wrk(base + path, token=c.token)
-        assert r["non2xx"] == 0, r["raw"]
-        rows.append((f"{label} (wrk, 64 connections)", f"{r['rate']:,.0f} req/s = {100 * r['rate'] / ref['rate']:.0f} % of nginx, p99 {r['p99']:.2f} ms", target))
+def wrk_ok(r):
+    assert r["non2xx"] == 0 and r["socket"] == 0, r["raw"]
+    return r
 
+
+def list_page_run(daemon, base, token, school, name):
+    """wrk on the list page at random colleges of cohort 2026: its rate and CPU per page."""
+    paths = [LIST.format(cohort=2026, college=c) for c in school.colleges_of(2026)]
+    script = loadgen.random_path_script(f"{work}/{name}.lua", "", paths)
+    return wrk_ok(loadgen.wrk(base + "/", token=token, seconds=args.wrk_seconds, script=script, pid=daemon.pid))
+
+
+def http_figures(daemon, base, token, school):
+    log("wrk: /health, GET one, list page, statistics …")
+    m["health"] = wrk_ok(loadgen.wrk(base + "/api/v1/health", seconds=args.wrk_seconds, pid=daemon.pid))
+    get_one = loadgen.random_path_script(f"{work}/get-one.lua", "/api/v1/records/source-info/", school.ids)
+    m["get_one"] = wrk_ok(loadgen.wrk(base + "/", token=token, seconds=args.wrk_seconds, script=get_one, pid=daemon.pid))
+    m["list"] = list_page_run(daemon, base, token, school, "list-page")
+    stats = loadgen.random_path_script(f"{work}/stats.lua", "", [STATS.format(cohort=k, college=c) for k, c in sorted(school.pairs)])
+    m["stats"] = wrk_ok(loadgen.wrk(base + "/", token=token, seconds=args.wrk_seconds, script=stats, pid=daemon.pid))
+
+
+def postgres_figures(records_csv, school):
+    log("PostgreSQL: the same 生源 records, pgbench on the list page's query …")
+    pg = postgres.Cluster(work, free_port())
+    try:
+        pg.start()
+        m["pg_load_s"] = pg.load(records_csv)
+        colleges = school.colleges_of(2026)
+        pg.check_page(2026, colleges)
+        m["pg"] = pg.pgbench(pg.page_script(work, 2026, colleges), seconds=args.wrk_seconds)
+    finally:
+        pg.stop()
+
+
+def server_times(c, school):
     log("server times …")
+    pairs = sorted(school.pairs)
     times = []
-    for i in range(1000):
-        s, body, t = c.call("GET", f"/api/v1/records/source-info?size=20&cohort={2026 + i % 3}&college={colleges[i % len(colleges)]}&level.counselor=approved")
+    for _ in range(1000):
+        cohort, college = random.choice(pairs)
+        s, body, t = c.call("GET", LIST.format(cohort=cohort, college=college))
         assert s == 200 and body["records"], (s, body)
         times.append(t)
-    rows.append(("list page, 3 filters, server time (1000 requests)", f"p50 {pct(times, 50):.2f} ms, p99 {pct(times, 99):.2f} ms", "p99 <= 5 ms"))
+    m["list_server"] = (pct(times, 50), pct(times, 99))
     times = []
-    for i in range(200):
-        s, body, t = c.call("GET", f"/api/v1/stats/source-info?by=level.counselor&cohort={2026 + i % 3}&group=college")
+    for _ in range(200):
+        cohort, college = random.choice(pairs)
+        s, body, t = c.call("GET", STATS.format(cohort=cohort, college=college))
         assert s == 200 and body["total"] > 0
         times.append(t)
-    rows.append(("statistics, server time (200 requests)", f"p50 {pct(times, 50):.2f} ms, p99 {pct(times, 99):.2f} ms", "<= 1 ms"))
-    numbers, after = [], None
-    while True:
-        s, body, _ = c.call("GET", "/api/v1/records/source-info?size=200&fields=name" + (f"&after={after}" if after else ""))
-        numbers += [r["id"] for r in body["records"]]
-        after = body["next"]
-        if not after or len(numbers) >= 20000:
-            break
-    times = []
-    for i in range(20):
-        s, body, t = c.call("POST", "/api/v1/records/source-info/search", {"query": "\n".join(random.sample(numbers, 2000))})
+    m["stats_server"] = (pct(times, 50), pct(times, 99))
+
+
+def search_figures(c, school):
+    log("search of 2000 …")
+    times, wall = [], []
+    for _ in range(20):
+        t0 = time.time()
+        s, body, t = c.call("POST", "/api/v1/records/source-info/search", {"query": "\n".join(random.sample(school.ids, 2000))})
+        wall.append((time.time() - t0) * 1000)
         assert s == 200 and len(body["records"]) == 2000
         times.append(t)
-    rows.append(("search of 2000 student numbers, server time (20 requests)", f"p50 {pct(times, 50):.2f} ms, max {max(times):.2f} ms", "<= 10 ms"))
+    m["search"] = {"p50": pct(times, 50), "max": max(times), "client_p50": pct(wall, 50)}
 
-    ids, after = [], None
-    while len(ids) < 10000:
-        s, body, _ = c.call("GET", "/api/v1/records/source-info?size=200&state=pending:school&fields=name" + (f"&after={after}" if after else ""))
-        ids += [r["id"] for r in body["records"]]
-        after = body["next"]
-        if not after:
-            break
-    ids = ids[:10000]
+
+def gzip_figures(c, school):
+    """Bytes of the answer's body, plain and gzipped: a page of 200 and a search of 2000."""
+    numbers = "\n".join(random.sample(school.ids, 2000))
+    for name, method, path, body in [("gzip_page", "GET", "/api/v1/records/source-info?size=200", None),
+                                     ("gzip_search", "POST", "/api/v1/records/source-info/search", {"query": numbers})]:
+        r, plain = c.raw(method, path, body)
+        assert r.status == 200 and r.getheader("Content-Encoding") is None
+        r, zipped = c.raw(method, path, body, {"Accept-Encoding": "gzip"})
+        assert r.status == 200 and r.getheader("Content-Encoding") == "gzip", r.getheaders()
+        m[name] = (len(plain), len(zipped))
+
+
+def batch_approve(c):
+    ids = [r["id"] for r in c.pages("&state=pending:school&fields=name")][:10000]
     start = time.time()
     s, body, t = c.call("POST", "/api/v1/records/source-info/batch", {"action": "approve", "ids": ids})
     assert s == 200 and body["succeeded"] == len(ids), (s, body and body.get("failed"))
-    rows.append((f"batch approve {len(ids):,} (history + notification each, one fsync'd transaction)",
-                 f"{t:.0f} ms server, {(time.time() - start) * 1000:.0f} ms wall", "10 000 in <= 250 ms"))
+    m["batch"] = {"count": len(ids), "server": t, "wall": (time.time() - start) * 1000}
 
+
+def exports(daemon, data):
     log("exports …")
-    for fmt, target in [("csv", "<= 1 s"), ("xlsx", "<= 5 s")]:
+    for fmt in ("csv", "xlsx"):
         with open(f"/proc/{daemon.pid}/clear_refs", "w") as f:
             f.write("5")
         before = status(daemon.pid)["VmRSS"]
         t0 = time.time()
         out = json.loads(ctl(data, "export", "source-info", f"{work}/export.{fmt}", "--preset", "school"))
-        spent = time.time() - t0
-        peak = status(daemon.pid)["VmHWM"]
-        rows.append((f"export {out['rows']:,} rows, {fmt.upper()}", f"{spent:.2f} s, peak memory +{(peak - before) // 1024} MB", target))
+        m[f"export_{fmt}"] = {"rows": out["rows"], "s": time.time() - t0, "peak_mb": (status(daemon.pid)["VmHWM"] - before) // 1024}
 
+
+def load_test(daemon, base, token, school):
     log(f"load: 200 connections, {args.load_seconds} s …")
-    lua = f"{work}/mixed.lua"
-    with open(lua, "w") as f:
-        f.write("ids = {" + ",".join(f'"{n}"' for n in random.sample(numbers, 2000)) + "}\n" + """
-local n = 0
--- wrk.format replaces wrk.headers when given headers: the bearer token must come along.
-local patch_headers = {}
-for k, v in pairs(wrk.headers) do patch_headers[k] = v end
-patch_headers["Content-Type"] = "application/json"
-request = function()
-  n = n + 1
-  local id = ids[math.random(#ids)]
-  local r = math.random(100)
-  if r <= 20 then
-    return wrk.format("PATCH", "/api/v1/records/source-info/" .. id, patch_headers,
-      '{"values":{"homeAddress":"某市某区某路' .. n .. '号"}}')
-  elseif r <= 60 then
-    return wrk.format("GET", "/api/v1/records/source-info/" .. id)
-  elseif r <= 85 then
-    return wrk.format("GET", "/api/v1/records/source-info?size=20&cohort=2026&level.counselor=approved")
-  else
-    return wrk.format("GET", "/api/v1/stats/employment-info?by=field.destination&group=college")
-  end
-end
-""")
+    script = loadgen.mixed_script(f"{work}/mixed.lua", school.ids, school.colleges_of(2026))
     rss_before = status(daemon.pid)["VmRSS"]
-    r = wrk(base + "/", token=c.token, conns=200, seconds=args.load_seconds, script=lua)
-    rss_after = status(daemon.pid)["VmRSS"]
-    errors = r["non2xx"] + (0 if not r["socket"] else sum(int(x) for x in re.findall(r"\d+", r["socket"])))
-    rows.append((f"load: 200 connections, {args.load_seconds} s, 20 % writes (PATCH), 80 % reads",
-                 f"{r['rate']:,.0f} req/s, p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms, {errors} errors, RSS {rss_before // 1024} → {rss_after // 1024} MB",
-                 "no errors, RSS stable"))
+    r = loadgen.wrk(base + "/", token=token, conns=200, seconds=args.load_seconds, script=script, pid=daemon.pid)
+    m["load"] = {**r, "errors": r["non2xx"] + r["socket"], "rss_before": rss_before // 1024,
+                 "rss_after": status(daemon.pid)["VmRSS"] // 1024}
+
+
+def profiles(daemon, base, token, school):
+    """PROFILE=1: the GET-one and list-page runs again under perf (the measured runs ran without it)."""
+    log("profiles …")
+    os.makedirs(args.profile, exist_ok=True)
+    get_one = f"{work}/get-one.lua"
+    m["profile_get_one"] = loadgen.profile(daemon.pid, args.profile, "get-one", lambda: loadgen.wrk(
+        base + "/", token=token, seconds=args.wrk_seconds, script=get_one))
+    m["profile_list"] = loadgen.profile(daemon.pid, args.profile, "list-page", lambda: list_page_run(
+        daemon, base, token, school, "list-page-profiled"))
+
+
+def main_school():
+    data, port = f"{work}/data", free_port()
+    daemon, _ = start_daemon(data, port)
+    log(f"seeding {args.students} students …")
+    m["records"], m["seed_s"] = seed(data, args.students)
+    c = Client(port).login()
+    school = School(c)
+    log("reading every 生源 record back …")
+    records_csv = f"{work}/source-info.csv"
+    postgres.write_csv((school.note(r) for r in c.pages("")), records_csv, school.college_ids)
+    base = f"http://127.0.0.1:{port}"
+    http_figures(daemon, base, c.token, school)
+    postgres_figures(records_csv, school)
+    server_times(c, school)
+    search_figures(c, school)
+    gzip_figures(c, school)
+    batch_approve(c)
+    exports(daemon, data)
+    load_test(daemon, base, c.token, school)
+    if args.profile:
+        profiles(daemon, base, c.token, school)
     st = status(daemon.pid)
-    rows.append(("memory after all of the above", f"RSS {st['VmRSS'] // 1024} MB, peak {st['VmHWM'] // 1024} MB", ""))
+    m["memory"] = (st["VmRSS"] // 1024, st["VmHWM"] // 1024)
     stop(daemon)
 
-    # Cold start: a data file of about a million records, opened by a fresh process until /health answers.
-    per_student = records / args.students
+
+def small_school():
+    """The same list page on a school of --small-students: its CPU per page beside the big one's."""
+    log(f"the list page on a school of {args.small_students} students …")
+    data, port = f"{work}/small", free_port()
+    daemon, _ = start_daemon(data, port)
+    seed(data, args.small_students)
+    c = Client(port).login()
+    school = School(c)
+    for r in c.pages("&fields=name&cohort=2026"):
+        school.note(r)
+    m["list_small"] = list_page_run(daemon, f"http://127.0.0.1:{port}", c.token, school, "list-page-small")
+    stop(daemon)
+
+
+def cold_start():
+    """A data file of about a million records, opened by a fresh process until /health answers."""
+    per_student = m["records"] / args.students
     cold_students = int(args.cold_records / per_student) + 1
     log(f"cold start: seeding {cold_students} students …")
-    cold_data, cold_port = f"{work}/cold", free_port()
-    p, _ = start_daemon(cold_data, cold_port)
-    cold = json.loads(ctl(cold_data, "seed", "institution", "--students", str(cold_students)))
-    cold_records = sum(cold["records"].values())
+    data, port = f"{work}/cold", free_port()
+    p, _ = start_daemon(data, port)
+    m["cold_records"], _ = seed(data, cold_students)
     stop(p)
     starts = []
     for _ in range(5):
-        p, spent = start_daemon(cold_data, cold_port)
+        p, spent = start_daemon(data, port)
         starts.append(spent)
         stop(p)
-    rows.append((f"cold start, {cold_records:,} records (exec to /health 200, median of 5)", f"{pct(starts, 50) * 1000:.0f} ms", "<= 0.5 s"))
+    m["cold_ms"] = pct(starts, 50) * 1000
+
+
+nginx = None
+try:
+    nginx, nginx_port = start_nginx()
+    m["nginx"] = loadgen.wrk(f"http://127.0.0.1:{nginx_port}/", seconds=args.wrk_seconds)
+    main_school()
+    small_school()
+    cold_start()
 finally:
-    # nginx's master stops its workers on SIGQUIT; the whole group goes, whatever happened.
-    try:
-        os.killpg(nginx.pid, signal.SIGQUIT) if nginx else None
-        nginx.wait(timeout=10)
-    except Exception:
-        try:
-            os.killpg(nginx.pid, signal.SIGKILL) if nginx else None
-        except Exception:
-            pass
+    if nginx:
+        stop_nginx(nginx)
     for p in procs:
         if p.poll() is None:
             p.kill()
             p.wait()
     subprocess.run(["rm", "-rf", work])
 
-print("| what | measured | target |")
-print("|---|---|---|")
-for r in rows:
-    print(f"| {r[0]} | {r[1]} | {r[2]} |")
+report.print_tables(m)
