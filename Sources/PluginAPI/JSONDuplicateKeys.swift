@@ -34,7 +34,7 @@ enum JSONDuplicateKeys {
             switch bytes[i] {
             case UInt8(ascii: "{"): try object(path: path, depth: depth)
             case UInt8(ascii: "["): try array(path: path, depth: depth)
-            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: "\""): try skipString()
             default: try scalar()
             }
         }
@@ -112,6 +112,20 @@ enum JSONDuplicateKeys {
                     }
                 default:
                     raw.append(b)
+                }
+            }
+            throw .malformed
+        }
+
+        /// A string value: only names are compared, so a value is passed over without decoding
+        /// (a search body is one string of 2000 lines).
+        mutating func skipString() throws(Stop) {
+            i += 1
+            while i < bytes.count {
+                switch bytes[i] {
+                case UInt8(ascii: "\""): i += 1; return
+                case UInt8(ascii: "\\"): i += 2
+                default: i += 1
                 }
             }
             throw .malformed

@@ -30,6 +30,7 @@ extension JiuyedCommand {
         var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
         func run() async throws {
+            MemoryTuning.keepLargeBlocks()
             let (host, port) = try parseListen(listen)
             let logger = Self.makeLogger(logLevel)
             let options = DaemonOptions(configPath: config, dataDirectory: data, host: host, port: port, socketPath: socket,

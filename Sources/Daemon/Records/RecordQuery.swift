@@ -247,24 +247,46 @@ struct RecordQuery {
         return out.sorted()
     }
 
-    /// Splits text pasted from an Excel column: newlines, tabs, commas (full-width too), spaces trimmed,
-    /// repeats dropped.
+    /// Splits text pasted from an Excel column: newlines, tabs, commas and semicolons (full-width
+    /// too), and U+2028 separate; spaces (U+3000 too) are trimmed; repeats dropped.
     static func searchValues(_ text: String) -> [String] {
-        // On Unicode scalars, not Characters: a pasted column of 2000 values must split in microseconds.
-        let separators: Set<Unicode.Scalar> = ["\n", "\r", "\t", ",", "，", ";", "；", "\u{2028}"]
-        var seen = Set<String>()
-        var out: [String] = []
-        var current = String.UnicodeScalarView()
-        func flush() {
-            let v = String(current).trimmingSpaces
-            if !v.isEmpty && seen.insert(v).inserted { out.append(v) }
-            current = String.UnicodeScalarView()
+        var text = text
+        // On the UTF-8 bytes: every separator is ASCII or one fixed 3-byte sequence, and a pasted
+        // column of 2000 values must split in microseconds.
+        return text.withUTF8 { bytes in
+            var seen = Set<String>()
+            var out: [String] = []
+            func three(_ i: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+                i + 2 < bytes.count && bytes[i] == a && bytes[i + 1] == b && bytes[i + 2] == c
+            }
+            func flush(_ from: Int, _ to: Int) {
+                var a = from, b = to
+                while a < b {
+                    if bytes[a] == 0x20 { a += 1 } else if three(a, 0xE3, 0x80, 0x80) { a += 3 } else { break }
+                }
+                while a < b {
+                    if bytes[b - 1] == 0x20 { b -= 1 } else if b - a >= 3 && three(b - 3, 0xE3, 0x80, 0x80) { b -= 3 } else { break }
+                }
+                guard a < b else { return }
+                let v = String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self)
+                if seen.insert(v).inserted { out.append(v) }
+            }
+            var start = 0, i = 0
+            while i < bytes.count {
+                let width: Int = switch bytes[i] {
+                case 0x0A, 0x0D, 0x09, 0x2C, 0x3B: 1
+                case 0xEF where three(i, 0xEF, 0xBC, 0x8C) || three(i, 0xEF, 0xBC, 0x9B): 3   // ， ；
+                case 0xE2 where three(i, 0xE2, 0x80, 0xA8): 3                                   // U+2028
+                default: 0
+                }
+                if width == 0 { i += 1; continue }
+                flush(start, i)
+                i += width
+                start = i
+            }
+            flush(start, bytes.count)
+            return out
         }
-        for u in text.unicodeScalars {
-            if separators.contains(u) { flush() } else { current.append(u) }
-        }
-        flush()
-        return out
     }
 
     /// Visits the records whose student number or student name is among `values`, in scope, in
