@@ -115,6 +115,30 @@ struct StatsTests {
                 }
                 #expect(live.groups == expected, "dimension \(dimension)")
             }
+            // The per-college and per-major sums the school and college officers read agree with
+            // the classes' counts they sum, after the same 10 000 steps.
+            let collegeOf = Dictionary(records.map { ($0.classID, $0.collegeID) }, uniquingKeysWith: { a, _ in a })
+            let majorOf = Dictionary(records.map { ($0.classID, $0.majorID) }, uniquingKeysWith: { a, _ in a })
+            var officer = Account(id: "officer", displayName: "学院", roles: [.college])
+            officer.collegeID = records[0].collegeID
+            let college = ScopedRecords(Scope(account: officer))
+            for dimension in ["total"] + kind.dimensions {
+                for cohort in [nil, UInt16(2027)] {
+                    let classes = try ScopedRecords.system.statistics(kind).run(txn, dimension: dimension, cohort: cohort, college: nil, group: .class)
+                    for (group, unit) in [(StatsQuery.Group.college, collegeOf), (.major, majorOf)] {
+                        var expected: [UInt32: [String: UInt64]] = [:]
+                        for (cls, counts) in classes.groups {
+                            for (value, n) in counts { expected[unit[cls]!, default: [:]][value, default: 0] += n }
+                        }
+                        let sums = try ScopedRecords.system.statistics(kind).run(txn, dimension: dimension, cohort: cohort, college: nil, group: group)
+                        #expect(sums.groups == expected, "\(dimension) by \(group), cohort \(cohort.map(String.init) ?? "all")")
+                        let own = try college.statistics(kind).run(txn, dimension: dimension, cohort: cohort, college: nil, group: group)
+                        #expect(own.groups == expected.filter { id, _ in group == .college ? id == officer.collegeID : majorOf.contains { collegeOf[$0.key] == officer.collegeID && $0.value == id } },
+                                "\(dimension) by \(group) for one college")
+                    }
+                    #expect(try ScopedRecords.system.statistics(kind).run(txn, dimension: dimension, cohort: cohort, college: nil, group: .none).totals == classes.totals)
+                }
+            }
             let oneCohort = try ScopedRecords.system.statistics(kind).run(txn, dimension: "total", cohort: 2027, college: nil, group: .none)
             #expect(oneCohort.totals[""] == UInt64(records.filter { $0.cohort == 2027 }.count))
         }

@@ -18,7 +18,7 @@ struct KindShape: JSONStorable, Equatable {
     var counters: String
 
     /// How the counters count; bump it when ``RecordTables`` counts differently.
-    static let countersVersion = "2"
+    static let countersVersion = "3"
 
     init(_ kind: RecordTables) {
         stages = kind.pipeline?.stages.map(\.role.rawValue) ?? []

@@ -108,7 +108,8 @@ final class RecordTables: Sendable {
                     out.append(key(f.dimension, r.terms[f.position]))
                 }
             }
-            return out
+            // Each class's count and its college's and major's sums move together.
+            return out + out.map(StatsQuery.Rollup.college.key) + out.map(StatsQuery.Rollup.major.key)
         }
         records = IndexedTable(primary: try Table(environment, name: "rec/\(k)"),
                                indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel, byParty] + Array(fields.values),

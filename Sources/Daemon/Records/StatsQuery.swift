@@ -9,9 +9,36 @@ struct StatsQuery {
     let counters: Table<RawKey, UInt64>
     /// The caller's view (see ``ScopedRecords/statistics(_:)``, which builds this).
     let records: ScopedRecords
+    /// Whether the counters also hold per-college and per-major sums (``Rollup``): record kinds
+    /// do, the student directory does not.
+    var rollups = false
 
     enum Group: String {
         case none, college, major, `class`
+    }
+
+    /// The sums a kind's counters keep beside each class's count, under their own dimension
+    /// names, so the school's or a college's figures read a few dozen counters, not one per class
+    /// and value (thousands at 100 000 students).
+    enum Rollup {
+        /// (dimension, cohort, college, 0, 0, value).
+        case college
+        /// (dimension, cohort, college, major, 0, value).
+        case major
+
+        /// The dimension the sums of `dimension` are kept under (no dimension has a colon).
+        func dimension(_ dimension: String) -> String {
+            switch self {
+            case .college: "college:" + dimension
+            case .major: "major:" + dimension
+            }
+        }
+
+        /// The sum's key for a class's key.
+        func key(_ k: StatsKey) -> StatsKey {
+            StatsKey(dimension: dimension(k.dimension), cohort: k.cohort, college: k.college,
+                     major: self == .major ? k.major : 0, classID: 0, value: k.value)
+        }
     }
 
     struct Result {
@@ -21,20 +48,24 @@ struct StatsQuery {
 
     func run(_ txn: Transaction, dimension: String, cohort: UInt16?, college: UInt32?, group: Group) throws -> Result {
         var result = Result()
+        // The sums serve a caller who sees whole colleges; a counselor's classes are counted one by one.
+        let rollup: Rollup? = rollups && records.seesWholeColleges ? (group == .major ? .major : group == .class ? nil : .college) : nil
+        let scanned = rollup?.dimension(dimension) ?? dimension
         let prefix: KeyPrefix = switch (cohort, college) {
-        case (let c?, let col?): KeyPrefix(dimension, c, col)
-        case (let c?, nil): KeyPrefix(dimension, c)
-        default: KeyPrefix(dimension)
+        case (let c?, let col?): KeyPrefix(scanned, c, col)
+        case (let c?, nil): KeyPrefix(scanned, c)
+        default: KeyPrefix(scanned)
         }
         try txn.scan(counters.database, prefix.range) { key, raw in
             let count = try UInt64(decodingValue: raw)
             var r = KeyReader(key)
-            _ = try r.read(String.self)
+            _ = try r.takeTerminated()
             _ = try r.read(UInt16.self)
             let col = try r.read(UInt32.self), major = try r.read(UInt32.self), cls = try r.read(UInt32.self)
-            let value = try r.read(String.self)
             if let college, col != college { return true }
-            guard records.countsUnit(college: col, class: cls) else { return true }
+            guard rollup != nil || records.countsUnit(college: col, class: cls) else { return true }
+            if rollup != nil, !records.countsUnit(college: col, class: 0) { return true }
+            let value = try r.read(String.self)
             result.totals[value, default: 0] += count
             let unit: UInt32? = switch group {
             case .none: nil

@@ -98,13 +98,19 @@ struct ScopedRecords: Sendable {
     func query(_ kind: RecordTables) -> RecordQuery { RecordQuery(kind: kind, records: self) }
 
     /// Live counters of `kind`.
-    func statistics(_ kind: RecordTables) -> StatsQuery { StatsQuery(counters: kind.stats.table, records: self) }
+    func statistics(_ kind: RecordTables) -> StatsQuery { StatsQuery(counters: kind.stats.table, records: self, rollups: true) }
 
     /// Live counters over the student directory.
     func studentStatistics(_ directory: DirectoryStore) -> StatsQuery { StatsQuery(counters: directory.studentStats.table, records: self) }
 
     /// Whether counters of a college and class are in view.
     func countsUnit(college: UInt32, class classID: UInt32) -> Bool { scope.contains(college: college, class: classID) }
+
+    /// Whether everything in view is whole colleges (the school, a college officer): their
+    /// statistics can be read from per-college sums.
+    var seesWholeColleges: Bool {
+        scope.all || (!scope.colleges.isEmpty && scope.classes.isEmpty && scope.students.isEmpty && scope.employers.isEmpty)
+    }
 
     /// Exports of `kind`.
     func export(_ kind: RecordTables, environment: Environment, codeTables: [String: CodeTable]) -> RecordExport {
