@@ -81,6 +81,11 @@ struct RegistryCorrectionTests {
             #expect(try Self.student(d).name == "王小明")
             let counselor = try await d.login("counselor-se", Demo.password)
             #expect(try await Self.patch(d, ["name": "王小红"], token: counselor).status == 403)
+            // Within the college, a move is the college's; out of it, the school's.
+            #expect(try await Self.patch(d, ["majorName": "计算机科学与技术", "className": "计科2201"], token: college).status == 200)
+            let out = try await Self.patch(d, ["college": "经济管理学院", "majorName": "会计学", "className": "会计2201"], token: college)
+            #expect(out.status == 403 && Self.field(out) == "college")
+            #expect(try await d.request(.get, Self.record, token: college).json["values"]?["className"] == "计科2201")
         }
         let dir = FileManager.default.temporaryDirectory.path + "/jiuye-corr-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

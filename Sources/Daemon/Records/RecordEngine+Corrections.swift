@@ -31,8 +31,9 @@ extension RecordEngine {
     }
 
     /// Checks a correction without writing: types and code tables, 院系/专业/班级 that exist
-    /// and belong together, and 性别 matching 身份证号. Nil when nothing would change.
-    func correctionPlan(_ txn: Transaction, _ kind: RecordTables, _ record: StoredRecord, _ input: JSONObject) throws -> RegistryCorrection? {
+    /// and belong together (another 院系 only by the school), and 性别 matching 身份证号. Nil when
+    /// nothing would change.
+    func correctionPlan(_ txn: Transaction, _ kind: RecordTables, _ record: StoredRecord, _ input: JSONObject, caller: Caller) throws -> RegistryCorrection? {
         guard !input.isEmpty else { return nil }
         let clean = try checked(input, kind, allowed: { _ in true })
         guard let old = try directory.students.get(txn, record.student) else { throw EngineError.notFound }
@@ -69,6 +70,10 @@ extension RecordEngine {
         }
         guard !plan.changes.isEmpty else { return nil }
         try place(&plan, placement, kind, txn)
+        // A college corrects within itself: moving a student to another college is the school's.
+        if plan.entry.collegeID != old.collegeID && !caller.account.roles.contains(.school) {
+            throw EngineError.notEditable(field: kind.spec.registryKey(.college) ?? "college", label: "院系")
+        }
         if let id = try? IDNumber(plan.entry.idNumber), id.genderCode != plan.entry.gender {
             let key = plan.entry.idNumber != old.idNumber ? kind.spec.registryKey(.idNumber) : kind.spec.registryKey(.gender)
             throw EngineError.badRequest("性别与身份证号不符（身份证号第 17 位表示性别）", field: key)

@@ -115,7 +115,7 @@ struct RecordEngine {
             var values = try record.valuesObject()
             // The core itself (a plugin's hook) also sets computed fields nobody edits.
             for (k, v) in try checked(rest, kind, allowed: { caller.isSystem || $0.editableBy != .nobody }) { values[k] = v }
-            correction = try correctionPlan(txn, kind, record, fixes)
+            correction = try correctionPlan(txn, kind, record, fixes, caller: caller)
             try kind.setValues(&record, values)
         }
         record.updated = now
