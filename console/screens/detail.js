@@ -141,7 +141,7 @@ export function timeline(history) {
     h('time', { datetime: e.time }, e.time.replace('T', ' ').replace('Z', '')),
     h('span.actor', e.actor, e.levelLabel ? `（${e.levelLabel}）` : ''),
     e.actionLabel ? h('span.action', e.actionLabel) : null,
-    h('span.move', e.fromLabel ? `${e.fromLabel} → ${e.toLabel}` : e.toLabel),
+    h('span.move', e.fromLabel && e.from !== e.to ? `${e.fromLabel} → ${e.toLabel}` : e.toLabel),
     e.reasonLabel ? h('span.reason', `原因：${e.reasonLabel}`) : null,
     e.note ? h('span.note', `备注：${e.note}`) : null)));
 }
