@@ -132,6 +132,49 @@ struct RegistryCorrectionTests {
         }
     }
 
+    @Test("a password the student chose survives a corrected 身份证号; the history says nothing of an initial password")
+    func chosenPasswordStays() async throws {
+        try await Self.demo { d in
+            let student = try await d.login(Demo.classmate, Demo.initialPassword(Demo.classmate))
+            let chosen = "Chosen-pass-2026"
+            let changed = try await d.request(.post, "/api/v1/auth/password", body: ["oldPassword": .string(Demo.initialPassword(Demo.classmate)),
+                                                                                    "newPassword": .string(chosen)], token: student)
+            #expect(changed.status == 200 || changed.status == 204)
+            let before = try Self.student(d, Demo.classmate)
+            let first17 = String(before.idNumber.prefix(6)) + "20020304" + (before.gender == "1" ? "135" : "246")
+            let id = first17 + String(IDNumber.checkCharacter(for: first17)!)
+            let school = try await d.login("school", Demo.password)
+            #expect(try await Self.patch(d, ["idNumber": .string(id)], token: school, id: Demo.classmate).status == 200)
+            let note = try await Self.history(d, token: school, id: Demo.classmate).last?["note"]?.stringValue ?? ""
+            #expect(note.hasPrefix("身份证号：") && !note.contains("初始密码"))
+            _ = try await d.login(Demo.classmate, chosen)
+            let initial = try await d.request(.post, "/api/v1/auth/login", body: ["username": .string(Demo.classmate), "password": .string(String(id.suffix(6)))])
+            #expect(initial.status == 401, "the corrected number's last six do not replace a chosen password")
+        }
+    }
+
+    @Test("a corrected 学历层次 reaches the student's records of other kinds (the resume's copy) and the counters by level")
+    func otherKinds() async throws {
+        try await Self.demo("plugins: {source-info: {}, resume-library: {}}") { d in
+            let student = try await d.login(Demo.student, Demo.studentPassword)
+            let created = try await d.request(.post, "/api/v1/records/resume", body: ["student": .string(Demo.student), "values": ["title": "我的简历"]],
+                                              token: student)
+            let id = try #require(try created.json["id"]?.stringValue)
+            #expect(try created.json["values"]?["educationLevel"] == "31")
+            let school = try await d.login("school", Demo.password)
+            func levels() async throws -> JSONValue? {
+                try await d.request(.get, "/api/v1/stats/source-info?by=field.educationLevel&group=none&cohort=2026", token: school).json["totals"]
+            }
+            #expect(try await levels()?["11"] == nil)
+            #expect(try await Self.patch(d, ["educationLevel": "11"], token: school).status == 200)
+            let resume = try await d.request(.get, "/api/v1/records/resume/\(id)", token: student).json
+            #expect(resume["values"]?["educationLevel"] == "11")
+            #expect(try await levels()?["11"] == 1)
+            #expect(try await levels()?["31"] == 99)
+            #expect(try Self.student(d).educationLevel == "11")
+        }
+    }
+
     @Test("a 院系/专业/班级 correction moves the student between scopes, list filters and counters at once; a place that does not exist moves nothing")
     func moveBetweenColleges() async throws {
         try await Self.demo { d in
