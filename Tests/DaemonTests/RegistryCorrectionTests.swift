@@ -273,6 +273,8 @@ struct RegistryCorrectionTests {
             let over = try await d.request(.post, "/api/v1/students/import?corrections=overwrite", rawBody: Data(csv.utf8), token: school).json
             #expect(over["conflicts"]?.arrayValue?.count == 2 && over["conflicts"]?.arrayValue?.first?["kept"] == "file")
             #expect(try Self.student(d).name == old.name)
+            let said = try await Self.history(d, token: school).last
+            #expect(said?["action"] == "import" && said?["note"]?.stringValue == "导入覆盖更正：民族 05 → 01；姓名 王小明 → \(old.name)")
             // Forgotten: the next import has nothing to report.
             #expect(try await d.importStudents(csv: csv).reply?.result["conflicts"]?.arrayValue?.isEmpty == true)
         }

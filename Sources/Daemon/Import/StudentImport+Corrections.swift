@@ -44,6 +44,7 @@ extension StudentImport {
     func reconcile(_ item: inout Student, _ txn: Transaction, report: inout Report) throws {
         guard var stored = try store.corrections.get(txn, item.entry.number) else { return }
         let before = stored
+        var undone: [String] = []
         for (key, mark) in stored.marks.sorted(by: { $0.key < $1.key }) {
             guard let (label, fileValue) = value(of: key, in: item) else { continue }
             if fileValue == mark.value {
@@ -53,8 +54,13 @@ extension StudentImport {
             let conflict = Conflict(row: item.row, number: item.entry.number, field: label, corrected: Self.text(mark.value),
                                     file: Self.text(fileValue), kept: correctionPolicy == .keep ? "corrected" : "file")
             report.conflicts.append(conflict)
-            if correctionPolicy == .keep { set(key, mark.value, in: &item) } else { stored.marks[key] = nil }
+            if correctionPolicy == .keep { set(key, mark.value, in: &item) } else {
+                stored.marks[key] = nil
+                undone.append("\(label) \(conflict.corrected) → \(conflict.file)")
+            }
         }
+        // Overwritten on purpose, and said where the correction was: in the records' history.
+        if !undone.isEmpty { try correctionsOverwritten(txn, item.entry.number, undone) }
         guard stored != before else { return }
         if stored.marks.isEmpty { _ = try store.corrections.delete(txn, item.entry.number) } else { try store.corrections.put(txn, item.entry.number, stored) }
     }

@@ -46,6 +46,7 @@ struct StudentImport {
         i.extraFields = kinds.importFields
         i.codeTables = kinds.codeTables
         i.extrasImported = { txn, number, values in try kinds.importExtras(txn, student: number, values: values) }
+        i.correctionsOverwritten = { txn, number, changes in try kinds.noteOverwrittenCorrections(txn, student: number, changes: changes) }
         return i
     }
 
@@ -71,6 +72,8 @@ struct StudentImport {
     var limits = TableReader.Limits()
     /// Which side wins where a row contradicts a value staff corrected.
     var correctionPolicy = CorrectionPolicy.keep
+    /// Told, in the import's transaction, of the corrections a row overwrote (`姓名 王小明 → 林明`).
+    var correctionsOverwritten: (Transaction, String, [String]) throws -> Void = { _, _, _ in }
     /// Receives each imported student's extra values (by field key), in the import's transaction.
     var extrasImported: (Transaction, String, JSONObject) throws -> Void = { _, _, _ in }
 

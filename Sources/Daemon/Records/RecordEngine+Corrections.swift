@@ -162,3 +162,20 @@ extension RecordTables {
         return Self.coreActionLabels[action] ?? ""
     }
 }
+
+extension RecordKinds {
+    /// Notes in the history of the student's records created on import (生源) that an import
+    /// replaced corrected values with the file's (`--corrections overwrite`).
+    func noteOverwrittenCorrections(_ txn: Transaction, student: String, changes: [String]) throws {
+        let now = Date().timeIntervalSince1970
+        for kind in tables.values where kind.spec.createOnImport {
+            for id in try kind.byStudent.keys(txn, matching: student) {
+                guard var r = try kind.records.get(txn, id) else { continue }
+                let original = r
+                _ = try kind.append(txn, to: &r, actor: "registry", role: "admin", action: "import", level: "", from: r.state, to: r.state,
+                                    reason: "", note: "导入覆盖更正：" + changes.joined(separator: "；"), now: now)
+                try kind.records.put(txn, id, r, replacing: original)
+            }
+        }
+    }
+}
