@@ -83,7 +83,11 @@ public enum FieldEditor: String, Sendable, Hashable, Codable, CaseIterable {
     case student
     /// Staff only; the student sees it.
     case staff
-    /// Nobody through the API: registry data (学籍信息) set by import, shown greyed out.
+    /// Nobody through the API: registry data (学籍信息) set by import, shown greyed out, and
+    /// fields the core or a plugin computes. A registry field (one a kind mirrors from the
+    /// student directory, or a registry column an import fills) may still be *corrected* by
+    /// the staff roles in ``FieldSpec/correctableBy``: the core then updates the directory and
+    /// every record of the student with it, and keeps it through later imports.
     case nobody
     /// The student, the record's other party (the employer of an agreement) and staff: terms
     /// either side of an agreement may propose.
@@ -119,6 +123,10 @@ public struct FieldSpec: Sendable, Hashable {
     public var indexed: Bool
     /// A heading that groups fields in forms, e.g. 学籍信息.
     public var group: String?
+    /// Who may correct the field when it is registry data (学籍信息, `editableBy: nobody`): the
+    /// school by default; `plugins.yaml` may add the college (`correctableBy: [school, college]`
+    /// on the kind or the field). Ignored for fields that are not registry data.
+    public var correctableBy: Set<Role> = [.school]
 
     /// - Parameters:
     ///   - key: the English key.

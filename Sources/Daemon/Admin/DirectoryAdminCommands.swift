@@ -129,18 +129,27 @@ enum DirectoryAdminCommands {
                 do { try accounts.unlock(id) } catch { throw mapped(error) }
                 return AdminReply(result: ["unlocked": .string(id)], message: "\(id) unlocked")
             },
-            AdminCommandSpec(words: ["import", "students"], usage: "FILE [--skip-invalid]",
-                             summary: "import the registry export (CSV or XLSX); all or nothing unless --skip-invalid", changesState: true) { request in
-                let path = request.resolvePath(try one(request, "import students FILE [--skip-invalid]"))
+            AdminCommandSpec(words: ["import", "students"], usage: "FILE [--skip-invalid] [--corrections keep|overwrite]",
+                             summary: "import the registry export (CSV or XLSX); all or nothing unless --skip-invalid; values staff corrected are kept unless --corrections overwrite",
+                             changesState: true, valueOptions: ["corrections"]) { request in
+                let path = request.resolvePath(try one(request, "import students FILE [--skip-invalid] [--corrections keep|overwrite]"))
+                guard let policy = StudentImport.CorrectionPolicy.named(request.options["corrections"]) else {
+                    throw AdminFailure(code: .usage, message: "--corrections is keep or overwrite")
+                }
                 guard let data = FileManager.default.contents(atPath: path) else { throw AdminFailure(code: .failed, message: "cannot read \(path)") }
                 let report: StudentImport.Report
                 do {
-                    report = try StudentImport.forKinds(try kinds(), store: directory, limits: TableReader.Limits(importSettings()))
+                    report = try StudentImport.forKinds(try kinds(), store: directory, limits: TableReader.Limits(importSettings()), corrections: policy)
                         .run(data, skipInvalid: request.flags.contains("skip-invalid"), progress: request.progress)
                 } catch let f as TableReader.Failure {
                     throw AdminFailure(code: .failed, message: f.description)
                 }
-                let summary = "\(report.rows) rows: \(report.created) created, \(report.updated) updated, \(report.unchanged) unchanged, \(report.skipped) skipped"
+                var summary = "\(report.rows) rows: \(report.created) created, \(report.updated) updated, \(report.unchanged) unchanged, \(report.skipped) skipped"
+                if !report.conflicts.isEmpty {
+                    // Each row that contradicts a correction, so none is undone unseen.
+                    summary += "\n\(report.conflicts.count) corrected value(s) differ from the file (--corrections \(report.corrections.rawValue)):\n"
+                        + report.conflicts.map(\.description).joined(separator: "\n")
+                }
                 guard report.applied else {
                     let lines = report.problems.map(\.description).joined(separator: "\n")
                     throw AdminFailure(code: .failed, message: "nothing imported, \(report.problems.count) problem(s):\n\(lines)\n(--skip-invalid imports the valid rows)")

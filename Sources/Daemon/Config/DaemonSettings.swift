@@ -177,6 +177,9 @@ struct KindSettings: Codable, Sendable {
     var list: ListSettings?
     /// Saved lists (tabs); replaces the kind's own.
     var views: [ViewSettings]?
+    /// Who may correct the kind's registry fields (学籍信息): `[school]` by default, `[school,
+    /// college]` to let the college too; a field's own `correctableBy:` wins over this.
+    var correctableBy: [Role]?
 }
 
 /// `plugins.<id>.kinds.<kind>.review`.

@@ -16,6 +16,9 @@ struct FieldSettings: Codable, Sendable {
     var national: Int?
     var indexed: Bool?
     var group: String?
+    /// Registry fields (学籍信息): the staff roles that may correct the value, `[school]` by
+    /// default, `[school, college]` to let the college too; see ``FieldSpec/correctableBy``.
+    var correctableBy: [Role]?
     var maxLength: Int?
     var min: Double?
     var max: Double?
@@ -51,6 +54,10 @@ struct FieldSettings: Codable, Sendable {
             if let national { fields[i].nationalOrder = national }
             if let indexed { fields[i].indexed = indexed }
             if let group { fields[i].group = group }
+            if let correctableBy {
+                if let problem = Self.correctorsProblem(correctableBy) { return problem }
+                fields[i].correctableBy = Set(correctableBy)
+            }
             if type != nil {
                 switch fieldType() {
                 case .success(let t): fields[i].type = t
@@ -60,6 +67,7 @@ struct FieldSettings: Codable, Sendable {
             return nil
         }
         guard let label else { return "a new field needs label:" }
+        if correctableBy != nil { return "correctableBy: applies to registry fields a plugin declares, not to a new field" }
         switch fieldType() {
         case .failure(let m): return m.message
         case .success(let t):
@@ -68,8 +76,14 @@ struct FieldSettings: Codable, Sendable {
             return nil
         }
     }
-}
 
+    /// Why a `correctableBy:` list is refused: only the school and the college correct registry data.
+    static func correctorsProblem(_ roles: [Role]) -> String? {
+        let others = roles.filter { $0 != .school && $0 != .college }
+        guard !others.isEmpty else { return nil }
+        return "correctableBy: only school and college may correct registry fields (学籍信息), not \(others.map(\.rawValue).joined(separator: ", "))"
+    }
+}
 
 /// A problem with a setting, found after decoding.
 struct SettingsProblem: Error {

@@ -650,7 +650,8 @@ if(!history.length)return h('p.muted','暂无记录');
 return h('ol#history.timeline',history.map((e)=>h('li',
 h('time',{datetime:e.time},e.time.replace('T',' ').replace('Z','')),
 h('span.actor',e.actor,e.levelLabel?`（${e.levelLabel}）`:''),
-h('span.move',e.fromLabel?`${e.fromLabel} → ${e.toLabel}`:e.toLabel),
+e.actionLabel?h('span.action',e.actionLabel):null,
+h('span.move',e.fromLabel&&e.from!==e.to?`${e.fromLabel} → ${e.toLabel}`:e.toLabel),
 e.reasonLabel?h('span.reason',`原因：${e.reasonLabel}`):null,
 e.note?h('span.note',`备注：${e.note}`):null)));
 }

@@ -48,6 +48,7 @@ enum ConsoleSchema {
     static func screens(_ kind: RecordKindSpec, roles: Set<Role>) -> JSONObject {
         let isStaff = roles.contains(where: \.isStaff)
         let indexed = kind.fields.filter(\.indexed).map(\.key)
+        let correctable = Set(kind.correctableFields(by: roles).map(\.key))
         // By default no column shows an ID number to everyone who glances at the screen.
         let shown = kind.fields.filter { $0.indexed && $0.type != .idNumber && !["studentNumber", "name"].contains($0.key) }.map(\.key)
         let columns = kind.list.columns.isEmpty ? Array((["studentNumber", "name"].filter { kind.field($0) != nil } + shown).prefix(6)) : kind.list.columns
@@ -55,7 +56,8 @@ enum ConsoleSchema {
             "columns": .array(columns.map(JSONValue.string)),
             "filters": .array((kind.list.filters.isEmpty ? indexed : kind.list.filters).map(JSONValue.string)),
             "sortable": .array((["id", "updated"] + indexed).map(JSONValue.string)),
-            "editable": .array(kind.fields.filter { f in roles.contains { f.editableBy.allows($0) } }.map { .string($0.key) }),
+            // Registry fields count for the roles that may correct them (批量修改 offers them).
+            "editable": .array(kind.fields.filter { f in roles.contains { f.editableBy.allows($0) } || correctable.contains(f.key) }.map { .string($0.key) }),
             "registry": .array(kind.registry.keys.sorted().map(JSONValue.string)),
             "waiting": .array(waiting(kind, roles: roles).map(JSONValue.string)),
             "batchActions": .array(batchActions(kind, roles: roles)),

@@ -12,6 +12,7 @@ import Storage
 /// | `accounts` | login name → ``Account``; indexed by WeChat openid |
 /// | `sessions` | SHA-256(token) → ``Session``; indexed by account |
 /// | `gateway-nonces` | nonce → time, against replayed gateway calls |
+/// | `registry-corrections` | 学号 → ``RegistryCorrections``: what staff corrected, which imports keep |
 final class DirectoryStore: Sendable {
     let environment: Environment
     let units: Table<UInt32, OrgUnit>
@@ -32,6 +33,8 @@ final class DirectoryStore: Sendable {
     let decoded = (sessions: DecodeCache<Session>(), accounts: DecodeCache<Account>(), students: DecodeCache<StudentEntry>())
     /// Employers' account requests by credit code.
     let registrations: Table<String, EmployerRegistration>
+    /// Registry values staff corrected, by student number.
+    let corrections: Table<String, RegistryCorrections>
     let meta: Table<String, UInt32>
     /// Units are only ever added: the cache stays good while the id counter has not moved.
     private let unitCache = LockedBox<(UInt32, [UInt32: OrgUnit])?>(nil)
@@ -57,6 +60,7 @@ final class DirectoryStore: Sendable {
         sessions = IndexedTable(primary: try Table(environment, name: "sessions"), indexes: [sessionsByAccount])
         gatewayNonces = try Table(environment, name: "gateway-nonces")
         registrations = try Table(environment, name: "employer-registrations")
+        corrections = try Table(environment, name: "registry-corrections")
         meta = try environment.metaTable()
         try countStudentsIfNeeded()
     }

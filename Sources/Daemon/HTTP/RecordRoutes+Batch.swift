@@ -9,7 +9,7 @@ extension RecordRoutes {
     static let batchRoutes: [CoreRoute] = [
         // Every staff role; what each may run is decided per role in the operation.
         CoreRoute(method: .post, path: "records/:kind/batch", roles: Role.staff,
-                  summary: "批量操作，逐条返回结果：学校可 approve、modify、change-cohort、notify、reset-password、unbind-wechat、unlock；辅导员、学院可批量审核本级待审记录（approve）与批量通知（notify）",
+                  summary: "批量操作，逐条返回结果：学校可 approve、modify（含学籍信息更正）、change-cohort、notify、reset-password、unbind-wechat、unlock；辅导员、学院可批量审核本级待审记录（approve）与批量通知（notify）",
                   input: .object([("action", .string(values: ["approve", "modify", "change-cohort", "notify", "reset-password", "unbind-wechat", "unlock"])),
                                   ("ids", .array(.text)), ("field", .text), ("value", .any), ("cohort", .integer), ("message", .text)],
                                  required: ["action", "ids"]),
@@ -121,7 +121,9 @@ struct BatchOperation {
             return nil
         case "modify":
             guard let field = batch.field, let value = batch.value else { throw EngineError.badRequest("请指定字段和值", field: "field") }
-            return try engine.checked([field: value], kind, allowed: { $0.editableBy != .nobody })
+            // A registry field only as a correction (学籍信息更正), where the caller's role may correct it.
+            let correction = !engine.corrections(in: [field: value], kind, caller: caller).isEmpty
+            return try engine.checked([field: value], kind, allowed: { $0.editableBy != .nobody || correction })
         case "change-cohort":
             guard let c = batch.cohort, (2000...2100).contains(c) else { throw EngineError.badRequest("届别应为 2000 至 2100 的年份", field: "cohort") }
             return nil

@@ -20,8 +20,12 @@ struct StudentRoutes: CoreRouteGroup {
             staffAction("reset-password", "重置密码"),
             staffAction("unbind-wechat", "重置绑定微信"),
             staffAction("unlock", "解锁账号"),
-            CoreRoute(method: .post, path: "students/import", roles: [.school], summary: "导入学籍数据（CSV 或 XLSX）", input: .string(format: "binary"),
-                      query: [.init("skipInvalid", .string(values: ["true", "false", "1", "0"]))], handler: .gated(StudentRoutes.importStudents)),
+            CoreRoute(method: .post, path: "students/import", roles: [.school],
+                      summary: "导入学籍数据（CSV 或 XLSX）；与已更正的学籍信息不一致的行列入 conflicts，corrections 决定保留更正值（keep，默认）或采用文件值（overwrite）",
+                      input: .string(format: "binary"),
+                      query: [.init("skipInvalid", .string(values: ["true", "false", "1", "0"])),
+                              .init("corrections", .string(values: StudentImport.CorrectionPolicy.allCases.map(\.rawValue)))],
+                      handler: .gated(StudentRoutes.importStudents)),
             CoreRoute(method: .get, path: "org", roles: staff, summary: "院系、专业、班级与届别（权限范围内）",
                       output: .object([("units", .array(.object([("id", .integer), ("kind", .text), ("name", .text), ("parent", .nullable(.integer))]))),
                                        ("cohorts", .array(.integer))]), handler: .gated(StudentRoutes.org)),
@@ -98,12 +102,15 @@ struct StudentRoutes: CoreRouteGroup {
 
     func importStudents(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
         let skip = request.uri.queryParameters["skipInvalid"].map { $0 == "true" || $0 == "1" } ?? false
+        guard let policy = StudentImport.CorrectionPolicy.named(request.uri.queryParameters["corrections"].map(String.init)) else {
+            throw APIError(.badRequest, code: .badRequest, message: "corrections 应为 keep 或 overwrite", field: "corrections")
+        }
         let data = try await services.body(request)
         let report: StudentImport.Report
         do {
             let kinds = try services.kinds()
             let limits = TableReader.Limits(services.host.current.settings.imports)
-            report = try StudentImport.forKinds(kinds, store: directory, limits: limits).run(data, skipInvalid: skip)
+            report = try StudentImport.forKinds(kinds, store: directory, limits: limits, corrections: policy).run(data, skipInvalid: skip)
         } catch let f as TableReader.Failure {
             throw APIError(.badRequest, code: .unreadableFile, message: f.description)
         }

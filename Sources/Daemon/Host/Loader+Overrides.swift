@@ -15,6 +15,14 @@ extension Loader {
                                           at: kindsNode.flatMap { ConfigDocument.keyNode(name, in: $0) }, path: path))
                 continue
             }
+            // Before the fields: a field's own correctableBy wins over the kind's.
+            if let correctors = settings.correctableBy {
+                if let problem = FieldSettings.correctorsProblem(correctors) {
+                    problems.append(doc.error(problem, at: kindsNode.flatMap { ConfigDocument.find([name, "correctableBy"], in: $0) },
+                                              path: path.appending("correctableBy")))
+                }
+                for j in kinds[i].fields.indices { kinds[i].fields[j].correctableBy = Set(correctors) }
+            }
             for (j, f) in (settings.fields ?? []).enumerated() {
                 if let problem = f.apply(to: &kinds[i].fields) {
                     problems.append(doc.error(problem, at: kindsNode.flatMap { ConfigDocument.find([name, "fields", "\(j)"], in: $0) },

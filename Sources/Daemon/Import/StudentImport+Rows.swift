@@ -10,6 +10,8 @@ extension StudentImport {
         var major: String
         var className: String
         var extras: JSONObject
+        /// The row as the spreadsheet numbers it.
+        var row: Int
     }
 
     /// Where each column stands in the file; a missing one is a problem of row 1.
@@ -62,7 +64,7 @@ extension StudentImport {
             guard let number, let name, let id, let gender, let college, let major, let className, let levelCode, let cohort else { return nil }
             return Student(entry: StudentEntry(number: number, name: name, idNumber: id.value, gender: gender, collegeID: 0,
                                                majorID: 0, classID: 0, educationLevel: levelCode, cohort: cohort),
-                           college: college, major: major, className: className, extras: extras)
+                           college: college, major: major, className: className, extras: extras, row: row.number)
         }
 
         private func cell(_ key: String) -> String? {

@@ -29,17 +29,24 @@ struct StudentImport {
         var skipped = 0
         var applied = false
         var problems: [Problem] = []
+        /// Rows that differ from values staff corrected, and which side won (``CorrectionPolicy``).
+        var conflicts: [Conflict] = []
+        var corrections: CorrectionPolicy = .keep
     }
 
     /// An import that keeps the record kinds in step: placement, registry fields, one record per
     /// graduate where a kind wants it, extra registry columns.
-    static func forKinds(_ kinds: RecordKinds, store: DirectoryStore, limits: TableReader.Limits = .init()) -> StudentImport {
+    /// - Parameter corrections: which side wins where a row contradicts a corrected value.
+    static func forKinds(_ kinds: RecordKinds, store: DirectoryStore, limits: TableReader.Limits = .init(),
+                         corrections: CorrectionPolicy = .keep) -> StudentImport {
         var i = StudentImport(store: store)
         i.limits = limits
+        i.correctionPolicy = corrections
         i.studentChanged = { txn, student, created, name in try kinds.sync(txn, student: student, created: created, name: name) }
         i.extraFields = kinds.importFields
         i.codeTables = kinds.codeTables
         i.extrasImported = { txn, number, values in try kinds.importExtras(txn, student: number, values: values) }
+        i.correctionsOverwritten = { txn, number, changes in try kinds.noteOverwrittenCorrections(txn, student: number, changes: changes) }
         return i
     }
 
@@ -63,6 +70,10 @@ struct StudentImport {
     var codeTables: [String: CodeTable] = CodeTable.builtin
     /// How far an XLSX part may inflate.
     var limits = TableReader.Limits()
+    /// Which side wins where a row contradicts a value staff corrected.
+    var correctionPolicy = CorrectionPolicy.keep
+    /// Told, in the import's transaction, of the corrections a row overwrote (`姓名 王小明 → 林明`).
+    var correctionsOverwritten: (Transaction, String, [String]) throws -> Void = { _, _, _ in }
     /// Receives each imported student's extra values (by field key), in the import's transaction.
     var extrasImported: (Transaction, String, JSONObject) throws -> Void = { _, _, _ in }
 
@@ -75,6 +86,7 @@ struct StudentImport {
         let rows = try TableReader.rows(from: data, limits: limits)
         guard let header = rows.first else { throw TableReader.Failure.empty }
         var report = Report()
+        report.corrections = correctionPolicy
         report.rows = rows.count - 1
         let columns = Columns(header, extraFields: extraFields, problems: &report.problems)
         var firstRowOf: [String: Int] = [:]
@@ -104,8 +116,11 @@ struct StudentImport {
     private func apply(_ good: [Student], report: inout Report, progress: @Sendable (Int, Int) -> Void) throws {
         try store.environment.write { txn in
             var units = UnitCache(store: store)
-            for (i, item) in good.enumerated() {
+            let corrected = try store.corrections.count(txn) > 0
+            for (i, row) in good.enumerated() {
                 if i % 5000 == 0 { progress(report.rows + i, report.rows * 2) }
+                var item = row
+                if corrected { try reconcile(&item, txn, report: &report) }
                 var entry = item.entry
                 entry.collegeID = try units.id(txn, .college, item.college, nil)
                 entry.majorID = try units.id(txn, .major, item.major, entry.collegeID)

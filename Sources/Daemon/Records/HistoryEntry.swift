@@ -107,14 +107,15 @@ struct HistoryEntry: StorageValue, Sendable, Equatable {
         ]
     }
 
-    /// The entry as people read it: states and the reason by their labels beside the ids, so a
-    /// timeline never shows a raw state id (a level removed since included).
+    /// The entry as people read it: states, the reason and the action by their labels beside the
+    /// ids, so a timeline never shows a raw state id (a level removed since included).
     func json(in kind: RecordTables) -> JSONValue {
         var o = json.objectValue ?? [:]
         o["fromLabel"] = .string(from.isEmpty ? "" : kind.stateLabel(from))
         o["toLabel"] = .string(kind.stateLabel(to))
         o["levelLabel"] = .string(Role(rawValue: level)?.label.zh ?? "")
         o["reasonLabel"] = .string(kind.reasonLabel(reason))
+        o["actionLabel"] = .string(kind.actionLabel(action))
         return .object(o)
     }
 }

@@ -48,13 +48,15 @@ extension RecordEngine {
     }
 
     /// The fields `caller` may change now with `PATCH`: staff every field but registry ones
-    /// (none once the record is final, unless the school); the owning student their own fields
-    /// while the record is theirs; everyone else none.
+    /// (none once the record is final, unless the school), and the registry fields their role
+    /// may correct in any state; the owning student their own fields while the record is
+    /// theirs; everyone else none.
     func editableFields(_ kind: RecordTables, state: String, student: String, caller: Caller) -> [String] {
         let isStaff = caller.isSystem || caller.account.roles.contains(where: \.isStaff)
         if isStaff {
-            guard staffMayEdit(kind, state: state, caller: caller) else { return [] }
-            return kind.spec.fields.filter { caller.isSystem || $0.editableBy != .nobody }.map(\.key)
+            let correctable = caller.isSystem ? [] : Set(kind.spec.correctableFields(by: caller.account.roles).map(\.key))
+            guard staffMayEdit(kind, state: state, caller: caller) else { return kind.spec.fields.map(\.key).filter(correctable.contains) }
+            return kind.spec.fields.filter { caller.isSystem || $0.editableBy != .nobody || correctable.contains($0.key) }.map(\.key)
         }
         guard caller.account.roles.contains(.student), student == caller.account.id, studentMayEdit(kind, state: state) else { return [] }
         return kind.spec.fields.filter { $0.editableBy.allows(.student) }.map(\.key)

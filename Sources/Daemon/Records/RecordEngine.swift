@@ -87,7 +87,8 @@ struct RecordEngine {
     }
 
     /// Changes fields. The owning student writes their form (only while it is theirs to edit);
-    /// staff write the official values. Registry fields and review state are refused.
+    /// staff write the official values. Review state is refused, and registry fields too except
+    /// as a correction by the roles allowed (``correctionPlan``).
     func update(_ txn: Transaction, _ kind: RecordTables, caller: Caller, id: String, values input: JSONObject, now: Double) throws -> StoredRecord {
         try ensureCurrent()
         var record = try caller.records.fetch(txn, kind, id)
@@ -95,6 +96,7 @@ struct RecordEngine {
         let isOwner = caller.account.roles.contains(.student) && record.student == caller.account.id
         let isStaff = caller.isSystem || caller.account.roles.contains(where: \.isStaff)
         guard isOwner || isStaff else { throw EngineError.roleNotAllowed("修改") }
+        var correction: RegistryCorrection?
         if isOwner && !isStaff {
             guard studentMayEdit(kind, record) else { throw EngineError.notEditableInState(stateLabel(kind, record.state)) }
             var filled = try record.filledObject(), values = try record.valuesObject()
@@ -104,14 +106,21 @@ struct RecordEngine {
             record.filled = try StoredRecord.bytes(filled)
             try kind.setValues(&record, values)
         } else {
-            guard staffMayEdit(kind, state: record.state, caller: caller) else { throw EngineError.notEditableInState(stateLabel(kind, record.state)) }
+            // Registry corrections (学籍信息) are facts about the student, not the record: any state.
+            let fixes = corrections(in: input, kind, caller: caller)
+            let rest = JSONObject(input.filter { fixes[$0.key] == nil }.map { ($0.key, $0.value) })
+            guard rest.isEmpty && !fixes.isEmpty || staffMayEdit(kind, state: record.state, caller: caller) else {
+                throw EngineError.notEditableInState(stateLabel(kind, record.state))
+            }
             var values = try record.valuesObject()
             // The core itself (a plugin's hook) also sets computed fields nobody edits.
-            for (k, v) in try checked(input, kind, allowed: { caller.isSystem || $0.editableBy != .nobody }) { values[k] = v }
+            for (k, v) in try checked(rest, kind, allowed: { caller.isSystem || $0.editableBy != .nobody }) { values[k] = v }
+            correction = try correctionPlan(txn, kind, record, fixes, caller: caller)
             try kind.setValues(&record, values)
         }
         record.updated = now
         try kind.records.put(txn, id, record, replacing: original)
+        if let correction { return try applyCorrection(txn, kind, id: id, correction, caller: caller, now: now) }
         return record
     }
 
