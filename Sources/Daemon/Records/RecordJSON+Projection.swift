@@ -53,14 +53,24 @@ final class FieldProjection {
     }
 
     /// The members the index points at, in one loop over its entries: a list of 200 projects 400
-    /// objects, so this stays free of closures and reference counting (a projection must cost no
-    /// more than copying the whole object). Every entry is bounds-checked, wanted or not: a
+    /// objects, so this stays free of closures and reference counting, and members stored next to
+    /// each other (a list's columns usually are) leave in one copy — a projection must cost no
+    /// more than copying the whole object. Every entry is bounds-checked, wanted or not: a
     /// damaged index is refused, never read past.
     @inline(__always)
     private func writeIndexed(_ object: UnsafeRawBufferPointer, _ index: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
         let wanted = keys.count
         guard wanted > 0, let entries = index.baseAddress, let bytes = object.baseAddress else { return }
         var found = 0
+        // The run of kept members not yet copied: `"a":1,"b":2` between two offsets.
+        var run = 0..<0
+        var wrote = false
+        func flush() {
+            guard !run.isEmpty else { return }
+            if wrote { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: UnsafeRawBufferPointer(start: bytes + run.lowerBound, count: run.count))
+            wrote = true
+        }
         var i = 0
         while i + MemberIndex.entrySize <= index.count {
             let start = Int(UInt16(littleEndian: entries.loadUnaligned(fromByteOffset: i, as: UInt16.self)))
@@ -69,14 +79,20 @@ final class FieldProjection {
             guard start + keyLength + 2 < end, end <= object.count else { throw StorageError.corrupt("record member index out of bounds") }
             if hashes.contains(entries.load(fromByteOffset: i + 3, as: UInt8.self)),
                wants(plain: UnsafeRawBufferPointer(start: bytes + start + 1, count: keyLength)) {
-                if found > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: UnsafeRawBufferPointer(start: bytes + start, count: end - start))
+                // Right after the run, past its one comma: the run grows instead of being copied.
+                if !run.isEmpty, start == run.upperBound + 1, object[run.upperBound] == UInt8(ascii: ",") {
+                    run = run.lowerBound..<end
+                } else {
+                    flush()
+                    run = start..<end
+                }
                 found += 1
                 // Stored objects never repeat a key: the walk ends once every wanted one is out.
-                if found == wanted { return }
+                if found == wanted { break }
             }
             i += MemberIndex.entrySize
         }
+        flush()
     }
 
     /// Whether a key stored as plain ASCII is wanted.
@@ -87,8 +103,14 @@ final class FieldProjection {
         // Most members are turned away on their length alone.
         guard !candidates.isEmpty else { return false }
         guard n > 0 else { return true }
+        // Keys are a few bytes: compared in place, not through a call to memcmp per candidate.
         return utf8.withUnsafeBytes { all in
-            candidates.contains { memcmp(all.baseAddress! + starts[$0], key.baseAddress!, n) == 0 }
+            candidates.contains { c in
+                let wanted = all.baseAddress! + starts[c]
+                var i = 0
+                while i < n, wanted.load(fromByteOffset: i, as: UInt8.self) == key[i] { i += 1 }
+                return i == n
+            }
         }
     }
 }

@@ -19,8 +19,6 @@ struct RecordJSON {
     private final class Memo {
         var unitNames: [UInt32: [UInt8]] = [:]
         var times: [Int: [UInt8]] = [:]
-        /// A projection copied out before it is written again (no allocation per record).
-        var scratch: [UInt8] = []
     }
 
     /// - Parameter codeTables: when given, each record also carries `labels`: the name of every
@@ -115,24 +113,27 @@ struct RecordJSON {
     /// `,"values":…,"filled":…`: as stored, or only the members asked for.
     private func writeValues(_ r: RecordView, into out: inout [UInt8]) throws {
         out.append(contentsOf: #","values":"#.utf8)
-        guard let projection else {
+        guard projection != nil else {
             out.append(contentsOf: r.values)
             out.append(contentsOf: #","filled":"#.utf8)
             out.append(contentsOf: r.filled)
             return
         }
+        // Borrowed, not bound: binding the class reference would retain and release it per record.
         let start = out.count
-        try projection.write(r.values, index: r.valuesIndex, into: &out)
-        let end = out.count
+        try projection.unsafelyUnwrapped.write(r.values, index: r.valuesIndex, into: &out)
+        let length = out.count - start
         out.append(contentsOf: #","filled":"#.utf8)
-        // A form copied over (一键复制填报) or seeded is the values byte for byte: same projection.
+        // A form copied over (一键复制填报) or seeded is the values byte for byte: so is its
+        // projection, copied within `out` (a slice of it would retain and copy the whole array).
         if r.filledIsValues || (r.valuesIndex == nil && Self.same(r.filled, r.values)) {
-            // Copied out first: a slice of `out` alive while it grows would copy all of it.
-            memo.scratch.removeAll(keepingCapacity: true)
-            memo.scratch.append(contentsOf: out[start..<end])
-            out.append(contentsOf: memo.scratch)
+            let at = out.count
+            out.append(contentsOf: repeatElement(0, count: length))
+            out.withUnsafeMutableBytes { all in
+                all.baseAddress!.advanced(by: at).copyMemory(from: all.baseAddress!.advanced(by: start), byteCount: length)
+            }
         } else {
-            try projection.write(r.filled, index: r.filledIndex, into: &out)
+            try projection.unsafelyUnwrapped.write(r.filled, index: r.filledIndex, into: &out)
         }
     }
 
