@@ -142,5 +142,16 @@ struct ExportTests {
         #expect(parsed["d"] == .null && parsed["e"] == .string("汉字😀") && parsed["f"] == .number("2.5"))
         let escaped = try Data(#"{"k":"\u6c49\ud83d\ude00"}"#.utf8).withUnsafeBytes { try FlatJSON.parse($0) }
         #expect(escaped["k"] == .string("汉😀"))
+        // An export reads only its columns: the others are passed over unread, escapes and all,
+        // and a key stored escaped is matched by its text.
+        let stored = Data(#"{"skip":"a\"},{\\","b":12,"\u0063":"汉","x":true,"a":null}"#.utf8)
+        let lookup = FieldProjection(["a", "b", "c"])
+        var seen: [String: FlatJSON.Value] = [:]
+        try stored.withUnsafeBytes { raw in
+            try FlatJSON.visit(raw, want: { key, text in key.map { lookup.position(plain: $0) } ?? lookup.position(text()) }) { i, v in
+                seen[lookup.keys[i]] = v
+            }
+        }
+        #expect(seen == ["b": .number("12"), "c": .string("汉"), "a": .null])
     }
 }

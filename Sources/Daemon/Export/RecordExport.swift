@@ -67,12 +67,19 @@ struct RecordExport {
             guard Self.writesLabels(r), case .code(let table) = f.type, let t = codeTables[table] else { return nil }
             return t.names
         }
+        // Each record's values are read once, in place, straight into their columns: no
+        // dictionary of every value per row (hashing every key was a fifth of an export).
+        let positions = Dictionary(cols.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let lookup = FieldProjection(Set(positions.keys))
+        let columnOf = lookup.keys.map { positions[$0]! }
+        var row = [String](repeating: "", count: cols.count + 2)
         func emit(_ v: RecordView) throws {
-            let values = try FlatJSON.parse(v.values)
-            var row = [v.student, v.studentName]
-            for (i, f) in cols.enumerated() {
-                let text = values[f.key].map(Self.text) ?? ""
-                row.append(names[i]?[text] ?? text)
+            for i in row.indices { row[i] = "" }
+            row[0] = v.student
+            row[1] = v.studentName
+            try FlatJSON.visit(v.values, want: { key, text in key.map { lookup.position(plain: $0) } ?? lookup.position(text()) }) { c, value in
+                let i = columnOf[c], text = Self.text(value)
+                row[i + 2] = names[i]?[text] ?? text
             }
             try writer.write(row)
             written += 1
@@ -148,92 +155,5 @@ struct RecordExport {
         case .bool(let b): b ? "是" : "否"
         case .null: ""
         }
-    }
-}
-
-/// A parser for the flat JSON objects records store (text, numbers, booleans, null): an export
-/// reads 100 000 of them, and the general-purpose decoder would take most of the time budget.
-enum FlatJSON {
-    enum Value: Equatable {
-        case string(String), number(String), bool(Bool), null
-    }
-
-    struct Malformed: Error {}
-
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws -> [String: Value] {
-        var out: [String: Value] = [:]
-        var i = 0
-        let n = bytes.count
-        func skip() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
-        func string() throws -> String {
-            guard i < n, bytes[i] == 0x22 else { throw Malformed() }
-            i += 1
-            var raw: [UInt8] = []
-            var plainStart = i
-            while i < n, bytes[i] != 0x22 {
-                if bytes[i] == 0x5C {
-                    raw.append(contentsOf: bytes[plainStart..<i])
-                    i += 1
-                    guard i < n else { throw Malformed() }
-                    switch bytes[i] {
-                    case UInt8(ascii: "n"): raw.append(0x0A)
-                    case UInt8(ascii: "r"): raw.append(0x0D)
-                    case UInt8(ascii: "t"): raw.append(0x09)
-                    case UInt8(ascii: "b"): raw.append(0x08)
-                    case UInt8(ascii: "f"): raw.append(0x0C)
-                    case UInt8(ascii: "u"):
-                        guard i + 4 < n, let code = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(i + 1)...(i + 4)]), as: UTF8.self), radix: 16) else { throw Malformed() }
-                        i += 4
-                        var scalar = code
-                        // A surrogate pair spells one scalar beyond the basic plane.
-                        if (0xD800...0xDBFF).contains(code), i + 6 < n, bytes[i + 1] == 0x5C, bytes[i + 2] == UInt8(ascii: "u"),
-                           let low = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(i + 3)...(i + 6)]), as: UTF8.self), radix: 16) {
-                            scalar = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                            i += 6
-                        }
-                        raw.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8))
-                    default: raw.append(bytes[i])
-                    }
-                    i += 1
-                    plainStart = i
-                } else {
-                    i += 1
-                }
-            }
-            guard i < n else { throw Malformed() }
-            raw.append(contentsOf: bytes[plainStart..<i])
-            i += 1
-            return String(decoding: raw, as: UTF8.self)
-        }
-        skip()
-        guard i < n, bytes[i] == UInt8(ascii: "{") else { throw Malformed() }
-        i += 1
-        skip()
-        if i < n, bytes[i] == UInt8(ascii: "}") { return out }
-        while i < n {
-            skip()
-            let key = try string()
-            skip()
-            guard i < n, bytes[i] == UInt8(ascii: ":") else { throw Malformed() }
-            i += 1
-            skip()
-            guard i < n else { throw Malformed() }
-            switch bytes[i] {
-            case 0x22: out[key] = .string(try string())
-            case UInt8(ascii: "t"): out[key] = .bool(true); i += 4
-            case UInt8(ascii: "f"): out[key] = .bool(false); i += 5
-            case UInt8(ascii: "n"): out[key] = .null; i += 4
-            default:
-                let start = i
-                while i < n, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "}"), bytes[i] != 0x20 { i += 1 }
-                out[key] = .number(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
-            }
-            skip()
-            guard i < n else { throw Malformed() }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { return out }
-            throw Malformed()
-        }
-        throw Malformed()
     }
 }

@@ -13,12 +13,12 @@ final class FieldProjection {
     private let byLength: [Range<Int>]
     /// The keys as asked: a key stored escaped or beyond ASCII is compared as text, as a decoded
     /// object's keys were; and a key of 64 bytes or more.
-    private let keys: Set<String>
+    private let wanted: Set<String>
     /// The wanted keys' one-byte hashes, as a record's member index keeps them.
     private let hashes: MemberIndex.HashSet
 
     init(_ keys: Set<String>) {
-        self.keys = keys
+        wanted = keys
         hashes = MemberIndex.HashSet(keys)
         var utf8: [UInt8] = [], starts: [Int] = [], byLength = Array(repeating: 0..<0, count: 64)
         for k in keys.filter({ $0.utf8.count < 64 }).sorted(by: { $0.utf8.count < $1.utf8.count }) {
@@ -42,8 +42,8 @@ final class FieldProjection {
         } else {
             var found = 0
             var members = try JSONMemberScanner(object)
-            while found < keys.count, let m = try members.next() {
-                guard m.plainKey ? wants(plain: m.key) : keys.contains(m.keyText) else { continue }
+            while found < wanted.count, let m = try members.next() {
+                guard m.plainKey ? wants(plain: m.key) : wanted.contains(m.keyText) else { continue }
                 if found > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(contentsOf: UnsafeRawBufferPointer(rebasing: object[m.span]))
                 found += 1
@@ -59,8 +59,8 @@ final class FieldProjection {
     /// damaged index is refused, never read past.
     @inline(__always)
     private func writeIndexed(_ object: UnsafeRawBufferPointer, _ index: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
-        let wanted = keys.count
-        guard wanted > 0, let entries = index.baseAddress, let bytes = object.baseAddress else { return }
+        let count = wanted.count
+        guard count > 0, let entries = index.baseAddress, let bytes = object.baseAddress else { return }
         var found = 0
         // The run of kept members not yet copied: `"a":1,"b":2` between two offsets.
         var run = 0..<0
@@ -88,17 +88,45 @@ final class FieldProjection {
                 }
                 found += 1
                 // Stored objects never repeat a key: the walk ends once every wanted one is out.
-                if found == wanted { break }
+                if found == count { break }
             }
             i += MemberIndex.entrySize
         }
         flush()
     }
 
+    /// The wanted keys in the order ``position(plain:)`` numbers them.
+    var keys: [String] {
+        (0..<starts.count).map { String(decoding: utf8[starts[$0]..<(($0 + 1 < starts.count) ? starts[$0 + 1] : utf8.count)], as: UTF8.self) }
+            + longKeys
+    }
+
+    /// The wanted keys of 64 bytes or more, numbered after the others.
+    private var longKeys: [String] { wanted.filter { $0.utf8.count >= 64 }.sorted() }
+
+    /// The position of a wanted key given as text (one stored escaped or beyond ASCII), or nil.
+    func position(_ key: String) -> Int? {
+        key.utf8.count < 64 ? Array(key.utf8).withUnsafeBytes { position(plain: $0) } : longKeys.firstIndex(of: key).map { starts.count + $0 }
+    }
+
+    /// The position of a key stored as plain ASCII among the wanted ones, or nil.
+    func position(plain key: UnsafeRawBufferPointer) -> Int? {
+        let n = key.count
+        guard n < 64 else { return longKeys.firstIndex(of: String(decoding: key, as: UTF8.self)).map { starts.count + $0 } }
+        return utf8.withUnsafeBytes { all in
+            byLength[n].first { c in
+                let wanted = all.baseAddress! + starts[c]
+                var i = 0
+                while i < n, wanted.load(fromByteOffset: i, as: UInt8.self) == key[i] { i += 1 }
+                return i == n
+            }
+        }
+    }
+
     /// Whether a key stored as plain ASCII is wanted.
     private func wants(plain key: UnsafeRawBufferPointer) -> Bool {
         let n = key.count
-        guard n < 64 else { return keys.contains(String(decoding: key, as: UTF8.self)) }
+        guard n < 64 else { return wanted.contains(String(decoding: key, as: UTF8.self)) }
         let candidates = byLength[n]
         // Most members are turned away on their length alone.
         guard !candidates.isEmpty else { return false }
