@@ -89,27 +89,37 @@ final class RecordTables: Sendable {
         let approvedDimensions = stages.isEmpty ? [] : codeFields.filter(\.element.indexed)
             .map { (position: $0.offset, dimension: "approved.field.\($0.element.key)") }
         dimensions = ["state"] + stages.map { "level.\($0.role.rawValue)" } + codeFields.map { "field.\($0.element.key)" } + approvedDimensions.map(\.dimension)
-        let levelDimensions = stages.map { "level.\($0.role.rawValue)" }
-        let fieldDimensions = codeFields.map { (position: $0.offset, dimension: "field.\($0.element.key)") }
+        // Each dimension's name and its per-college and per-major sums' names, made once: a
+        // batch of 10 000 approvals computes every record's counter keys twice.
+        typealias Names = (dimension: String, college: String, major: String)
+        func names(_ d: String) -> Names { (d, StatsQuery.Rollup.college.dimension(d), StatsQuery.Rollup.major.dimension(d)) }
+        let total = names("total"), state = names("state")
+        let levelDimensions = stages.map { names("level.\($0.role.rawValue)") }
+        let fieldDimensions = codeFields.map { (position: $0.offset, names: names("field.\($0.element.key)")) }
+        let approvedNames = approvedDimensions.map { (position: $0.position, names: names($0.dimension)) }
         stats = try CounterIndex(environment, name: "stats/\(k)") { r in
-            func key(_ dimension: String, _ value: String) -> StatsKey {
-                StatsKey(dimension: dimension, cohort: r.cohort, college: r.collegeID, major: r.majorID, classID: r.classID, value: value)
+            var out: [StatsKey] = []
+            out.reserveCapacity(3 * (2 + levelDimensions.count + fieldDimensions.count + approvedNames.count))
+            // Each class's count and its college's and major's sums move together.
+            func add(_ n: Names, _ value: String) {
+                out.append(StatsKey(dimension: n.dimension, cohort: r.cohort, college: r.collegeID, major: r.majorID, classID: r.classID, value: value))
+                out.append(StatsKey(dimension: n.college, cohort: r.cohort, college: r.collegeID, major: 0, classID: 0, value: value))
+                out.append(StatsKey(dimension: n.major, cohort: r.cohort, college: r.collegeID, major: r.majorID, classID: 0, value: value))
             }
-            var out = [key("total", ""), key("state", r.state)]
-            out.reserveCapacity(2 + levelDimensions.count + fieldDimensions.count)
+            add(total, "")
+            add(state, r.state)
             for (i, d) in levelDimensions.enumerated() where i < r.levels.count {
-                out.append(key(d, r.state == initial ? "unsubmitted" : r.levels[i].name))
+                add(d, r.state == initial ? "unsubmitted" : r.levels[i].name)
             }
             for f in fieldDimensions where f.position < r.terms.count && !r.terms[f.position].isEmpty {
-                out.append(key(f.dimension, r.terms[f.position]))
+                add(f.names, r.terms[f.position])
             }
             if r.state == "approved" {
-                for f in approvedDimensions where f.position < r.terms.count && !r.terms[f.position].isEmpty {
-                    out.append(key(f.dimension, r.terms[f.position]))
+                for f in approvedNames where f.position < r.terms.count && !r.terms[f.position].isEmpty {
+                    add(f.names, r.terms[f.position])
                 }
             }
-            // Each class's count and its college's and major's sums move together.
-            return out + out.map(StatsQuery.Rollup.college.key) + out.map(StatsQuery.Rollup.major.key)
+            return out
         }
         records = IndexedTable(primary: try Table(environment, name: "rec/\(k)"),
                                indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel, byParty] + Array(fields.values),

@@ -33,12 +33,6 @@ struct StatsQuery {
             case .major: "major:" + dimension
             }
         }
-
-        /// The sum's key for a class's key.
-        func key(_ k: StatsKey) -> StatsKey {
-            StatsKey(dimension: dimension(k.dimension), cohort: k.cohort, college: k.college,
-                     major: self == .major ? k.major : 0, classID: 0, value: k.value)
-        }
     }
 
     struct Result {
