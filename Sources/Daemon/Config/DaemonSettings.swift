@@ -177,6 +177,8 @@ struct KindSettings: Codable, Sendable {
     var list: ListSettings?
     /// Saved lists (tabs); replaces the kind's own.
     var views: [ViewSettings]?
+    /// The limits of the kind's 数据核查 (``AuditSettings``).
+    var audit: AuditSettings?
 }
 
 /// `plugins.<id>.kinds.<kind>.review`.
