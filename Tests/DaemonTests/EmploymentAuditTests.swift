@@ -60,6 +60,14 @@ struct EmploymentAuditTests {
             #expect(r.status == 200)
         }
 
+        /// Records of `students` (待就业), each with the same proof attached.
+        func sharingProof(_ students: [String]) async throws {
+            for s in students {
+                try await record(s, ["destination": "70"])
+                try await upload(s, EmploymentAuditTests.jpeg)
+            }
+        }
+
         /// The flags of one rule in the audit `token` sees.
         func flags(_ rule: String, as token: String? = nil, cohort: Int? = nil) async throws -> [JSONValue] {
             let r = try await d.request(.get, "/api/v1/audit/employment-info" + (cohort.map { "?cohort=\($0)" } ?? ""), token: token ?? school)
@@ -230,10 +238,7 @@ struct EmploymentAuditTests {
     @Test("jiuyectl audit employment lists every flag over the socket, --cohort narrows it, an unknown name is a usage error")
     func adminVerb() async throws {
         let f = try await Fixture.start()
-        for s in [Self.s1, Self.out] {
-            try await f.record(s, ["destination": "70"])
-            try await f.upload(s, Self.jpeg)
-        }
+        try await f.sharingProof([Self.s1, Self.out])
         let all = try await f.d.admin("audit", "employment")
         #expect(all.ok)
         let reply = try #require(all.reply)
@@ -254,10 +259,7 @@ struct EmploymentAuditTests {
     @Test("the indexes are built from data written before them, and the detail screen shows them as a notice it reads from the record's audit route")
     func restartAndConsole() async throws {
         let f = try await Fixture.start()
-        for s in [Self.s1, Self.s2] {
-            try await f.record(s, ["destination": "70"])
-            try await f.upload(s, Self.jpeg)
-        }
+        try await f.sharingProof([Self.s1, Self.s2])
         try await f.d.stop(keepDirectory: true)
         // As data written before the audit existed: its indexes empty, never built.
         let env = try Storage.Environment(path: f.d.directory + "/data")
