@@ -46,8 +46,9 @@ public enum AuditRule: Sendable, Hashable {
     /// The same file (same content hash) attached to records of more than one student: the files
     /// uploaded to a record, and the hash `field` (a `.file` field) holds. Label: <field>重复.
     case sharedFile(field: String)
-    /// One value of `key` (a credit code) given with `name`s that differ between students.
-    /// Names are compared without spaces and with full-width brackets as ASCII ones.
+    /// One value of `key` (a credit code) given with `name`s that differ between students: the
+    /// records whose name is not the one most give are flagged (all of them on a tie), with
+    /// every name counted. Names are compared without spaces and with full-width brackets as ASCII ones.
     /// Label: <name>不一致.
     case consistentName(key: String, name: String)
     /// One value of any of `fields` (a phone, an e-mail) given for more than

@@ -95,10 +95,14 @@ struct EmploymentAuditTests {
         #expect(Fixture.students(flags[0]) == [Self.s1, Self.s2])
         #expect(flags[0]["label"] == "证明材料重复")
         #expect(flags[0]["message"]?.stringValue?.contains("2 名学生") == true)
+        // The hash in the proof field counts as the same file.
+        let sha = try #require(flags[0]["subject"]?.stringValue)
+        try await f.record(Self.s3, ["destination": "70", "proofFile": .string(sha)])
+        #expect(try await f.flags("shared-file").map(Fixture.students) == [[Self.s1, Self.s2, Self.s3]])
         try await f.d.stop()
     }
 
-    @Test("one credit code under two names is flagged with both; the same name spelled with other brackets or spaces is not")
+    @Test("one credit code under two names flags the record that differs, counting both names; the same name spelled with other brackets or spaces is not")
     func consistentName() async throws {
         let f = try await Fixture.start()
         let x = Self.code(1)
@@ -108,7 +112,9 @@ struct EmploymentAuditTests {
         try await f.record(Self.s3, ["destination": "10", "employerCreditCode": .string(x), "employerName": "另一家公司"])
         let flags = try await f.flags("consistent-name")
         #expect(flags.count == 1)
-        #expect(Fixture.students(flags[0]) == [Self.s1, Self.s2, Self.s3])
+        // The records that differ from the name most give; every name is counted.
+        #expect(Fixture.students(flags[0]) == [Self.s3])
+        #expect(flags[0]["records"]?.arrayValue?.first?["value"] == "另一家公司")
         #expect(flags[0]["subject"]?.stringValue == x && flags[0]["label"] == "单位名称不一致")
         let message = flags[0]["message"]?.stringValue ?? ""
         #expect(message.contains("另一家公司（1 人）") && message.contains("示例科技(北京)有限公司（2 人）"), "\(message)")

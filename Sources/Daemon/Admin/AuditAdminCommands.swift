@@ -31,10 +31,11 @@ enum AuditAdminCommands {
         }]
     }
 
-    /// One row per flag: the rule, the students, the evidence.
+    /// One row per flag: the rule, the students (the first ten; `--json` has them all), the evidence.
     static func reply(_ flags: [AuditFlag], kind: RecordTables) throws -> AdminReply {
         let rows = flags.map { f in
-            [f.label, f.records.map { "\($0.student) \($0.studentName)" }.joined(separator: "、"), f.message]
+            let names = f.records.prefix(10).map { "\($0.student) \($0.studentName)" }.joined(separator: "、")
+            return [f.label, names + (f.records.count > 10 ? " 等 \(f.records.count) 人" : ""), f.message]
         }
         var counts: [String: Int] = [:]
         for f in flags { counts[f.label, default: 0] += 1 }

@@ -63,15 +63,22 @@ extension RecordAuditor {
         return out.sorted { $0.subject < $1.subject }
     }
 
-    /// Keys (credit codes) given with more than one name, among the terms under `prefix`.
+    /// Keys (credit codes) given with more than one name, among the terms under `prefix`. The
+    /// group lists the records whose name is not the one most give (all of them on a tie): an
+    /// employer of 130 graduates with one misspelt name flags that one record, and the evidence
+    /// counts every name.
     func names(_ txn: Transaction, _ position: Int, prefix: [UInt8]) throws -> [AuditGroup] {
         var out: [AuditGroup] = []
         var code: String? = nil
         var members: [(id: String, value: String)] = []
         func close() {
-            guard let code, Set(members.map(\.value)).count > 1 else { return }
-            let g = AuditGroup(position: position, subject: code, members: members)
-            if g.students > 1 { out.append(g) }
+            guard let code, Set(members.map(\.value)).count > 1, Set(members.map { AuditGroup.student($0.id) }).count > 1 else { return }
+            var counts: [String: Int] = [:]
+            for m in members { counts[m.value, default: 0] += 1 }
+            let ranked = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            let common = ranked[0].value > ranked[1].value ? ranked[0].key : nil
+            out.append(AuditGroup(position: position, subject: code, detail: ranked.map { "\($0.key)（\($0.value) 人）" }.joined(separator: "、"),
+                                  members: members.filter { $0.value != common }))
         }
         try Self.eachKey(txn, index.index.database, .prefix(prefix)) { term, ids in
             let p = Self.parts(term)

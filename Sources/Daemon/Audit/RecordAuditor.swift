@@ -75,10 +75,7 @@ struct RecordAuditor {
         case .sharedFile:
             return "同一文件（SHA-256 \(g.subject.prefix(16))…）附在 \(g.students) 名学生的记录中"
         case .consistentName(let key, let name):
-            var counts: [String: Int] = [:]
-            for m in g.members { counts[m.value, default: 0] += 1 }
-            let names = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key)（\($0.value) 人）" }
-            return "\(fieldLabel(key)) \(g.subject) 对应 \(counts.count) 个不同的\(fieldLabel(name))：\(names.joined(separator: "、"))"
+            return "\(fieldLabel(key)) \(g.subject) 对应不同的\(fieldLabel(name))：\(g.detail)"
         case .sharedContact(_, let by):
             let employers = Set(g.members.map(\.value)).count
             return "\(fieldLabel(g.detail)) \(g.subject) 出现在 \(g.students) 名学生、\(employers) 个不同\(fieldLabel(by))的记录中（上限 \(audit.sharedContactLimit) 人）"

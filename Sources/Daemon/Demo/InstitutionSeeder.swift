@@ -93,7 +93,7 @@ struct InstitutionSeeder {
             // The employer's own phone, and the proof's hash; a few of what 数据核查 flags: an
             // agency's phone for many employers, a misspelt name, one proof for two students.
             values["contactPhone"] = .string(dice.chance(1) ? "1399999\(String(format: "%04d", dice.below(20)))" : "0108" + employer.code.filter(\.isNumber).suffix(7))
-            if dice.chance(1) { values["employerName"] = .string(employer.name + "分公司") }
+            if dice.below(1000) < 2 { values["employerName"] = .string(employer.name + "分公司") }
             values["proofFile"] = .string(SHA256.hash(data: Data("proof-\(dice.chance(1) ? String(s.number.dropLast()) : s.number)".utf8)).hex)
         } else if destination.hasPrefix("80") {
             values["studySchool"] = .string(dice.pick(["北京大学", "浙江大学", "本校"]))
