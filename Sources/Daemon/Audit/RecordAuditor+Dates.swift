@@ -5,37 +5,18 @@ import Storage
 /// window, the watched values against those approved.
 extension RecordAuditor {
     /// Records whose date is after their last submission: the index's (id, date) terms merged
-    /// with the submissions (id → day), both in id order.
+    /// with the submissions (id → day). Dates compare as text.
     func submittedBefore(_ txn: Transaction, _ position: Int) throws -> [AuditGroup] {
-        try merged(txn, position, with: index.submitted) { id, date, day in
-            date > day ? AuditGroup(position: position, subject: date, detail: day, members: [(id: id, value: date)]) : nil
+        try merged(txn, position, with: index.submitted, flags: { date, day in day.lexicographicallyPrecedes(date) }) { id, date, day in
+            AuditGroup(position: position, subject: date, detail: day, members: [(id: id, value: date)])
         }
     }
 
     /// Records whose watched values differ from those at their last final approval.
     func changedSinceApproval(_ txn: Transaction, _ position: Int) throws -> [AuditGroup] {
-        try merged(txn, position, with: index.approved) { id, now, then in
-            now != then ? AuditGroup(position: position, subject: now, detail: then, members: [(id: id, value: "")]) : nil
+        try merged(txn, position, with: index.approved, flags: { now, then in !now.elementsEqual(then) }) { id, now, then in
+            AuditGroup(position: position, subject: now, detail: then, members: [(id: id, value: "")])
         }
-    }
-
-    /// Walks the rule's (id, value) terms beside `table` (id → value), both sorted by id, and
-    /// keeps what `compare` makes of each record found in both.
-    private func merged(_ txn: Transaction, _ position: Int, with table: Table<String, String>,
-                        _ compare: (String, String, String) -> AuditGroup?) throws -> [AuditGroup] {
-        var terms: [(id: String, value: String)] = []
-        try Self.eachKey(txn, index.index.database, .prefix([UInt8(position)])) { term, _ in
-            let p = Self.parts(term)
-            if p.count == 2 { terms.append((p[0], p[1])) }
-        }
-        var out: [AuditGroup] = []
-        var i = 0
-        try table.scan(txn) { id, other in
-            while i < terms.count, terms[i].id.utf8.lexicographicallyPrecedes(id.utf8) { i += 1 }
-            if i < terms.count, terms[i].id == id, let g = compare(id, terms[i].value, other) { out.append(g) }
-            return i < terms.count
-        }
-        return out
     }
 
     /// Records whose date lies outside their cohort's window: per cohort with a window, the two

@@ -44,25 +44,6 @@ extension RecordAuditor {
         term.dropFirst(n).split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Files (by hash) on records of more than one student: the files attached, and the hashes in the field.
-    func sharedFiles(_ txn: Transaction, _ position: Int) throws -> [AuditGroup] {
-        var byHash: [String: Set<String>] = [:]
-        try Self.eachKey(txn, index.index.database, .prefix([UInt8(position)])) { term, ids in
-            byHash[Self.parts(term)[0], default: []].formUnion(ids)
-        }
-        var out: [AuditGroup] = []
-        func consider(_ sha: String, _ ids: Set<String>) {
-            let g = AuditGroup(position: position, subject: sha, members: ids.sorted().map { (id: $0, value: "") })
-            if g.students > 1 { out.append(g) }
-        }
-        try Self.eachKey(txn, index.files, .all) { key, ids in
-            let sha = String(decoding: key, as: UTF8.self)
-            consider(sha, Set(ids).union(byHash.removeValue(forKey: sha) ?? []))
-        }
-        for (sha, ids) in byHash { consider(sha, ids) }
-        return out.sorted { $0.subject < $1.subject }
-    }
-
     /// Keys (credit codes) given with more than one name, among the terms under `prefix`. The
     /// group lists the records whose name is not the one most give (all of them on a tie): an
     /// employer of 130 graduates with one misspelt name flags that one record, and the evidence
