@@ -24,9 +24,10 @@ import scenarios_agreements  # noqa: E402
 import scenarios_students  # noqa: E402
 from harness import OUTPUT, ROOT, Api, Browser, Daemon, Failure, check  # noqa: E402
 import scenarios_library  # noqa: E402
+import scenarios_audit  # noqa: E402
 
 # Issue 16's staff scenarios, then issue 17's: employers and 三方协议, the student's console, 解约 and 简历库.
-ALL = scenarios.ALL + scenarios_agreements.ALL + scenarios_students.ALL + scenarios_library.ALL
+ALL = scenarios.ALL + scenarios_agreements.ALL + scenarios_students.ALL + scenarios_library.ALL + scenarios_audit.ALL
 
 
 class Steps:
