@@ -118,6 +118,10 @@ struct EmploymentAuditTests {
         #expect(flags[0]["subject"]?.stringValue == x && flags[0]["label"] == "单位名称不一致")
         let message = flags[0]["message"]?.stringValue ?? ""
         #expect(message.contains("另一家公司（1 人）") && message.contains("示例科技(北京)有限公司（2 人）"), "\(message)")
+        // Beside a record: the one that differs has the flag, one with the common name has none.
+        let beside = { (s: String) in try await f.d.request(.get, "/api/v1/records/employment-info/\(s)/audit", token: f.school).json["flags"]?.arrayValue ?? [] }
+        #expect(try await beside(Self.s3).map { $0["rule"] } == ["consistent-name"])
+        #expect(try await beside(Self.s1).isEmpty)
         try await f.d.stop()
     }
 

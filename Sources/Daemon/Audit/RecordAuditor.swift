@@ -31,9 +31,10 @@ struct RecordAuditor {
         try groups(txn).compactMap { try flag(txn, $0) }
     }
 
-    /// The flags of one record (which the caller may see): its own groups.
+    /// The flags of one record (which the caller may see): the groups it is named in (a record
+    /// with the name most give for its credit code is not, though its code has a flag).
     func flags(_ txn: Transaction, of record: StoredRecord) throws -> [AuditFlag] {
-        try groups(txn, of: record).compactMap { try flag(txn, $0) }
+        try groups(txn, of: record).filter { $0.members.contains { $0.id == record.id } }.compactMap { try flag(txn, $0) }
     }
 
     /// Whether a record is in view.
