@@ -71,6 +71,9 @@ public struct RecordKindSpec: Sendable {
     /// Names what ``derive`` computes from, e.g. the resume weights: when it changes between two
     /// starts or reloads, the core recomputes the derived fields of every stored record.
     public var derivation: String
+    /// The kind's 数据核查 (suspicious data a reviewer should look at twice), if any: the core
+    /// keeps its indexes and reports its flags within each caller's scope.
+    public var audit: RecordAudit? = nil
 
     /// - Parameters:
     ///   - id: the kind's id.

@@ -25,9 +25,12 @@ import scenarios_students  # noqa: E402
 from harness import OUTPUT, ROOT, Api, Browser, Daemon, Failure, check  # noqa: E402
 import scenarios_library  # noqa: E402
 import scenarios_corrections  # noqa: E402
+import scenarios_audit  # noqa: E402
 
-# Issue 16's staff scenarios, then issue 17's: employers and 三方协议, the student's console, 解约 and 简历库.
-ALL = scenarios.ALL + scenarios_agreements.ALL + scenarios_students.ALL + scenarios_library.ALL + scenarios_corrections.ALL
+# Issue 16's staff scenarios, then issue 17's: employers and 三方协议, the student's console, 解约 and 简历库;
+# issue 19's registry corrections and 数据核查.
+ALL = (scenarios.ALL + scenarios_agreements.ALL + scenarios_students.ALL + scenarios_library.ALL
+       + scenarios_corrections.ALL + scenarios_audit.ALL)
 
 
 class Steps:

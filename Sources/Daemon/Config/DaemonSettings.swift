@@ -180,6 +180,8 @@ struct KindSettings: Codable, Sendable {
     /// Who may correct the kind's registry fields (学籍信息): `[school]` by default, `[school,
     /// college]` to let the college too; a field's own `correctableBy:` wins over this.
     var correctableBy: [Role]?
+    /// The limits of the kind's 数据核查 (``AuditSettings``).
+    var audit: AuditSettings?
 }
 
 /// `plugins.<id>.kinds.<kind>.review`.

@@ -536,11 +536,12 @@ main.id='detail';
 main.dataset.kind=kind.id;
 main.dataset.id=id;
 const base=`records/${encodeURIComponent(kind.id)}/${encodeURIComponent(id)}`;
-const[record,history,materials]=await Promise.all([
+const load=()=>Promise.all([
 get(base+'?labels=1'),get(base+'/history').catch(()=>({history:[]})),get(base+'/materials').catch(()=>({materials:[]})),
-]);
-draw(record,history.history,materials.materials);
-function draw(record,history,materials){
+get(base+'/audit').catch(()=>({flags:[]})),
+]).then(([r,h,m,a])=>[r,h.history,m.materials,a.flags||[]]);
+draw(...(await load()));
+function draw(record,history,materials,flags){
 const separate=kind.studentForm==='separate';
 const editable=new Set(record.editable);
 const settable=new Set(transitionFields(kind,record));
@@ -575,6 +576,8 @@ h('p.facts',[record.college,record.major,record.class,record.cohort?`${record.co
 levels(kind,record),
 record.rejection?h('div.notice',{role:'note'},`退回原因：${record.rejection.reasonLabel || record.rejection.reason || ''}`,
 record.rejection.note?`；备注：${record.rejection.note}`:'',`（${record.rejection.by || ''}）`):null,
+flags.length?h('div#audit-notice.notice',{role:'note'},h('strong','数据核查提示'),
+h('ul',flags.map((f)=>h('li',{'data-rule':f.rule},`${f.label}：${f.message}`,seeAlso(f,record))))):null,
 separate?h('p.hint','左为学校核定的信息，右为学生填报的信息；不一致的字段以黄色标出。'):null,
 h('form#record-form',{onsubmit:(e)=>e.preventDefault()},[...groups].map(([group,rows])=>
 h('fieldset',{'data-group':group},h('legend',group),separate?h('div.field.head',h('span','字段'),h('span','学校核定'),h('span','学生填报')):null,rows))),
@@ -627,10 +630,13 @@ await reload('已完成：'+(record.actions.find((a)=>a.action===body.action)?.l
 }
 }
 async function reload(message){
-const[record,history,materials]=await Promise.all([get(base+'?labels=1'),get(base+'/history'),get(base+'/materials')]);
-draw(record,history.history,materials.materials);
+draw(...(await load()));
 ctx.status(message);
 }
+}
+function seeAlso(flag,record){
+const others=flag.records.filter((r)=>r.id!==record.id).map((r)=>`${r.student} ${r.studentName}`);
+return others.length?`；另见 ${others.join('、')}`:'';
 }
 function codeLabel(ctx,field,value){
 return field.type.type==='code'?ctx.codeNames[field.type.table]?.get(String(value)):undefined;

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PluginAPI
 import Storage
@@ -87,7 +88,13 @@ struct InstitutionSeeder {
             values["employerCreditCode"] = .string(employer.code)
             values["employerNature"] = .string(dice.pick(["31", "32", "39", "10", "21"]))
             values["employerRegionCode"] = .string(dice.pick(["110108", "330106", "440305"]))
-            values["signedDate"] = .string("\(s.cohort)-0\(dice.below(5) + 1)-1\(dice.below(9))")
+            // Signed before it was registered (today), as real ones are.
+            values["signedDate"] = .string(min("\(s.cohort)-0\(dice.below(5) + 1)-1\(dice.below(9))", AuditTerms.day(now)))
+            // The employer's own phone, and the proof's hash; a few of what 数据核查 flags: an
+            // agency's phone for many employers, a misspelt name, one proof for two students.
+            values["contactPhone"] = .string(dice.chance(1) ? "1399999\(String(format: "%04d", dice.below(20)))" : "0108" + employer.code.filter(\.isNumber).suffix(7))
+            if dice.below(1000) < 2 { values["employerName"] = .string(employer.name + "分公司") }
+            values["proofFile"] = .string(SHA256.hash(data: Data("proof-\(dice.chance(1) ? String(s.number.dropLast()) : s.number)".utf8)).hex)
         } else if destination.hasPrefix("80") {
             values["studySchool"] = .string(dice.pick(["北京大学", "浙江大学", "本校"]))
             values["studyMajor"] = .string("计算机科学与技术")
@@ -153,7 +160,7 @@ struct InstitutionSeeder {
     private func put(_ txn: Transaction, _ kind: RecordTables, _ s: StudentEntry, id: String, existing: StoredRecord?, values: JSONObject,
                      state: String, units: [UInt32: OrgUnit], now: Double, report: inout Report) throws {
         var r = existing ?? StoredRecord(id: id, student: s, state: state, levels: kind.pipeline?.stages.count ?? 0, now: now)
-        let from = r.state
+        let from = existing?.state ?? ""
         r.state = state
         if let pipeline = kind.pipeline {
             let pending = pipeline.stages.firstIndex { ReviewState.pending($0.role) == ReviewState(id: state) }

@@ -57,7 +57,7 @@ enum CoreRoutes {
     /// Every route the core serves under `/api/v1`, in the order the router registers them (plugin
     /// routes come from the plugin set). The router, the role checks, the OpenAPI document and the
     /// plugin ids refused as core paths all read this.
-    static let all: [CoreRoute] = MetaRoutes.routes + AuthRoutes.routes + StudentRoutes.routes + RecordRoutes.routes + EmployerRoutes.routes + ConsoleRoutes.routes
+    static let all: [CoreRoute] = MetaRoutes.routes + AuthRoutes.routes + StudentRoutes.routes + RecordRoutes.routes + AuditRoutes.routes + EmployerRoutes.routes + ConsoleRoutes.routes
 
     /// Every role: the outer gate of routes whose handler decides further (the engine, per kind and record).
     static let everyone = Set(Role.allCases)

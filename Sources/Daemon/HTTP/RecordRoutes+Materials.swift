@@ -49,6 +49,7 @@ extension RecordRoutes {
         try env.write { txn in
             _ = try caller.records.fetch(txn, kind, id)
             try table.put(txn, KeyPair(id, material.sha256), material)
+            try kind.audit?.attached(txn, record: id, sha: material.sha256)
         }
         return try Response.json(try JSONValue(encoding: material))
     }

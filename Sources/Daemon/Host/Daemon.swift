@@ -84,7 +84,7 @@ public final class Daemon: Sendable {
     }
 
     static let coreVerbNames = Set(["help", "status", "plugin list", "plugin reload", "db stats", "db backup", "db verify", "db reader-check"])
-        .union(DirectoryAdminCommands.verbs).union(RecordAdminCommands.verbs)
+        .union(DirectoryAdminCommands.verbs).union(RecordAdminCommands.verbs).union(AuditAdminCommands.verbs)
 
     /// Loads and validates the configuration and opens the database. Nothing listens yet.
     public init(options: DaemonOptions, logger: Logger) throws {
@@ -155,6 +155,7 @@ public final class Daemon: Sendable {
             + DirectoryAdminCommands.make(directory: directory, accounts: accounts, kinds: services.kinds,
                                           importSettings: { host.current.settings.imports }) { host.current.settings.auth }
             + RecordAdminCommands.make(services: services)
+            + AuditAdminCommands.make(services: services)
         let table = AdminCommandTable(core: core, host: host, statistics: ScopedStatistics(services: services, records: .system))
         tableBox.value = table
         return table

@@ -30,6 +30,10 @@ extension Loader {
                 }
             }
             if let form = settings.studentForm { kinds[i].studentForm = form }
+            if let audit = settings.audit {
+                applyAuditSettings(audit, to: &kinds[i], node: kindsNode.flatMap { ConfigDocument.find([name, "audit"], in: $0) },
+                                   path: path.appending("audit"), problems: &problems)
+            }
             if let review = settings.review {
                 override(&kinds[i], with: review, node: kindsNode.flatMap { ConfigDocument.find([name, "review"], in: $0) },
                          path: path.appending("review"), problems: &problems)

@@ -140,6 +140,7 @@ struct RecordEngine {
         var files: [KeyPair<String, String>] = []
         try kind.materials.scan(txn, prefix: KeyPrefix(id)) { k, _ in files.append(k); return true }
         for k in files { _ = try kind.materials.delete(txn, k) }
+        try kind.audit?.removed(txn, record: id, files: files.map(\.second))
     }
 
     /// Validates input against the kind's fields: unknown fields, review state, edit rights, types.

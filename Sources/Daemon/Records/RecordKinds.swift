@@ -17,6 +17,7 @@ final class RecordKinds: Sendable {
         for (id, entry) in set.kinds {
             let tables = try RecordTables(environment: environment, plugin: entry.plugin, spec: entry.spec, historyKey: historyKey)
             if let meta { try HistorySeal.sealLegacyChains(tables, environment: environment, meta: meta) }
+            if let meta { try AuditIndex.build(tables, environment: environment, meta: meta) }
             t[id] = tables
         }
         tables = t

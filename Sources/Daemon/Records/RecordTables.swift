@@ -47,6 +47,8 @@ final class RecordTables: Sendable {
     let stats: CounterIndex<StoredRecord>
     /// The statistics dimensions: `state`, `level.<role>`, and `field.<key>` for every code field.
     let dimensions: [String]
+    /// The kind's 数据核查 indexes, if it declares one (``AuditIndex``).
+    let audit: AuditIndex?
 
     init(environment: Environment, plugin: PluginID, spec: RecordKindSpec, historyKey: HistoryKey) throws {
         self.historyKey = historyKey
@@ -121,8 +123,9 @@ final class RecordTables: Sendable {
             }
             return out
         }
+        audit = try AuditIndex(environment: environment, spec: spec)
         records = IndexedTable(primary: try Table(environment, name: "rec/\(k)"),
-                               indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel, byParty] + Array(fields.values),
+                               indexes: [byCollege, byMajor, byClass, byStudent, byState, byLevel, byParty] + Array(fields.values) + (audit.map { [$0.index] } ?? []),
                                counters: [stats])
         history = try Table(environment, name: "hist/\(k)")
         legacySeals = try Table(environment, name: "hist-legacy/\(k)")
@@ -220,6 +223,7 @@ final class RecordTables: Sendable {
                                  from: from, to: to, reason: reason, note: note, prev: record.historyHead,
                                  key: historyKey, kind: spec.id, record: record.id)
         try history.put(txn, KeyPair(record.id, entry.seq), entry)
+        try audit?.noted(txn, record, from: from, to: to, time: now)
         record.historyCount = entry.seq
         record.historyHead = entry.hash
         return entry

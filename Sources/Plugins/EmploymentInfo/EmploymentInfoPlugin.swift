@@ -12,7 +12,7 @@ public struct EmploymentInfoPlugin: Plugin {
 
     public func register(into context: RegistrationContext) throws {
         let employer = "单位信息", study = "升学信息", abroad = "留学信息", proof = "证明材料"
-        context.recordKind(RecordKindSpec(
+        var kind = RecordKindSpec(
             id: "employment-info", label: Self.label,
             fields: [
                 FieldSpec("destination", LocalizedText("毕业去向", en: "destination"), .code(table: "destination"), required: true, national: 1, indexed: true),
@@ -36,7 +36,9 @@ public struct EmploymentInfoPlugin: Plugin {
                 FieldSpec("abroadMajorEn", LocalizedText("留学专业外文名称", en: "major (foreign)"), .text(maxLength: 128), national: 19, group: abroad),
                 FieldSpec("proofFile", LocalizedText("证明材料", en: "proof"), .file, group: proof),
             ],
-            process: .review(.standard), cardinality: .onePerStudent, rules: Self.rules))
+            process: .review(.standard), cardinality: .onePerStudent, rules: Self.rules)
+        kind.audit = Self.audit
+        context.recordKind(kind)
 
         context.route(.get, "placement", roles: Role.staff, summary: LocalizedText("去向落实率", en: "placement rate"),
                       output: PlacementReport.self) { request in
@@ -60,6 +62,18 @@ public struct EmploymentInfoPlugin: Plugin {
                               columns: ["单位", "毕业生", "单位就业", "自主创业", "自由职业", "升学", "去向落实率", "已登记(含待审核)", "登记落实率"], rows: rows)
         })
     }
+
+    /// 就业数据核查 (`jiuyectl audit employment`): proof, employers, contacts and dates a
+    /// reviewer should look at twice. The limit and the per-cohort signing windows are set under
+    /// `kinds.employment-info.audit` in `plugins.yaml`.
+    static let audit = RecordAudit(name: "employment", label: LocalizedText("就业数据核查", en: "employment data audit"), rules: [
+        .sharedFile(field: "proofFile"),
+        .consistentName(key: "employerCreditCode", name: "employerName"),
+        .sharedContact(fields: ["contactPhone", "contactEmail"], distinctBy: "employerCreditCode"),
+        .dateNotAfterSubmission(field: "signedDate"),
+        .dateWindow(field: "signedDate"),
+        .changedAfterApproval(fields: ["destination"]),
+    ])
 
     /// What a submission needs for each destination (DOMAIN.md §2; 教学厅函〔2021〕19号).
     static let rules: [SubmissionRule] = [
