@@ -54,12 +54,16 @@ extension RecordEngine {
     func editableFields(_ kind: RecordTables, state: String, student: String, caller: Caller) -> [String] {
         let isStaff = caller.isSystem || caller.account.roles.contains(where: \.isStaff)
         if isStaff {
+            // One staff role (nearly every account): the lists the kind made once.
+            if !caller.isSystem, caller.account.roles.count == 1, let role = caller.account.roles.first, let lists = kind.editable.staff[role] {
+                return staffMayEdit(kind, state: state, caller: caller) ? lists.all : lists.correctable
+            }
             let correctable = caller.isSystem ? [] : Set(kind.spec.correctableFields(by: caller.account.roles).map(\.key))
             guard staffMayEdit(kind, state: state, caller: caller) else { return kind.spec.fields.map(\.key).filter(correctable.contains) }
             return kind.spec.fields.filter { caller.isSystem || $0.editableBy != .nobody || correctable.contains($0.key) }.map(\.key)
         }
         guard caller.account.roles.contains(.student), student == caller.account.id, studentMayEdit(kind, state: state) else { return [] }
-        return kind.spec.fields.filter { $0.editableBy.allows(.student) }.map(\.key)
+        return kind.editable.student
     }
 
     /// `actions` and `editable` as a record answer carries them.

@@ -47,6 +47,11 @@ final class RecordTables: Sendable {
     let stats: CounterIndex<StoredRecord>
     /// The statistics dimensions: `state`, `level.<role>`, and `field.<key>` for every code field.
     let dimensions: [String]
+    /// What a record answer lists as `editable`, made once per kind (it was a tenth of a record
+    /// GET): per staff role, the fields it may change while staff may edit (all but registry
+    /// data, plus the registry fields the role may correct) and the registry fields it may
+    /// correct alone; and the student's own fields. Keys in declared order.
+    let editable: (staff: [Role: (all: [String], correctable: [String])], student: [String])
     /// The kind's 数据核查 indexes, if it declares one (``AuditIndex``).
     let audit: AuditIndex?
 
@@ -90,6 +95,13 @@ final class RecordTables: Sendable {
         // every counter costs each approval a write, and batch approval does ten thousand.
         let approvedDimensions = stages.isEmpty ? [] : codeFields.filter(\.element.indexed)
             .map { (position: $0.offset, dimension: "approved.field.\($0.element.key)") }
+        editable = (
+            Dictionary(uniqueKeysWithValues: Role.allCases.filter(\.isStaff).map { role in
+                let correctable = Set(spec.correctableFields(by: [role]).map(\.key))
+                return (role, (spec.fields.filter { $0.editableBy != .nobody || correctable.contains($0.key) }.map(\.key),
+                               spec.fields.map(\.key).filter(correctable.contains)))
+            }),
+            spec.fields.filter { $0.editableBy.allows(.student) }.map(\.key))
         dimensions = ["state"] + stages.map { "level.\($0.role.rawValue)" } + codeFields.map { "field.\($0.element.key)" } + approvedDimensions.map(\.dimension)
         // Each dimension's name and its per-college and per-major sums' names, made once: a
         // batch of 10 000 approvals computes every record's counter keys twice.
