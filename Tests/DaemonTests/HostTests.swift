@@ -50,6 +50,16 @@ struct HostTests {
         try await daemon.stop()
     }
 
+    @Test("a reply of megabytes comes over the admin socket whole")
+    func bigAdminReply() async throws {
+        let daemon = try await TestDaemon.start(plugins: probeCatalog, builtins: [], config: Self.config(label: "big-\(UUID().uuidString.prefix(6))"))
+        for bytes in [3_000, 6_000_000] {
+            let reply = try await daemon.admin("probe", "big", String(bytes))
+            #expect(reply.ok && reply.reply?.message?.utf8.count == bytes / 3 * 3, "\(bytes) bytes")
+        }
+        try await daemon.stop()
+    }
+
     @Test("data written by a newer version of a plugin is refused at start")
     func newerPluginData() async throws {
         let directory = FileManager.default.temporaryDirectory.path + "/jiuye-newer-" + UUID().uuidString.prefix(6)

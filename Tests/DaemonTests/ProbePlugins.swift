@@ -56,6 +56,9 @@ struct ProbePlugin: Plugin {
             let n = try request.store.read { try $0.all(String.self, "marks").count }
             return AdminReply(result: .int(n), message: "\(n) marks")
         })
+        context.adminCommand(AdminCommandSpec(words: ["probe", "big"], usage: "BYTES", summary: "a reply of BYTES bytes", changesState: false) { request in
+            AdminReply(message: String(repeating: "数", count: (Int(request.arguments.first ?? "") ?? 0) / 3))
+        })
         context.emits("happened", summary: "something happened")
         context.migration(version: 1, summary: "first mark") { try $0.put("marks", "v1", "\(label)") }
         context.migration(version: 2, summary: "second mark") { try $0.put("marks", "v2", "\(label)") }

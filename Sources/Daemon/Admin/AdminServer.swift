@@ -34,7 +34,11 @@ final class AdminServer: Service, Sendable {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
                 child.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
+                    // Half-closure: finishing the writer shuts the socket's sending side only
+                    // after every pending write is out. Closing at once dropped what a reply of
+                    // megabytes (an audit of a whole school) still had buffered.
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child,
+                                                                configuration: .init(isOutboundHalfClosureEnabled: true))
                 }
             }
         // The socket file is created with the umask's mode: set ours, and hand it to the admin group.
@@ -79,6 +83,16 @@ final class AdminServer: Service, Sendable {
                     response = .failure(.forbidden, "uid \(peer.map { String($0.uid) } ?? "?") may not use the admin socket")
                 }
                 try await outbound.write(ByteBuffer(bytes: try response.line()))
+                outbound.finish()
+                // The client closes once it has read the reply (the channel then closes too); a
+                // client that never does is let go after a while.
+                let closed = connection.channel.closeFuture
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { try? await closed.get() }
+                    group.addTask { try? await Task.sleep(for: .seconds(30)) }
+                    await group.next()
+                    group.cancelAll()
+                }
             }
         } catch {
             logger.debug("admin connection ended: \(error)")
