@@ -57,35 +57,4 @@ enum MemberIndex {
         for b in key { h = (h ^ UInt32(b)) &* 16_777_619 }
         return UInt8(truncatingIfNeeded: h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24))
     }
-
-    /// A set of key hashes, 256 bits.
-    struct HashSet {
-        private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-
-        init<Keys: Sequence>(_ keys: Keys) where Keys.Element == String {
-            for k in keys {
-                insert(Array(k.utf8).withUnsafeBytes { MemberIndex.hash($0) })
-            }
-        }
-
-        mutating func insert(_ h: UInt8) {
-            let bit = UInt64(1) << UInt64(h & 63)
-            switch h >> 6 {
-            case 0: bits.0 |= bit
-            case 1: bits.1 |= bit
-            case 2: bits.2 |= bit
-            default: bits.3 |= bit
-            }
-        }
-
-        func contains(_ h: UInt8) -> Bool {
-            let bit = UInt64(1) << UInt64(h & 63)
-            switch h >> 6 {
-            case 0: return bits.0 & bit != 0
-            case 1: return bits.1 & bit != 0
-            case 2: return bits.2 & bit != 0
-            default: return bits.3 & bit != 0
-            }
-        }
-    }
 }

@@ -14,12 +14,14 @@ final class FieldProjection {
     /// The keys as asked: a key stored escaped or beyond ASCII is compared as text, as a decoded
     /// object's keys were; and a key of 64 bytes or more.
     private let wanted: Set<String>
-    /// The wanted keys' one-byte hashes, as a record's member index keeps them.
-    private let hashes: MemberIndex.HashSet
+    /// Per one-byte key hash, as a record's member index keeps it: 0 when no wanted key has it,
+    /// the position + 1 of the one that has, or ``shared`` when several (or a long key) do. A
+    /// member is passed over on one load, and a hit compared with one key.
+    private let slots: [UInt8]
+    private static let shared: UInt8 = 0xFF
 
     init(_ keys: Set<String>) {
         wanted = keys
-        hashes = MemberIndex.HashSet(keys)
         var utf8: [UInt8] = [], starts: [Int] = [], byLength = Array(repeating: 0..<0, count: 64)
         for k in keys.filter({ $0.utf8.count < 64 }).sorted(by: { $0.utf8.count < $1.utf8.count }) {
             let n = k.utf8.count
@@ -30,6 +32,13 @@ final class FieldProjection {
         self.utf8 = utf8
         self.starts = starts
         self.byLength = byLength
+        var slots = [UInt8](repeating: 0, count: 256)
+        for k in keys {
+            let h = Int(Array(k.utf8).withUnsafeBytes { MemberIndex.hash($0) })
+            let position = k.utf8.count < 64 ? Array(k.utf8).withUnsafeBytes { Self.find($0, utf8, starts, byLength) } : nil
+            slots[h] = slots[h] == 0 && (position ?? .max) < Int(Self.shared) - 1 ? UInt8(position! + 1) : Self.shared
+        }
+        self.slots = slots
     }
 
     /// Writes an object holding the members of `object` (stored JSON) whose keys are wanted, in
@@ -77,8 +86,10 @@ final class FieldProjection {
             let keyLength = Int(entries.load(fromByteOffset: i + 2, as: UInt8.self))
             let end = Int(UInt16(littleEndian: entries.loadUnaligned(fromByteOffset: i + 4, as: UInt16.self)))
             guard start + keyLength + 2 < end, end <= object.count else { throw StorageError.corrupt("record member index out of bounds") }
-            if hashes.contains(entries.load(fromByteOffset: i + 3, as: UInt8.self)),
-               wants(plain: UnsafeRawBufferPointer(start: bytes + start + 1, count: keyLength)) {
+            let slot = slots.withUnsafeBufferPointer { $0[Int(entries.load(fromByteOffset: i + 3, as: UInt8.self))] }
+            if slot != 0, slot == Self.shared
+                ? wants(plain: UnsafeRawBufferPointer(start: bytes + start + 1, count: keyLength))
+                : isKey(Int(slot) - 1, UnsafeRawBufferPointer(start: bytes + start + 1, count: keyLength)) {
                 // Right after the run, past its one comma: the run grows instead of being copied.
                 if !run.isEmpty, start == run.upperBound + 1, object[run.upperBound] == UInt8(ascii: ",") {
                     run = run.lowerBound..<end
@@ -111,16 +122,29 @@ final class FieldProjection {
 
     /// The position of a key stored as plain ASCII among the wanted ones, or nil.
     func position(plain key: UnsafeRawBufferPointer) -> Int? {
-        let n = key.count
-        guard n < 64 else { return longKeys.firstIndex(of: String(decoding: key, as: UTF8.self)).map { starts.count + $0 } }
-        return utf8.withUnsafeBytes { all in
-            byLength[n].first { c in
-                let wanted = all.baseAddress! + starts[c]
-                var i = 0
-                while i < n, wanted.load(fromByteOffset: i, as: UInt8.self) == key[i] { i += 1 }
-                return i == n
-            }
-        }
+        guard key.count < 64 else { return longKeys.firstIndex(of: String(decoding: key, as: UTF8.self)).map { starts.count + $0 } }
+        return Self.find(key, utf8, starts, byLength)
+    }
+
+    /// Whether `key` is the wanted key at `position`, compared in place.
+    @inline(__always)
+    private func isKey(_ position: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        let from = starts[position], n = key.count
+        guard (position + 1 < starts.count ? starts[position + 1] : utf8.count) - from == n else { return false }
+        return utf8.withUnsafeBytes { all in Self.equal(all.baseAddress! + from, key) }
+    }
+
+    /// The position among `starts` of a key shorter than 64 bytes, or nil.
+    private static func find(_ key: UnsafeRawBufferPointer, _ utf8: [UInt8], _ starts: [Int], _ byLength: [Range<Int>]) -> Int? {
+        utf8.withUnsafeBytes { all in byLength[key.count].first { equal(all.baseAddress! + starts[$0], key) } }
+    }
+
+    /// Keys are a few bytes: compared in place, not through a call to memcmp.
+    @inline(__always)
+    private static func equal(_ wanted: UnsafeRawPointer, _ key: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        while i < key.count, wanted.load(fromByteOffset: i, as: UInt8.self) == key[i] { i += 1 }
+        return i == key.count
     }
 
     /// Whether a key stored as plain ASCII is wanted.
@@ -131,15 +155,7 @@ final class FieldProjection {
         // Most members are turned away on their length alone.
         guard !candidates.isEmpty else { return false }
         guard n > 0 else { return true }
-        // Keys are a few bytes: compared in place, not through a call to memcmp per candidate.
-        return utf8.withUnsafeBytes { all in
-            candidates.contains { c in
-                let wanted = all.baseAddress! + starts[c]
-                var i = 0
-                while i < n, wanted.load(fromByteOffset: i, as: UInt8.self) == key[i] { i += 1 }
-                return i == n
-            }
-        }
+        return utf8.withUnsafeBytes { all in candidates.contains { Self.equal(all.baseAddress! + starts[$0], key) } }
     }
 }
 
