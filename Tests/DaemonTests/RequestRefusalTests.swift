@@ -17,7 +17,12 @@ struct RequestRefusalTests {
         for body in bodies {
             let request = "POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + body
-            answers.append(try await RawHTTP.send(request, port: d.port))
+            // The server answers and closes with the request's rest unread, so the kernel may
+            // reset the connection before the client reads the answer (seen once on a loaded CI
+            // machine): a reset with nothing read is tried again, up to three times.
+            var answer = try await RawHTTP.send(request, port: d.port)
+            for _ in 0..<2 where answer.status == 0 { answer = try await RawHTTP.send(request, port: d.port) }
+            answers.append(answer)
         }
         try await d.stop()
         for (body, answer) in zip(bodies, answers) {
