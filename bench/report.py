@@ -84,7 +84,8 @@ def data_rows(m):
          "1.45 s", "≤ 1 s", [at_most(csv["s"], 1)]),
         (f"load: 200 connections, {m['load_seconds']} s, 20 % writes (PATCH), 80 % reads, random students and colleges",
          f"{n(load['rate'])} req/s, p50 {ms(load['p50'])}, p99 {ms(load['p99'])}, {errors_text(load)}, "
-         f"RSS {load['rss_before']} → {load['rss_after']} MB, {load['cpu_us']:.0f} µs CPU a request",
+         f"RSS {load['rss_before']} → {load['rss_after']} MB, {load['cpu_us']:.0f} µs CPU a request; "
+         f"{load['writes']:,} writes in {load['commits']:,} commits",
          "2 000 req/s, p99 393 ms", "≥ 8 000 req/s, p99 ≤ 50 ms, 0 errors, memory flat (RSS ≤ +5 %)",
          [at_least(load["rate"], 8000, "rate "), at_most(load["p99"], 50, "p99 "),
           (load["errors"] == 0, f"{load['errors']} errors"), (flat, "memory grew")]),
@@ -125,6 +126,14 @@ def table(rows, first):
     print("|---|---|---|---|---|")
     for what, measured, before, target, checks in rows:
         print(f"| {what} | {measured} | {before} | {target} | {verdict(checks)} |")
+
+
+def print_load(m):
+    """--only load: the load test's line alone."""
+    load = m["load"]
+    print(f"load: 200 connections, {m['load_seconds']} s: {n(load['rate'])} req/s, p50 {ms(load['p50'])}, p99 {ms(load['p99'])}, "
+          f"{errors_text(load)}, RSS {load['rss_before']} → {load['rss_after']} MB, {load['cpu_us']:.0f} µs CPU a request, "
+          f"{load['writes']} writes in {load['commits']} commits")
 
 
 def print_tables(m):

@@ -5,7 +5,7 @@ the same records), the daemon's CPU per request, the list page's CPU on a second
 20 000, server times from Server-Timing, gzip sizes, exports, statistics, cold start on
 1 000 000 records, memory, and a load test of mixed reads and writes. Prints issue 18's table
 (figure, the issue's "before", target, met or missed) and the other figures. Started by bench/run."""
-import argparse, http.client, json, os, random, re, signal, subprocess, sys, tempfile, time
+import argparse, http.client, json, os, random, re, signal, subprocess, sys, tempfile, time, urllib.request
 
 import loadgen, postgres, report
 
@@ -16,6 +16,7 @@ ap.add_argument("--small-students", type=int, default=None, help="the second sch
 ap.add_argument("--cold-records", type=int, default=1_000_000)
 ap.add_argument("--load-seconds", type=int, default=60)
 ap.add_argument("--wrk-seconds", type=int, default=10)
+ap.add_argument("--only", choices=["load"], help="seed the big school and run only the load test (to compare two builds quickly)")
 ap.add_argument("--profile", help="a directory: perf profiles of GET one and of the list page go there")
 args = ap.parse_args()
 if args.small_students is None:
@@ -273,9 +274,18 @@ def load_test(daemon, base, token, school):
     log(f"load: 200 connections, {args.load_seconds} s …")
     script = loadgen.mixed_script(f"{work}/mixed.lua", school.ids, school.colleges_of(2026))
     rss_before = status(daemon.pid)["VmRSS"]
+    commits_before = commits(base, token)
     r = loadgen.wrk(base + "/", token=token, conns=200, seconds=args.load_seconds, script=script, pid=daemon.pid)
+    groups, writes = (a - b for a, b in zip(commits(base, token), commits_before))
     m["load"] = {**r, "errors": r["non2xx"] + r["socket"], "rss_before": rss_before // 1024,
-                 "rss_after": status(daemon.pid)["VmRSS"] // 1024}
+                 "rss_after": status(daemon.pid)["VmRSS"] // 1024, "commits": groups, "writes": writes}
+
+
+def commits(base, token):
+    """Group commits and the writes they held so far, from /metrics."""
+    req = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {token}"})
+    text = urllib.request.urlopen(req, timeout=30).read().decode()
+    return tuple(int(float(re.search(rf"^{name} (\S+)$", text, re.M).group(1))) for name in ("jiuye_commit_groups", "jiuye_commit_writes"))
 
 
 def profiles(daemon, base, token, school):
@@ -346,8 +356,26 @@ def cold_start():
     m["cold_ms"] = pct(starts, 50) * 1000
 
 
+def load_only():
+    """--only load: the big school and the load test, nothing else."""
+    data, port = f"{work}/data", free_port()
+    daemon, _ = start_daemon(data, port)
+    log(f"seeding {args.students} students …")
+    seed(data, args.students)
+    c = Client(port).login()
+    school = School(c)
+    for r in c.pages("&fields=name"):
+        school.note(r)
+    load_test(daemon, f"http://127.0.0.1:{port}", c.token, school)
+    stop(daemon)
+
+
 nginx = None
 try:
+    if args.only == "load":
+        load_only()
+        report.print_load(m)
+        sys.exit(0)
     nginx, nginx_port = start_nginx()
     m["nginx"] = loadgen.wrk(f"http://127.0.0.1:{nginx_port}/", seconds=args.wrk_seconds)
     main_school()

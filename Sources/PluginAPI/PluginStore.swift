@@ -9,6 +9,19 @@ public protocol PluginStore: Sendable {
     func read<R>(_ body: (any PluginTransaction) throws -> R) throws -> R
     /// Runs `body` in a write transaction: all of it commits, or none of it when it throws.
     func write<R>(_ body: (any PluginTransaction) throws -> R) throws -> R
+    /// Runs `body` in a write transaction shared with the writes that arrive at the same time
+    /// (group commit: one fsync for all of them), and returns once it is durable. It stays all or
+    /// nothing for itself: when `body` throws, only its own changes are taken back. `body` may be
+    /// run again from the start (when the data file grows), so it must have no effects outside
+    /// the transaction. Prefer it over ``write(_:)`` in a route: the wait holds no thread.
+    func commit<R: Sendable>(_ body: @escaping @Sendable (any PluginTransaction) throws -> R) async throws -> R
+}
+
+extension PluginStore {
+    /// A store without group commit writes alone.
+    public func commit<R: Sendable>(_ body: @escaping @Sendable (any PluginTransaction) throws -> R) async throws -> R {
+        try write(body)
+    }
 }
 
 /// Access to a plugin's collections inside one transaction.

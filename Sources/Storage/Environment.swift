@@ -55,6 +55,8 @@ public final class Environment: @unchecked Sendable {
     /// resize logic simple and keeps a blocked writer off the resize lock).
     private let writerLock = Mutex()
     private let databasesLock = Mutex()
+    /// The queue and thread behind ``commit(_:)``.
+    let groupCommit = GroupCommit()
     private var databases: [String: Database] = [:]
     /// The thread inside `write`, so opening a database from within one fails instead of deadlocking.
     private var writerThread: pthread_t?
@@ -104,6 +106,8 @@ public final class Environment: @unchecked Sendable {
 
     /// Flushes and closes the environment. Further use is a programming error.
     public func close() {
+        // Queued writes commit first; none is accepted after.
+        groupCommit.stop()
         resizeLock.withExclusive {
             guard !closed else { return }
             closed = true

@@ -27,6 +27,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
     /// reports for the short write of a full disk). The transaction was rolled back; the
     /// environment stays usable and later writes succeed once space is freed.
     case diskFull(code: Int32, operation: String)
+    /// A write was handed to an environment that is closing or closed.
+    case closed
 
     public var description: String {
         switch self {
@@ -46,6 +48,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "the LMDB map reached its ceiling of \(bytes) bytes"
         case .databaseOpenedInWrite(let name):
             return "database \(name) opened inside a write transaction; open it before"
+        case .closed:
+            return "the data environment is closed"
         case .diskFull(let code, let operation):
             return "\(operation): the data file could not be written (\(String(cString: mdb_strerror(code)))); is the disk full?"
         }

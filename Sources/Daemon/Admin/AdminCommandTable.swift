@@ -54,6 +54,7 @@ struct LazyPluginStore: PluginStore {
     let open: @Sendable () throws -> any PluginStore
     func read<R>(_ body: (any PluginTransaction) throws -> R) throws -> R { try open().read(body) }
     func write<R>(_ body: (any PluginTransaction) throws -> R) throws -> R { try open().write(body) }
+    func commit<R: Sendable>(_ body: @escaping @Sendable (any PluginTransaction) throws -> R) async throws -> R { try await open().commit(body) }
 }
 
 extension AdminCommandTable {

@@ -205,7 +205,7 @@ final class AccountService: Sendable {
         // The count, the lock and the verdict are decided in one write transaction: concurrent
         // attempts are serialised there, so the lock falls after exactly maxFailedLogins failures
         // and a right password arriving after it is refused, whenever its hash finished.
-        let outcome = try store.environment.write { txn -> Result<LoginOutcome, Error> in
+        let outcome = try await store.environment.commit { [self] txn -> Result<LoginOutcome, Error> in
             var current = try store.account(txn, username) ?? account
             if let until = current.lockedUntil, until > now { return .failure(AuthFailure.locked(until: until, now: now)) }
             guard ok else {
@@ -290,7 +290,7 @@ final class AccountService: Sendable {
         guard oldOK else { throw AuthFailure.wrongOldPassword }
         guard new.count >= s.minPasswordLength, new != initial else { throw AuthFailure.weakPassword(s.minPasswordLength) }
         let hash = try await offload(account.id) { try hasher.hash(new) }
-        try store.environment.write { txn in
+        try await store.environment.commit { [self] txn in
             var current = try store.account(txn, account.id) ?? account
             current.passwordHash = hash
             current.mustChangePassword = false
@@ -304,9 +304,8 @@ final class AccountService: Sendable {
     /// Reset to the initial password (students), or to `temporary` (other accounts).
     func resetPassword(_ id: String, temporary: String? = nil) async throws {
         let s = settings()
-        var hash: String?
-        if let temporary { hash = try await offload(id) { try Self.hasher(s).hash(temporary) } }
-        try store.environment.write { txn in
+        let hash: String? = if let temporary { try await offload(id) { try Self.hasher(s).hash(temporary) } } else { nil }
+        try await store.environment.commit { [self] txn in
             guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
             let isStudent = try store.students.primary.contains(txn, id)
             guard isStudent || hash != nil else { throw AuthFailure.conflict("该账号没有初始密码，请指定临时密码") }

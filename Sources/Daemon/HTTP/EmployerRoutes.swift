@@ -56,7 +56,7 @@ struct EmployerRoutes: CoreRouteGroup {
         let hash = try await NIOThreadPool.singleton.runIfActive { try hasher.hash(input.password) }
         let registration = EmployerRegistration(creditCode: code, name: name, contact: input.contact.trimmingSpaces, mobile: input.mobile,
                                                 passwordHash: hash, status: .pending, submitted: Self.now())
-        try directory.environment.write { txn in
+        try await directory.environment.commit { txn in
             if try directory.accounts.get(txn, code) != nil { throw APIError(.conflict, code: .exists, message: "该单位已有账号", field: "creditCode") }
             if try directory.registrations.get(txn, code)?.status == .pending {
                 throw APIError(.conflict, code: .pending, message: "该单位的注册申请正在审核", field: "creditCode")
@@ -84,7 +84,7 @@ struct EmployerRoutes: CoreRouteGroup {
         let input = try await services.decode(Decision.self, request)
         let reason = input.reason?.trimmingSpaces ?? ""
         if decision == "reject" && reason.isEmpty { throw APIError(.badRequest, code: .reasonRequired, message: "请填写驳回原因", field: "reason") }
-        let updated = try directory.environment.write { txn -> EmployerRegistration in
+        let updated = try await directory.environment.commit { txn -> EmployerRegistration in
             guard var r = try directory.registrations.get(txn, code), r.status == .pending else { throw APIError.notFound }
             r.status = decision == "approve" ? .approved : .rejected
             r.decidedBy = caller.account.id

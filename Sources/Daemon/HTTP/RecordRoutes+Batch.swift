@@ -23,7 +23,7 @@ extension RecordRoutes {
         guard !batch.ids.isEmpty, batch.ids.count <= 20_000 else {
             throw APIError(.badRequest, code: .badRequest, message: "一次选择 1 至 20000 条记录", field: "ids")
         }
-        let results = try env.write { txn in
+        let results = try await env.commit { txn in
             try BatchOperation(engine: engine, kind: kind, caller: caller, accounts: services.accounts).run(txn, batch, now: Self.now())
         }
         let failed = results.filter { $0["ok"] == false }.count

@@ -46,7 +46,7 @@ extension RecordRoutes {
         let material = try services.materials.store(data, name: request.uri.queryParameters["name"].map(String.init),
                                                     by: caller.account.id, limit: limit, now: Self.now())
         let table = try services.materials.table(kind)
-        try env.write { txn in
+        try await env.commit { txn in
             _ = try caller.records.fetch(txn, kind, id)
             try table.put(txn, KeyPair(id, material.sha256), material)
             try kind.audit?.attached(txn, record: id, sha: material.sha256)

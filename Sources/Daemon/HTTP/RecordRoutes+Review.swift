@@ -20,7 +20,7 @@ extension RecordRoutes {
     func submit(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
         let t = try target(context, caller)
         let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
-        let r = try env.write { txn -> StoredRecord in
+        let r = try await env.commit { txn -> StoredRecord in
             let current = try caller.records.fetch(txn, kind, id)
             // The submission out of this state, by its meaning: a first one or after a rejection.
             let action = kind.workflow?.transitions.first { t in [.submit, .resubmit].contains(t.effect) && t.from.contains(current.state) }?.action ?? "submit"
@@ -33,7 +33,7 @@ extension RecordRoutes {
         let t = try target(context, caller)
         let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
         let input = try await services.decode(Review.self, request)
-        let r = try env.write { txn in
+        let r = try await env.commit { txn in
             try engine.transition(txn, kind, caller: caller, id: id, .init(action: input.action, reason: input.reason ?? "", note: input.note ?? "",
                                                                          copyFill: input.copyFill ?? false, values: input.values ?? [:]), now: Self.now())
         }
@@ -42,7 +42,7 @@ extension RecordRoutes {
 
     func history(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
         let t = try target(context, caller)
-        let (caller, engine, kind, id) = (t.caller, t.engine, t.kind, t.id)
+        let (caller, kind, id) = (t.caller, t.kind, t.id)
         let entries = try env.read { txn in
             _ = try caller.records.fetch(txn, kind, id)
             return try kind.entries(txn, of: id)

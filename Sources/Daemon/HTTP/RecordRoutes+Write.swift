@@ -20,7 +20,7 @@ extension RecordRoutes {
         let t = try target(context, caller)
         let (caller, engine, kind) = (t.caller, t.engine, t.kind)
         let input = try await services.decode(Create.self, request)
-        let r = try env.write {
+        let r = try await env.commit {
             try engine.create($0, kind, caller: caller, student: input.student, studentName: input.studentName,
                               values: input.values ?? [:], action: input.action, now: Self.now())
         }
@@ -35,13 +35,13 @@ extension RecordRoutes {
             throw EngineError.reviewStateReadOnly(key)
         }
         let input = try JSONBody.decode(Update.self, from: body)
-        let r = try env.write { try engine.update($0, kind, caller: caller, id: id, values: input.values, now: Self.now()) }
+        let r = try await env.commit { try engine.update($0, kind, caller: caller, id: id, values: input.values, now: Self.now()) }
         return try written(t, r)
     }
 
     func delete(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
         let t = try target(context, caller)
-        try env.write { try t.engine.delete($0, t.kind, caller: t.caller, id: t.id) }
+        try await env.commit { try t.engine.delete($0, t.kind, caller: t.caller, id: t.id) }
         return Response(status: .noContent)
     }
 }

@@ -46,6 +46,10 @@ enum DaemonMetrics {
         gauge("jiuye_lmdb_map_size_bytes", stats.mapSize)
         gauge("jiuye_lmdb_used_bytes", stats.usedBytes)
         gauge("jiuye_lmdb_readers", stats.readersInUse)
+        // Writes ÷ commits is how many requests shared an fsync.
+        let groups = env.groupCommitStatistics
+        gauge("jiuye_commit_groups", Int(groups.groups))
+        gauge("jiuye_commit_writes", Int(groups.writes))
         let kinds = try services.kinds()
         let (pending, dead, records) = try env.read { txn -> (Int, Int, [(String, Int)]) in
             var pending = 0, dead = 0

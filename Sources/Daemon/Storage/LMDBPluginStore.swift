@@ -27,6 +27,10 @@ struct LMDBPluginStore: PluginStore {
     func write<R>(_ body: (any PluginTransaction) throws -> R) throws -> R {
         try environment.write { txn in try body(LMDBPluginTransaction(store: self, txn: txn)) }
     }
+
+    func commit<R: Sendable>(_ body: @escaping @Sendable (any PluginTransaction) throws -> R) async throws -> R {
+        try await environment.commit { [self] txn in try body(LMDBPluginTransaction(store: self, txn: txn)) }
+    }
 }
 
 /// A plugin's view of one LMDB transaction.

@@ -33,7 +33,7 @@ struct AgreementNumbers: Sendable {
             input: nil, output: .object([("imported", .integer), ("message", .text)], required: ["imported"])
         ) { request in
             let rows = try request.tables.rows(request.body)
-            let (n, problems) = try request.store.write { try numbers.importRows(rows, $0) }
+            let (n, problems) = try await request.store.commit { try numbers.importRows(rows, $0) }
             guard problems.isEmpty else {
                 // Every bad row, each on its own line in the console: the file is fixed in one go.
                 return RouteResponse(status: 400, body: [
@@ -75,7 +75,7 @@ struct AgreementNumbers: Sendable {
                 throw PluginError.badRequest("签约方式只能是 \(AgreementsPlugin.signingTypes.joined(separator: "、"))", field: "signingType")
             }
             guard input.students.count <= 2000 else { throw PluginError.badRequest("一次最多分配 2000 名学生，本次 \(input.students.count) 名", field: "students") }
-            let results = try request.store.write { txn in
+            let results = try await request.store.commit { txn in
                 try input.students.map { student -> JSONValue in
                     do {
                         let r = try numbers.issue(to: student, signingType: signingType, txn)
@@ -102,7 +102,7 @@ struct AgreementNumbers: Sendable {
         ) { request in
             guard let path = request.arguments.first, let tables = request.tables else { throw PluginError.badRequest("usage: agreements import-numbers FILE") }
             let data = try Data(contentsOf: URL(fileURLWithPath: request.resolvePath(path)))
-            let (n, problems) = try request.store.write { try numbers.importRows(try tables.rows(data), $0) }
+            let (n, problems) = try await request.store.commit { try numbers.importRows(try tables.rows(data), $0) }
             guard problems.isEmpty else {
                 throw PluginError.badRequest(([AgreementNumbers.summary(problems)] + problems).joined(separator: "\n"), field: "协议书编号")
             }

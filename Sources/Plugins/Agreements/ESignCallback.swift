@@ -29,7 +29,7 @@ struct ESignCallback: Sendable {
             }
             let callback = try request.decode(Callback.self)
             guard callback.event == "sealed" else { throw PluginError.badRequest("未知的回调事件 \(callback.event)", field: "event") }
-            let record = try request.store.write { txn in
+            let record = try await request.store.commit { txn in
                 try txn.systemRecords.transition(AgreementsPlugin.kind, callback.record, action: "seal",
                                                  note: "电子签章平台回调" + (callback.reference.map { "：\($0)" } ?? ""))
             }

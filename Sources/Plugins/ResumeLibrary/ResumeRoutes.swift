@@ -19,7 +19,7 @@ struct ResumeRoutes: Sendable {
             summary: LocalizedText("设为默认简历", en: "make the default resume"), input: nil, output: .any
         ) { request in
             let id = request.parameters["id"] ?? ""
-            let chosen = try request.store.write { txn -> RecordSnapshot in
+            let chosen = try await request.store.commit { txn -> RecordSnapshot in
                 guard let r = try txn.records.record(kind, id), r.student == request.principal.id else { throw PluginError.notFound() }
                 var chosen = r
                 // One default per student: the flag moves, in one transaction.
