@@ -94,8 +94,8 @@ struct PhoneVerificationTests {
         #expect(try await d.admin("user", "set-mobile", "counselor-se", "13800138000").ok)
         let challenge = try #require(try await login(d).json["challenge"]?.stringValue)
         let c = try code(try await sms.wait(for: 1)[0])
-        #expect(throws: PhoneVerification.Failure.expired) {
-            _ = try d.daemon.accounts.verifyPhone(challenge: challenge, code: c, now: Date().addingTimeInterval(301))
+        await #expect(throws: PhoneVerification.Failure.expired) {
+            _ = try await d.daemon.accounts.verifyPhone(challenge: challenge, code: c, now: Date().addingTimeInterval(301))
         }
         try await d.stop()
         await sms.stop()

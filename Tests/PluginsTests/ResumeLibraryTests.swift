@@ -188,7 +188,7 @@ struct ResumeLibraryTests {
             }
         }
         // WeChat: three bound, one of them unbound again by staff.
-        for (i, s) in students.prefix(3).enumerated() { try w.d.daemon.accounts.bindWeChat(s, openID: "o-\(i)") }
+        for (i, s) in students.prefix(3).enumerated() { try await w.d.daemon.accounts.bindWeChat(s, openID: "o-\(i)") }
         #expect(try await w.call(.post, "/students/\(students[0])/unbind-wechat", nil, w.school).status < 300)
 
         // The recount.

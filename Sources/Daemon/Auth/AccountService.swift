@@ -87,9 +87,9 @@ final class AccountService: Sendable {
     }
 
     /// Answers a challenge: the session when the code is right.
-    func verifyPhone(challenge: String, code: String, now: Date = Date()) throws -> (token: String, expires: Date, account: Account) {
+    func verifyPhone(challenge: String, code: String, now: Date = Date()) async throws -> (token: String, expires: Date, account: Account) {
         let p = settings().phoneVerification
-        let outcome = try store.environment.write { txn -> Result<(token: String, expires: Date, account: Account), PhoneVerification.Failure> in
+        let outcome = try await store.environment.commit { [self] txn -> Result<(token: String, expires: Date, account: Account), PhoneVerification.Failure> in
             switch try phone.verify(txn, id: challenge, code: code, settings: p, now: now.timeIntervalSince1970) {
             case .failure(let f): return .failure(f)
             case .success(let id):
@@ -160,8 +160,8 @@ final class AccountService: Sendable {
     }
 
     /// Revokes one token.
-    func logout(token: String) throws {
-        try store.environment.write { txn in _ = try store.sessions.delete(txn, Self.tokenKey(token)) }
+    func logout(token: String) async throws {
+        try await store.environment.commit { [store] txn in _ = try store.sessions.delete(txn, Self.tokenKey(token)) }
     }
 
     /// Revokes every session of an account (after a password change or reset).
@@ -356,8 +356,8 @@ final class AccountService: Sendable {
     // MARK: WeChat
 
     /// Binds `openID` to the account; an openid bound elsewhere is refused.
-    func bindWeChat(_ id: String, openID: String) throws {
-        try store.environment.write { txn in
+    func bindWeChat(_ id: String, openID: String) async throws {
+        try await store.environment.commit { [store] txn in
             let holders = try store.byOpenID.keys(txn, matching: openID)
             if let other = holders.first, other != id { throw AuthFailure.conflict("该微信已绑定其他账号") }
             guard var account = try store.account(txn, id) else { throw AuthFailure.notFound }
@@ -368,8 +368,8 @@ final class AccountService: Sendable {
     }
 
     /// A session for the account bound to `openID`; nothing for an unbound one.
-    func loginWithWeChat(openID: String, now: Date = Date()) throws -> (token: String, expires: Date, account: Account) {
-        try store.environment.write { txn in
+    func loginWithWeChat(openID: String, now: Date = Date()) async throws -> (token: String, expires: Date, account: Account) {
+        try await store.environment.commit { [self] txn in
             guard let id = try store.byOpenID.keys(txn, matching: openID).first, let account = try store.accounts.get(txn, id) else {
                 throw AuthFailure.invalidCredentials
             }

@@ -54,13 +54,13 @@ struct GatewaySignature: Sendable {
 
     /// Verifies one call and records its nonce.
     func verify(timestamp: String?, nonce: String?, signature: String?, method: String, path: String, body: Data,
-                store: DirectoryStore, now: Date = Date()) throws {
+                store: DirectoryStore, now: Date = Date()) async throws {
         guard let timestamp, let nonce, let signature, nonce.count >= 16, nonce.count <= 128 else { throw Failure.missing }
         guard let ts = Int(timestamp), abs(Int(now.timeIntervalSince1970) - ts) <= maxSkew else { throw Failure.stale }
         guard let given = Data(hex: signature),
               HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Self.message(timestamp, nonce, method, path, body), using: secret)
         else { throw Failure.badSignature }
-        try store.environment.write { txn in
+        try await store.environment.commit { [maxSkew] txn in
             guard try store.gatewayNonces.insert(txn, nonce, UInt64(ts)) else { throw Failure.replayed }
             // Forget nonces that are too old to be replayed anyway (a few per call keeps it small).
             var stale: [String] = []

@@ -79,12 +79,12 @@ struct AuthRoutes: CoreRouteGroup {
     func verifyPhone(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let input = try await services.decode(PhoneCode.self, request)
         if input.cookie == true { try SessionCookie.checkSameOrigin(request) }
-        let s = try services.accounts.verifyPhone(challenge: input.challenge, code: input.code)
+        let s = try await services.accounts.verifyPhone(challenge: input.challenge, code: input.code)
         return try session(s.token, s.expires, s.account, cookie: input.cookie == true, request, context)
     }
 
     func logout(_ request: Request, _ context: APIRequestContext, caller: Caller) async throws -> Response {
-        try services.accounts.logout(token: caller.token)
+        try await services.accounts.logout(token: caller.token)
         var headers = HTTPFields()
         for value in SessionCookie.clearCookies { headers.append(HTTPField(name: .setCookie, value: value)) }
         return Response(status: .noContent, headers: headers)
@@ -109,7 +109,7 @@ struct AuthRoutes: CoreRouteGroup {
         let body = try await verifiedGatewayBody(request)
         let call = try JSONBody.decode(OpenID.self, from: body)
         do {
-            let s = try services.accounts.loginWithWeChat(openID: call.openid)
+            let s = try await services.accounts.loginWithWeChat(openID: call.openid)
             return try Response.json(Self.session(s.token, s.expires, s.account))
         } catch let f as AuthFailure { throw f.apiError }
     }
@@ -118,7 +118,7 @@ struct AuthRoutes: CoreRouteGroup {
         let body = try await verifiedGatewayBody(request)
         let call = try JSONBody.decode(OpenID.self, from: body)
         guard !call.openid.isEmpty, call.openid.count <= 128 else { throw APIError(.badRequest, code: .badRequest, message: "openid 无效", field: "openid") }
-        do { try services.accounts.bindWeChat(caller.account.id, openID: call.openid) } catch let f as AuthFailure { throw f.apiError }
+        do { try await services.accounts.bindWeChat(caller.account.id, openID: call.openid) } catch let f as AuthFailure { throw f.apiError }
         return Response(status: .noContent)
     }
 
@@ -131,7 +131,7 @@ struct AuthRoutes: CoreRouteGroup {
         guard let gateway = try services.gateway() else { throw GatewaySignature.Failure.notConfigured.apiError }
         let body = try await services.body(request)
         do {
-            try gateway.verify(timestamp: request.headers[GatewaySignature.timestampHeader.headerName],
+            try await gateway.verify(timestamp: request.headers[GatewaySignature.timestampHeader.headerName],
                                nonce: request.headers[GatewaySignature.nonceHeader.headerName],
                                signature: request.headers[GatewaySignature.signatureHeader.headerName],
                                method: request.method.rawValue, path: request.uri.path, body: body, store: services.directory)
