@@ -128,8 +128,12 @@ def table(rows, first):
         print(f"| {what} | {measured} | {before} | {target} | {verdict(checks)} |")
 
 
-def print_load(m):
-    """--only load: the load test's line alone."""
+def print_only(m):
+    """--only load|batch: that measurement's line alone."""
+    if "batch" in m:
+        b = m["batch"]
+        print(f"batch approve {b['count']:,}: {b['server']:.0f} ms server, {b['wall']:.0f} ms wall")
+        return
     load = m["load"]
     print(f"load: 200 connections, {m['load_seconds']} s: {n(load['rate'])} req/s, p50 {ms(load['p50'])}, p99 {ms(load['p99'])}, "
           f"{errors_text(load)}, RSS {load['rss_before']} → {load['rss_after']} MB, {load['cpu_us']:.0f} µs CPU a request, "

@@ -16,7 +16,7 @@ ap.add_argument("--small-students", type=int, default=None, help="the second sch
 ap.add_argument("--cold-records", type=int, default=1_000_000)
 ap.add_argument("--load-seconds", type=int, default=60)
 ap.add_argument("--wrk-seconds", type=int, default=10)
-ap.add_argument("--only", choices=["load"], help="seed the big school and run only the load test (to compare two builds quickly)")
+ap.add_argument("--only", choices=["load", "batch"], help="seed the big school and run only the load test or the batch approval (to compare two builds quickly)")
 ap.add_argument("--profile", help="a directory: perf profiles of GET one and of the list page go there")
 args = ap.parse_args()
 if args.small_students is None:
@@ -285,7 +285,9 @@ def commits(base, token):
     """Group commits and the writes they held so far, from /metrics."""
     req = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {token}"})
     text = urllib.request.urlopen(req, timeout=30).read().decode()
-    return tuple(int(float(re.search(rf"^{name} (\S+)$", text, re.M).group(1))) for name in ("jiuye_commit_groups", "jiuye_commit_writes"))
+    found = [re.search(rf"^{name} (\S+)$", text, re.M) for name in ("jiuye_commit_groups", "jiuye_commit_writes")]
+    # A build from before group commit has neither.
+    return tuple(int(float(f.group(1))) if f else 0 for f in found)
 
 
 def profiles(daemon, base, token, school):
@@ -356,25 +358,35 @@ def cold_start():
     m["cold_ms"] = pct(starts, 50) * 1000
 
 
-def load_only():
-    """--only load: the big school and the load test, nothing else."""
+def only():
+    """--only load|batch: the big school and that one measurement, nothing else."""
     data, port = f"{work}/data", free_port()
     daemon, _ = start_daemon(data, port)
     log(f"seeding {args.students} students …")
     seed(data, args.students)
     c = Client(port).login()
-    school = School(c)
-    for r in c.pages("&fields=name"):
-        school.note(r)
-    load_test(daemon, f"http://127.0.0.1:{port}", c.token, school)
+    if args.only == "batch":
+        if os.environ.get("PROFILE_BATCH"):
+            perf = subprocess.Popen(["perf", "record", "-F", "4000", "-g", "-p", str(daemon.pid), "-o", os.environ["PROFILE_BATCH"]],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1)
+        batch_approve(c)
+        if os.environ.get("PROFILE_BATCH"):
+            perf.send_signal(signal.SIGINT)
+            perf.wait()
+    else:
+        school = School(c)
+        for r in c.pages("&fields=name"):
+            school.note(r)
+        load_test(daemon, f"http://127.0.0.1:{port}", c.token, school)
     stop(daemon)
 
 
 nginx = None
 try:
-    if args.only == "load":
-        load_only()
-        report.print_load(m)
+    if args.only:
+        only()
+        report.print_only(m)
         sys.exit(0)
     nginx, nginx_port = start_nginx()
     m["nginx"] = loadgen.wrk(f"http://127.0.0.1:{nginx_port}/", seconds=args.wrk_seconds)
