@@ -32,6 +32,15 @@ struct GroupCommitTests {
         try Environment(path: dir + "/db", options: EnvironmentOptions(mapSize: mapSize, maxMapSize: maxMapSize, noSync: true))
     }
 
+    /// Runs `body` on a fresh environment in a temporary directory, closed and removed after.
+    func withOpen(mapSize: Int = 16 << 20, maxMapSize: Int = 1 << 40, _ body: (Environment) async throws -> Void) async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let env = try open(dir, mapSize: mapSize, maxMapSize: maxMapSize)
+        defer { env.close() }
+        try await body(env)
+    }
+
     /// Waits until `n` writes are queued behind the held writer.
     func waitUntilQueued(_ env: Environment, _ n: Int) async throws {
         for _ in 0..<2000 where env.writesWaiting < n { try await Task.sleep(for: .milliseconds(1)) }
@@ -46,120 +55,112 @@ struct GroupCommitTests {
 
     @Test("writes that arrive while a commit is under way share the next one; each is answered and all are there")
     func shared() async throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let env = try open(dir)
-        defer { env.close() }
-        let table = try studentsByCollege(env, counted: true)
-        // Alone, a write is a group of its own.
-        try await env.commit { try table.put($0, "0", Student(name: "零", college: "数学学院", cohort: 2026)) }
-        #expect(env.groupCommitStatistics == (1, 1))
-        let writer = HeldWriter(env)
-        defer { writer.release() }
-        let taken = Task { try await env.commit { try table.put($0, "1", Student(name: "学生1", college: "数学学院", cohort: 2026)) } }
-        try await waitUntilTaken(env, groups: 2)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for i in 2...40 {
-                group.addTask { try await env.commit { try table.put($0, "\(i)", Student(name: "学生\(i)", college: "数学学院", cohort: 2026)) } }
+        try await withOpen { env in
+            let table = try studentsByCollege(env, counted: true)
+            // Alone, a write is a group of its own.
+            try await env.commit { try table.put($0, "0", Student(name: "零", college: "数学学院", cohort: 2026)) }
+            #expect(env.groupCommitStatistics == (1, 1))
+            let writer = HeldWriter(env)
+            defer { writer.release() }
+            let taken = Task { try await env.commit { try table.put($0, "1", Student(name: "学生1", college: "数学学院", cohort: 2026)) } }
+            try await waitUntilTaken(env, groups: 2)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 2...40 {
+                    group.addTask { try await env.commit { try table.put($0, "\(i)", Student(name: "学生\(i)", college: "数学学院", cohort: 2026)) } }
+                }
+                // The committing thread took "1" and waits for the writer; these queue behind it.
+                try await waitUntilQueued(env, 39)
+                writer.release()
+                try await group.waitForAll()
             }
-            // The committing thread took "1" and waits for the writer; these queue behind it.
-            try await waitUntilQueued(env, 39)
-            writer.release()
-            try await group.waitForAll()
-        }
-        try await taken.value
-        #expect(env.groupCommitStatistics == (3, 41))
-        try env.read { txn throws in
-            #expect(try table.primary.count(txn) == 41)
-            #expect(try table.counters[0].table.get(txn, RawKey("数学学院".keyBytes)) == 41)
+            try await taken.value
+            #expect(env.groupCommitStatistics == (3, 41))
+            try env.read { txn throws in
+                #expect(try table.primary.count(txn) == 41)
+                #expect(try table.counters[0].table.get(txn, RawKey("数学学院".keyBytes)) == 41)
+            }
         }
     }
 
     @Test("a write that throws in a group takes back only its own changes, index and counts; its neighbours commit")
     func oneFails() async throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let env = try open(dir)
-        defer { env.close() }
-        let table = try studentsByCollege(env, counted: true)
-        let writer = HeldWriter(env)
-        defer { writer.release() }
-        let first = Task { try await env.commit { try table.put($0, "0", Student(name: "零", college: "物理学院", cohort: 2026)) } }
-        try await waitUntilTaken(env, groups: 1)
-        let a = Task { try await env.commit { try table.put($0, "1", Student(name: "甲", college: "数学学院", cohort: 2026)) } }
-        let b = Task { try await env.commit { txn in
-            try table.put(txn, "2", Student(name: "乙", college: "数学学院", cohort: 2026))
-            throw Boom()
-        } }
-        let c = Task { try await env.commit { try table.put($0, "3", Student(name: "丙", college: "数学学院", cohort: 2026)) } }
-        try await waitUntilQueued(env, 3)
-        writer.release()
-        try await first.value
-        try await a.value
-        await #expect(throws: Boom.self) { try await b.value }
-        try await c.value
-        #expect(env.groupCommitStatistics == (2, 4))
-        try env.read { txn throws in
-            #expect(try table.get(txn, "1") != nil && table.get(txn, "2") == nil && table.get(txn, "3") != nil)
-            #expect(try table.indexes[0].keys(txn, matching: "数学学院") == ["1", "3"])
-            #expect(try table.counters[0].table.get(txn, RawKey("数学学院".keyBytes)) == 2)
+        try await withOpen { env in
+            let table = try studentsByCollege(env, counted: true)
+            let writer = HeldWriter(env)
+            defer { writer.release() }
+            let first = Task { try await env.commit { try table.put($0, "0", Student(name: "零", college: "物理学院", cohort: 2026)) } }
+            try await waitUntilTaken(env, groups: 1)
+            let a = Task { try await env.commit { try table.put($0, "1", Student(name: "甲", college: "数学学院", cohort: 2026)) } }
+            let b = Task { try await env.commit { txn in
+                try table.put(txn, "2", Student(name: "乙", college: "数学学院", cohort: 2026))
+                throw Boom()
+            } }
+            let c = Task { try await env.commit { try table.put($0, "3", Student(name: "丙", college: "数学学院", cohort: 2026)) } }
+            try await waitUntilQueued(env, 3)
+            writer.release()
+            try await first.value
+            try await a.value
+            await #expect(throws: Boom.self) { try await b.value }
+            try await c.value
+            #expect(env.groupCommitStatistics == (2, 4))
+            try env.read { txn throws in
+                #expect(try table.get(txn, "1") != nil && table.get(txn, "2") == nil && table.get(txn, "3") != nil)
+                #expect(try table.indexes[0].keys(txn, matching: "数学学院") == ["1", "3"])
+                #expect(try table.counters[0].table.get(txn, RawKey("数学学院".keyBytes)) == 2)
+            }
         }
     }
 
     @Test("a group whose shared commit fails (the map at its ceiling) is tried write by write: only the one too big fails")
     func sharedCommitFails() async throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let env = try open(dir, mapSize: 1 << 20, maxMapSize: 1 << 20)
-        defer { env.close() }
-        let table = try Table<String, Student>(env, name: "rec/student")
-        let writer = HeldWriter(env)
-        defer { writer.release() }
-        let first = Task { try await env.commit { try table.put($0, "0", Student(name: "零", college: "数学学院", cohort: 2026)) } }
-        try await waitUntilTaken(env, groups: 1)
-        let small = Task { try await env.commit { try table.put($0, "small", Student(name: "甲", college: "数学学院", cohort: 2026)) } }
-        let huge = Task { try await env.commit { txn in
-            for i in 0..<20_000 { try table.put(txn, "huge\(i)", Student(name: "学生\(i)", college: "一个名字很长的学院" + String(repeating: "很", count: 40), cohort: 2026)) }
-        } }
-        let other = Task { try await env.commit { try table.put($0, "other", Student(name: "丙", college: "数学学院", cohort: 2026)) } }
-        try await waitUntilQueued(env, 3)
-        writer.release()
-        try await first.value
-        try await small.value
-        await #expect(throws: StorageError.mapCeilingReached(bytes: 1 << 20)) { try await huge.value }
-        try await other.value
-        try env.read { txn throws in
-            #expect(try table.get(txn, "small") != nil && table.get(txn, "other") != nil && table.get(txn, "huge0") == nil)
+        try await withOpen(mapSize: 1 << 20, maxMapSize: 1 << 20) { env in
+            let table = try Table<String, Student>(env, name: "rec/student")
+            let writer = HeldWriter(env)
+            defer { writer.release() }
+            let first = Task { try await env.commit { try table.put($0, "0", Student(name: "零", college: "数学学院", cohort: 2026)) } }
+            try await waitUntilTaken(env, groups: 1)
+            let small = Task { try await env.commit { try table.put($0, "small", Student(name: "甲", college: "数学学院", cohort: 2026)) } }
+            let huge = Task { try await env.commit { txn in
+                for i in 0..<20_000 { try table.put(txn, "huge\(i)", Student(name: "学生\(i)", college: "一个名字很长的学院" + String(repeating: "很", count: 40), cohort: 2026)) }
+            } }
+            let other = Task { try await env.commit { try table.put($0, "other", Student(name: "丙", college: "数学学院", cohort: 2026)) } }
+            try await waitUntilQueued(env, 3)
+            writer.release()
+            try await first.value
+            try await small.value
+            await #expect(throws: StorageError.mapCeilingReached(bytes: 1 << 20)) { try await huge.value }
+            try await other.value
+            try env.read { txn throws in
+                #expect(try table.get(txn, "small") != nil && table.get(txn, "other") != nil && table.get(txn, "huge0") == nil)
+            }
         }
     }
 
     @Test("a full map inside a group grows it and runs the whole group again: nothing lost, nothing twice")
     func mapGrowsInGroup() async throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let env = try open(dir, mapSize: 1 << 20)
-        defer { env.close() }
-        let table = try studentsByCollege(env, counted: true)
-        let writer = HeldWriter(env)
-        defer { writer.release() }
-        let rows: @Sendable (Transaction, Int) throws -> Void = { txn, w in
-            for i in 0..<500 { try table.put(txn, "\(w)-\(i)", Student(name: "学生\(w)-\(i)", college: "学院\(w % 3)", cohort: 2026)) }
-        }
-        let taken = Task { try await env.commit { try rows($0, 0) } }
-        try await waitUntilTaken(env, groups: 1)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for w in 1..<30 {
-                group.addTask { try await env.commit { try rows($0, w) } }
+        try await withOpen(mapSize: 1 << 20) { env in
+            let table = try studentsByCollege(env, counted: true)
+            let writer = HeldWriter(env)
+            defer { writer.release() }
+            let rows: @Sendable (Transaction, Int) throws -> Void = { txn, w in
+                for i in 0..<500 { try table.put(txn, "\(w)-\(i)", Student(name: "学生\(w)-\(i)", college: "学院\(w % 3)", cohort: 2026)) }
             }
-            try await waitUntilQueued(env, 29)
-            writer.release()
-            try await group.waitForAll()
-        }
-        try await taken.value
-        #expect(env.mapSize > 1 << 20)
-        try env.read { txn throws in
-            #expect(try table.primary.count(txn) == 15_000)
-            #expect(try table.counters[0].table.get(txn, RawKey("学院0".keyBytes)) == 5_000)
+            let taken = Task { try await env.commit { try rows($0, 0) } }
+            try await waitUntilTaken(env, groups: 1)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 1..<30 {
+                    group.addTask { try await env.commit { try rows($0, w) } }
+                }
+                try await waitUntilQueued(env, 29)
+                writer.release()
+                try await group.waitForAll()
+            }
+            try await taken.value
+            #expect(env.mapSize > 1 << 20)
+            try env.read { txn throws in
+                #expect(try table.primary.count(txn) == 15_000)
+                #expect(try table.counters[0].table.get(txn, RawKey("学院0".keyBytes)) == 5_000)
+            }
         }
     }
 
