@@ -134,6 +134,9 @@ def print_only(m):
         b = m["batch"]
         print(f"batch approve {b['count']:,}: {b['server']:.0f} ms server, {b['wall']:.0f} ms wall")
         return
+    if "search" in m:
+        print(f"search of 2000: server p50 {ms(m['search']['p50'])}, max {ms(m['search']['max'])} (client p50 {ms(m['search']['client_p50'])})")
+        return
     load = m["load"]
     print(f"load: 200 connections, {m['load_seconds']} s: {n(load['rate'])} req/s, p50 {ms(load['p50'])}, p99 {ms(load['p99'])}, "
           f"{errors_text(load)}, RSS {load['rss_before']} → {load['rss_after']} MB, {load['cpu_us']:.0f} µs CPU a request, "

@@ -16,7 +16,7 @@ ap.add_argument("--small-students", type=int, default=None, help="the second sch
 ap.add_argument("--cold-records", type=int, default=1_000_000)
 ap.add_argument("--load-seconds", type=int, default=60)
 ap.add_argument("--wrk-seconds", type=int, default=10)
-ap.add_argument("--only", choices=["load", "batch"], help="seed the big school and run only the load test or the batch approval (to compare two builds quickly)")
+ap.add_argument("--only", choices=["load", "batch", "search"], help="seed the big school and run only the load test, the batch approval or the search of 2000 (to compare two builds quickly)")
 ap.add_argument("--profile", help="a directory: perf profiles of GET one and of the list page go there")
 args = ap.parse_args()
 if args.small_students is None:
@@ -365,20 +365,20 @@ def only():
     log(f"seeding {args.students} students …")
     seed(data, args.students)
     c = Client(port).login()
-    if args.only == "batch":
-        if os.environ.get("PROFILE_BATCH"):
-            perf = subprocess.Popen(["perf", "record", "-F", "4000", "-g", "-p", str(daemon.pid), "-o", os.environ["PROFILE_BATCH"]],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(1)
-        batch_approve(c)
-        if os.environ.get("PROFILE_BATCH"):
-            perf.send_signal(signal.SIGINT)
-            perf.wait()
-    else:
-        school = School(c)
+    school = School(c)
+    if args.only != "batch":
         for r in c.pages("&fields=name"):
             school.note(r)
-        load_test(daemon, f"http://127.0.0.1:{port}", c.token, school)
+    # PROFILE_ONLY=FILE: a perf profile of the measurement alone.
+    if os.environ.get("PROFILE_ONLY"):
+        perf = subprocess.Popen(["perf", "record", "-F", "4000", "-g", "-p", str(daemon.pid), "-o", os.environ["PROFILE_ONLY"]],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+    {"batch": lambda: batch_approve(c), "search": lambda: search_figures(c, school),
+     "load": lambda: load_test(daemon, f"http://127.0.0.1:{port}", c.token, school)}[args.only]()
+    if os.environ.get("PROFILE_ONLY"):
+        perf.send_signal(signal.SIGINT)
+        perf.wait()
     stop(daemon)
 
 

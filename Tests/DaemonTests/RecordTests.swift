@@ -212,6 +212,10 @@ struct RecordTests {
         // numbers[0] is 黄敏 too: matched by number and by name, listed once.
         let ids = hits.compactMap { $0["id"]?.stringValue }
         #expect(Set(ids).count == ids.count, "\(ids)")
+        // The other way round: by name first, then by number: still once, where the name found it.
+        let reversed = try await f.call(.post, "/search", ["query": .string("黄敏\n\(numbers[0])")], as: f.counselor).json
+        let reversedIDs = reversed["records"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        #expect(Set(reversedIDs).count == reversedIDs.count && reversedIDs.contains(numbers[0]) && reversed["unmatched"] == [], "\(reversedIDs)")
         let tooMany = (0..<2001).map { "S\($0)" }.joined(separator: "\n")
         let refused = try await f.call(.post, "/search", ["query": .string(tooMany)], as: f.school)
         #expect(refused.status == 400 && refused.errorCode == "too_many_values")

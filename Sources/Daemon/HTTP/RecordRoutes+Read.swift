@@ -67,7 +67,8 @@ extension RecordRoutes {
             let writer = RecordJSON(kind: kind, fields: search.fields.map(Set.init), units: try units(txn),
                                     codeTables: search.labels == true ? kinds.codeTables : nil)
             var out = RecordJSON.open()
-            out.reserveCapacity(values.count * 800)
+            // Room for a realistic record each (about 1.3 KB): growing 2.6 MB of answer by copying cost a tenth of a search.
+            out.reserveCapacity(values.count * 1536)
             let unmatched = try caller.records.query(kind).search(txn, values: values, directory: directory) { view in
                 RecordJSON.separate(&out)
                 try writer.write(view, into: &out)

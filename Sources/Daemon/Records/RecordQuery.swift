@@ -296,12 +296,20 @@ struct RecordQuery {
         let onePerStudent = kind.spec.cardinality == .onePerStudent
         let db = kind.records.primary.database
         // A record matched twice (by number and by name) is listed once, where it first matched.
-        var listed = Set<String>()
+        // With one record a student, matched by number alone (the usual paste), its id is its
+        // value and the values never repeat: no set is kept until a name matches.
+        var listed: Set<String>? = onePerStudent ? nil : Set(minimumCapacity: values.count)
+        var listedByNumber: [String] = []
         func visitRecord(_ id: String) throws -> Bool {
             try txn.withValue(db, id.keyBytes) { raw -> Bool in
                 let view = try RecordView(raw)
                 guard records.shows(kind, view) else { return false }
-                if listed.insert(id).inserted { try visit(view) }
+                if listed == nil {
+                    listedByNumber.append(id)
+                    try visit(view)
+                } else if listed!.insert(id).inserted {
+                    try visit(view)
+                }
                 return true
             } ?? false
         }
@@ -313,7 +321,12 @@ struct RecordQuery {
             // One record per student: its id is the student number, no index needed.
             for id in try ids(of: v) where try visitRecord(id) { found = true }
             if !found {
-                for number in try directory.byName.keys(txn, matching: v) {
+                let numbers = try directory.byName.keys(txn, matching: v)
+                if listed == nil && !numbers.isEmpty {
+                    listed = Set(listedByNumber)
+                    listed!.reserveCapacity(values.count)
+                }
+                for number in numbers {
                     for id in try ids(of: number) where try visitRecord(id) { found = true }
                 }
             }
