@@ -19,6 +19,14 @@ struct RecordJSON {
     private final class Memo {
         var unitNames: [UInt32: [UInt8]] = [:]
         var times: [Int: [UInt8]] = [:]
+        /// `,"state":…,"stateLabel":…,"levels":{…}` per state and level statuses: a page repeats a few.
+        var review: [ReviewKey: [UInt8]] = [:]
+    }
+
+    /// A record's state and its level statuses, packed (four bits a level).
+    private struct ReviewKey: Hashable {
+        let state: String
+        let levels: UInt64
     }
 
     /// - Parameter codeTables: when given, each record also carries `labels`: the name of every
@@ -39,13 +47,20 @@ struct RecordJSON {
     /// One record read in place, written straight into `out` (searches write thousands per request),
     /// with `extra` members after the record's own (what the caller may do with it).
     func write(_ r: RecordView, into out: inout [UInt8], extra: JSONObject = [:]) throws {
-        func key(_ k: String, first: Bool = false) {
+        // The envelope's keys are literals: copied as bytes, not walked as a String's UTF-8.
+        func key(_ k: StaticString, first: Bool = false) {
             if !first { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: k.utf8)
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            k.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
         }
-        func string(_ k: String, _ v: String, first: Bool = false) {
+        func textKey(_ k: String, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            JSONValue.appendString(k, to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        func string(_ k: StaticString, _ v: String, first: Bool = false) {
             key(k, first: first)
             JSONValue.appendString(v, to: &out)
         }
@@ -53,7 +68,7 @@ struct RecordJSON {
         string("id", r.idText, first: true)
         string("student", r.student)
         string("studentName", r.studentName)
-        func unit(_ k: String, _ id: UInt32) {
+        func unit(_ k: StaticString, _ id: UInt32) {
             key(k)
             if let cached = memo.unitNames[id] { out.append(contentsOf: cached); return }
             var encoded: [UInt8] = []
@@ -66,21 +81,7 @@ struct RecordJSON {
         unit("class", r.classID)
         key("cohort")
         out.append(contentsOf: String(r.cohort).utf8)
-        string("state", r.state)
-        string("stateLabel", kind.stateLabel(r.state))
-        if let pipeline = kind.pipeline {
-            key("levels")
-            out.append(UInt8(ascii: "{"))
-            for (i, stage) in pipeline.stages.enumerated() where i < r.levels.count {
-                let s = r.state == "draft" ? nil : r.levels[i]
-                key(stage.role.rawValue, first: i == 0)
-                out.append(UInt8(ascii: "{"))
-                string("status", s?.name ?? "unsubmitted", first: true)
-                string("label", s?.label ?? "已保存未提交")
-                out.append(UInt8(ascii: "}"))
-            }
-            out.append(UInt8(ascii: "}"))
-        }
+        writeReview(r, into: &out)
         key("updated")
         let second = Int(r.updated)
         if let cached = memo.times[second] { out.append(contentsOf: cached) } else {
@@ -96,7 +97,8 @@ struct RecordJSON {
             var first = true
             for c in codeLabels {
                 guard let code = r.term(c.term), !code.isEmpty, let name = c.names[code] else { continue }
-                string(c.key, name, first: first)
+                textKey(c.key, first: first)
+                JSONValue.appendString(name, to: &out)
                 first = false
             }
             out.append(UInt8(ascii: "}"))
@@ -104,10 +106,45 @@ struct RecordJSON {
         key("rejection")
         if r.rejection.isEmpty { out.append(contentsOf: "null".utf8) } else { out.append(contentsOf: r.rejection) }
         for (k, v) in extra {
-            key(k)
+            textKey(k)
             v.append(to: &out)
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// `,"state":…,"stateLabel":…,"levels":{…}`, made once per state and level statuses.
+    private func writeReview(_ r: RecordView, into out: inout [UInt8]) {
+        var packed: UInt64 = 0
+        for (i, level) in r.levels.prefix(15).enumerated() { packed |= UInt64(level.rawValue & 0x0F) << (4 * UInt64(i)) }
+        let memoKey = ReviewKey(state: r.state, levels: packed | UInt64(min(r.levels.count, 15)) << 60)
+        if r.levels.count < 16, let cached = memo.review[memoKey] {
+            out.append(contentsOf: cached)
+            return
+        }
+        var encoded: [UInt8] = []
+        func string(_ k: String, _ v: String, first: Bool = false) {
+            if !first { encoded.append(UInt8(ascii: ",")) }
+            JSONValue.appendString(k, to: &encoded)
+            encoded.append(UInt8(ascii: ":"))
+            JSONValue.appendString(v, to: &encoded)
+        }
+        string("state", r.state)
+        string("stateLabel", kind.stateLabel(r.state))
+        if let pipeline = kind.pipeline {
+            encoded.append(contentsOf: #","levels":{"#.utf8)
+            for (i, stage) in pipeline.stages.enumerated() where i < r.levels.count {
+                let s = r.state == "draft" ? nil : r.levels[i]
+                if i > 0 { encoded.append(UInt8(ascii: ",")) }
+                JSONValue.appendString(stage.role.rawValue, to: &encoded)
+                encoded.append(contentsOf: ":{".utf8)
+                string("status", s?.name ?? "unsubmitted", first: true)
+                string("label", s?.label ?? "已保存未提交")
+                encoded.append(UInt8(ascii: "}"))
+            }
+            encoded.append(UInt8(ascii: "}"))
+        }
+        if r.levels.count < 16 && memo.review.count < 1024 { memo.review[memoKey] = encoded }
+        out.append(contentsOf: encoded)
     }
 
     /// `,"values":…,"filled":…`: as stored, or only the members asked for.
