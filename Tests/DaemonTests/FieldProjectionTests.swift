@@ -27,6 +27,9 @@ struct FieldProjectionTests {
         // every object whose keys are plain ASCII.
         let indexed = try projectIndexed(stored, keys)
         #expect(indexed == nil || indexed == expected, "indexed: \(String(decoding: stored, as: UTF8.self)) \(keys)")
+        // Values and a form equal to them, in one piece as a record's answer takes them.
+        let twice = try projectIndexed(stored, keys, twice: true)
+        #expect(twice == indexed.map { Array(#","values":"#.utf8) + $0 + Array(#","filled":"#.utf8) + $0 })
         #expect((indexed != nil) == object.keys.allSatisfy { k in k.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != 0x22 && $0 != 0x5C } })
         #expect(try StoredRecord.object(projected) == filtered(try StoredRecord.object(stored), keys))
     }
@@ -39,14 +42,18 @@ struct FieldProjectionTests {
 
     /// The projection through the object's ``MemberIndex`` as a record stores it, nil when the
     /// object gets none.
-    static func projectIndexed(_ stored: [UInt8], _ keys: Set<String>) throws -> [UInt8]? {
+    static func projectIndexed(_ stored: [UInt8], _ keys: Set<String>, twice: Bool = false) throws -> [UInt8]? {
         var w = ByteWriter()
         MemberIndex.write(stored, into: &w)
         return try w.bytes.withUnsafeBytes { raw -> [UInt8]? in
             var r = ByteReader(raw)
             guard let entries = try MemberIndex.read(&r).entries else { return nil }
             var out: [UInt8] = []
-            try stored.withUnsafeBytes { try FieldProjection(keys).write($0, index: entries, into: &out) }
+            try stored.withUnsafeBytes { object in
+                let projection = FieldProjection(keys)
+                guard twice else { return try projection.write(object, index: entries, into: &out) }
+                out = Array(try #require(try projection.project(object, index: entries, after: #","values":"#, twiceWith: #","filled":"#)))
+            }
             return out
         }
     }
@@ -67,6 +74,71 @@ struct FieldProjectionTests {
                     var out: [UInt8] = []
                     try stored.withUnsafeBytes { try FieldProjection(["b"]).write($0, index: entries, into: &out) }
                 }
+            }
+        }
+    }
+
+    @Test("a damaged index whose kept members overlap is refused before its projection outgrows the object")
+    func overlappingIndex() throws {
+        let stored = Array(#"{"a":"xxxxxxxx","b":1}"#.utf8)
+        var w = ByteWriter()
+        MemberIndex.write(stored, into: &w)
+        // As written, `a` ends at 15 and `b` runs from 16 to the closing brace.
+        #expect(w.bytes[2 + 4] == 15 && w.bytes[2 + 6] == 16)
+        func project(_ index: [UInt8], twice: Bool) throws -> [UInt8] {
+            try index.withUnsafeBytes { raw in
+                var r = ByteReader(raw)
+                let entries = try #require(try MemberIndex.read(&r).entries)
+                return try stored.withUnsafeBytes { object in
+                    let p = FieldProjection(["a", "b"])
+                    if twice { return Array(try #require(try p.project(object, index: entries, after: "", twiceWith: ","))) }
+                    var out: [UInt8] = []
+                    try p.write(object, index: entries, into: &out)
+                    return out
+                }
+            }
+        }
+        for twice in [false, true] {
+            #expect(try project(w.bytes, twice: twice) == Array((twice ? #"{"a":"xxxxxxxx","b":1},{"a":"xxxxxxxx","b":1}"# : #"{"a":"xxxxxxxx","b":1}"#).utf8))
+            // `a` said to end where `b` does: each entry is within the object, but the two copies
+            // would be longer than it.
+            var bad = w.bytes
+            bad[2 + 4] = UInt8(stored.count - 1)
+            #expect(throws: StorageError.self, "twice: \(twice)") { try project(bad, twice: twice) }
+        }
+    }
+
+    @Test("keys are compared a word at a time: equal at every length up to 40, and a difference in any one byte found")
+    func wordCompare() {
+        for n in 0...40 {
+            let a = (0..<n).map { UInt8(0x61 + $0 % 26) }
+            a.withUnsafeBytes { pa in
+                var b = a
+                b.withUnsafeBytes { pb in #expect(FieldProjection.equal(pa.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, pb.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, n), "length \(n)") }
+                for i in 0..<n {
+                    b = a
+                    b[i] ^= 0x20
+                    b.withUnsafeBytes { pb in #expect(!FieldProjection.equal(pa.baseAddress!, pb.baseAddress!, n), "length \(n), byte \(i)") }
+                }
+            }
+        }
+    }
+
+    @Test("one projection serves record after record: each answer is that record's alone")
+    func reusedProjection() throws {
+        let keys: Set<String> = ["company", "mentor", "quote", "nested", "n", "emoji", ""]
+        let projection = FieldProjection(keys)
+        for object in Self.tricky.reversed() + Self.tricky {
+            var stored: [UInt8] = []
+            object.append(to: &stored)
+            var w = ByteWriter()
+            MemberIndex.write(stored, into: &w)
+            try w.bytes.withUnsafeBytes { raw in
+                var r = ByteReader(raw)
+                guard let entries = try MemberIndex.read(&r).entries else { return }
+                var reused: [UInt8] = []
+                try stored.withUnsafeBytes { try projection.write($0, index: entries, into: &reused) }
+                #expect(reused == (try Self.project(stored, keys)), "\(String(decoding: stored, as: UTF8.self))")
             }
         }
     }

@@ -45,20 +45,100 @@ final class FieldProjection {
     /// their stored order; wanted keys it lacks are left out. With the record's ``MemberIndex``
     /// entries, only the index is read and the kept members copied.
     func write(_ object: UnsafeRawBufferPointer, index: UnsafeRawBufferPointer? = nil, into out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
         if let index {
-            try writeIndexed(object, index, into: &out)
-        } else {
-            var found = 0
-            var members = try JSONMemberScanner(object)
-            while found < wanted.count, let m = try members.next() {
-                guard m.plainKey ? wants(plain: m.key) : wanted.contains(m.keyText) else { continue }
-                if found > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: object[m.span]))
-                found += 1
-            }
+            out.append(contentsOf: try project(object, index: index))
+            return
+        }
+        out.append(UInt8(ascii: "{"))
+        var found = 0
+        var members = try JSONMemberScanner(object)
+        while found < wanted.count, let m = try members.next() {
+            guard m.plainKey ? wants(plain: m.key) : wanted.contains(m.keyText) else { continue }
+            if found > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: object[m.span]))
+            found += 1
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// The projection of an object with a member index, as ``write(_:index:into:)`` writes it,
+    /// put together in the projection's own buffer with plain stores (an append to an array
+    /// checks its storage every time) and valid until the next call.
+    func project(_ object: UnsafeRawBufferPointer, index: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer {
+        var out = Output(scratch, capacity: min(scratch.count, object.count + 2))
+        try project(object, index, into: &out)
+        return UnsafeRawBufferPointer(start: scratch.baseAddress, count: out.count)
+    }
+
+    /// `prefix`, the projection, `separator` and the projection again, in the projection's own
+    /// buffer (valid until the next call): a record's values and a form equal to them go into an
+    /// answer in one copy, projected once. Nil when they would not fit (objects over ~32 KB).
+    func project(_ object: UnsafeRawBufferPointer, index: UnsafeRawBufferPointer, after prefix: StaticString, twiceWith separator: StaticString) throws -> UnsafeRawBufferPointer? {
+        let p = prefix.utf8CodeUnitCount, length = object.count + 2
+        guard p + 2 * length + separator.utf8CodeUnitCount <= scratch.count else { return nil }
+        var out = Output(scratch, capacity: p + length)
+        out.literal(prefix)
+        try project(object, index, into: &out)
+        let projected = out.count - p
+        out = Output(scratch, capacity: scratch.count, count: out.count)
+        out.literal(separator)
+        try out.copy(scratch.baseAddress! + p, projected)
+        return UnsafeRawBufferPointer(start: scratch.baseAddress, count: out.count)
+    }
+
+    private func project(_ object: UnsafeRawBufferPointer, _ index: UnsafeRawBufferPointer, into out: inout Output) throws {
+        out.byte(UInt8(ascii: "{"))
+        try writeIndexed(object, index, into: &out)
+        out.byte(UInt8(ascii: "}"))
+    }
+
+    /// Where ``project(_:index:)`` puts a projection together: as long as the longest object an
+    /// index describes, for a projection is never longer than its object (its members as stored,
+    /// a comma between two, two braces) plus two bytes. A projection serves one answer at a time
+    /// (each request makes its own), never two threads.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(UInt16.max) + 2, alignment: 8)
+
+    deinit { scratch.deallocate() }
+
+    /// Bytes stored one after another into a buffer the projection cannot outgrow; every copy is
+    /// checked all the same, so a damaged index that would is refused, never written past.
+    private struct Output {
+        let base: UnsafeMutableRawPointer
+        let capacity: Int
+        var count: Int
+
+        init(_ buffer: UnsafeMutableRawBufferPointer, capacity: Int, count: Int = 0) {
+            base = buffer.baseAddress!
+            self.capacity = capacity
+            self.count = count
+        }
+
+        /// A brace or a comma: room for each is kept (members take at most the rest, and there
+        /// is one comma fewer than members).
+        @inline(__always)
+        mutating func byte(_ b: UInt8) {
+            precondition(count < capacity)
+            base.storeBytes(of: b, toByteOffset: count, as: UInt8.self)
+            count += 1
+        }
+
+        /// Text put before or between projections, with room made for it by the caller.
+        mutating func literal(_ text: StaticString) {
+            text.withUTF8Buffer { t in
+                precondition(t.count <= capacity - count)
+                guard let from = t.baseAddress else { return }
+                (base + count).copyMemory(from: from, byteCount: t.count)
+                count += t.count
+            }
+        }
+
+        @inline(__always)
+        mutating func copy(_ from: UnsafeRawPointer, _ n: Int) throws {
+            // Two bytes stay free: the comma before the next member and the closing brace.
+            guard n <= capacity - count - 2 else { throw StorageError.corrupt("record member index out of bounds") }
+            (base + count).copyMemory(from: from, byteCount: n)
+            count += n
+        }
     }
 
     /// The members the index points at, in one loop over its entries: a list of 200 projects 400
@@ -67,17 +147,17 @@ final class FieldProjection {
     /// more than copying the whole object. Every entry is bounds-checked, wanted or not: a
     /// damaged index is refused, never read past.
     @inline(__always)
-    private func writeIndexed(_ object: UnsafeRawBufferPointer, _ index: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
+    private func writeIndexed(_ object: UnsafeRawBufferPointer, _ index: UnsafeRawBufferPointer, into out: inout Output) throws {
         let count = wanted.count
         guard count > 0, let entries = index.baseAddress, let bytes = object.baseAddress else { return }
         var found = 0
         // The run of kept members not yet copied: `"a":1,"b":2` between two offsets.
         var run = 0..<0
         var wrote = false
-        func flush() {
+        func flush() throws {
             guard !run.isEmpty else { return }
-            if wrote { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: UnsafeRawBufferPointer(start: bytes + run.lowerBound, count: run.count))
+            if wrote { out.byte(UInt8(ascii: ",")) }
+            try out.copy(bytes + run.lowerBound, run.count)
             wrote = true
         }
         var i = 0
@@ -89,12 +169,12 @@ final class FieldProjection {
             let slot = slots.withUnsafeBufferPointer { $0[Int(entries.load(fromByteOffset: i + 3, as: UInt8.self))] }
             if slot != 0, slot == Self.shared
                 ? wants(plain: UnsafeRawBufferPointer(start: bytes + start + 1, count: keyLength))
-                : isKey(Int(slot) - 1, UnsafeRawBufferPointer(start: bytes + start + 1, count: keyLength)) {
+                : isKey(Int(slot) - 1, bytes + start + 1, keyLength) {
                 // Right after the run, past its one comma: the run grows instead of being copied.
                 if !run.isEmpty, start == run.upperBound + 1, object[run.upperBound] == UInt8(ascii: ",") {
                     run = run.lowerBound..<end
                 } else {
-                    flush()
+                    try flush()
                     run = start..<end
                 }
                 found += 1
@@ -103,7 +183,7 @@ final class FieldProjection {
             }
             i += MemberIndex.entrySize
         }
-        flush()
+        try flush()
     }
 
     /// The wanted keys in the order ``position(plain:)`` numbers them.
@@ -126,25 +206,41 @@ final class FieldProjection {
         return Self.find(key, utf8, starts, byLength)
     }
 
-    /// Whether `key` is the wanted key at `position`, compared in place.
+    /// Whether the `n` bytes at `key` are the wanted key at `position`, compared in place.
     @inline(__always)
-    private func isKey(_ position: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let from = starts[position], n = key.count
+    private func isKey(_ position: Int, _ key: UnsafeRawPointer, _ n: Int) -> Bool {
+        let from = starts[position]
         guard (position + 1 < starts.count ? starts[position + 1] : utf8.count) - from == n else { return false }
-        return utf8.withUnsafeBytes { all in Self.equal(all.baseAddress! + from, key) }
+        return utf8.withUnsafeBytes { all in Self.equal(all.baseAddress! + from, key, n) }
     }
 
     /// The position among `starts` of a key shorter than 64 bytes, or nil.
     private static func find(_ key: UnsafeRawBufferPointer, _ utf8: [UInt8], _ starts: [Int], _ byLength: [Range<Int>]) -> Int? {
-        utf8.withUnsafeBytes { all in byLength[key.count].first { equal(all.baseAddress! + starts[$0], key) } }
+        guard let k = key.baseAddress, !key.isEmpty else { return byLength[0].first }
+        return utf8.withUnsafeBytes { all in byLength[key.count].first { equal(all.baseAddress! + starts[$0], k, key.count) } }
     }
 
-    /// Keys are a few bytes: compared in place, not through a call to memcmp.
+    /// Whether `n` bytes at `a` and at `b` are the same. Keys are a few bytes: compared in place
+    /// a word at a time (two words that may overlap cover up to 16 bytes), not through a call to
+    /// memcmp nor byte by byte; every load lies within the `n` bytes.
     @inline(__always)
-    private static func equal(_ wanted: UnsafeRawPointer, _ key: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
-        while i < key.count, wanted.load(fromByteOffset: i, as: UInt8.self) == key[i] { i += 1 }
-        return i == key.count
+    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        func same<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> Bool {
+            a.loadUnaligned(fromByteOffset: at, as: T.self) == b.loadUnaligned(fromByteOffset: at, as: T.self)
+        }
+        switch n {
+        case 8...:
+            var i = 0
+            while i + 8 < n {
+                guard same(i, UInt64.self) else { return false }
+                i += 8
+            }
+            return same(n - 8, UInt64.self)
+        case 4...: return same(0, UInt32.self) && same(n - 4, UInt32.self)
+        case 2...: return same(0, UInt16.self) && same(n - 2, UInt16.self)
+        case 1: return same(0, UInt8.self)
+        default: return true
+        }
     }
 
     /// Whether a key stored as plain ASCII is wanted.
@@ -155,7 +251,7 @@ final class FieldProjection {
         // Most members are turned away on their length alone.
         guard !candidates.isEmpty else { return false }
         guard n > 0 else { return true }
-        return utf8.withUnsafeBytes { all in candidates.contains { Self.equal(all.baseAddress! + starts[$0], key) } }
+        return utf8.withUnsafeBytes { all in candidates.contains { Self.equal(all.baseAddress! + starts[$0], key.baseAddress!, n) } }
     }
 }
 

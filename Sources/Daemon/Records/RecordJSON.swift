@@ -149,21 +149,28 @@ struct RecordJSON {
 
     /// `,"values":…,"filled":…`: as stored, or only the members asked for.
     private func writeValues(_ r: RecordView, into out: inout [UInt8]) throws {
-        out.append(contentsOf: #","values":"#.utf8)
         guard projection != nil else {
+            out.append(contentsOf: #","values":"#.utf8)
             out.append(contentsOf: r.values)
             out.append(contentsOf: #","filled":"#.utf8)
             out.append(contentsOf: r.filled)
             return
         }
         // Borrowed, not bound: binding the class reference would retain and release it per record.
+        // A form copied over (一键复制填报) or seeded is the values byte for byte: so is its
+        // projection, and both go in as one copy.
+        if let index = r.valuesIndex, r.filledIsValues,
+           let both = try projection.unsafelyUnwrapped.project(r.values, index: index, after: #","values":"#, twiceWith: #","filled":"#) {
+            out.append(contentsOf: both)
+            return
+        }
+        out.append(contentsOf: #","values":"#.utf8)
         let start = out.count
         try projection.unsafelyUnwrapped.write(r.values, index: r.valuesIndex, into: &out)
         let length = out.count - start
         out.append(contentsOf: #","filled":"#.utf8)
-        // A form copied over (一键复制填报) or seeded is the values byte for byte: so is its
-        // projection, copied within `out` (a slice of it would retain and copy the whole array).
         if r.filledIsValues || (r.valuesIndex == nil && Self.same(r.filled, r.values)) {
+            // Copied within `out` (a slice of it would retain and copy the whole array).
             let at = out.count
             out.append(contentsOf: repeatElement(0, count: length))
             out.withUnsafeMutableBytes { all in
