@@ -134,6 +134,10 @@ def print_only(m):
         b = m["batch"]
         print(f"batch approve {b['count']:,}: {b['server']:.0f} ms server, {b['wall']:.0f} ms wall")
         return
+    if "fields" in m:
+        for variant, runs in m["fields"].items():
+            print(f"page of 200, {variant}: " + " · ".join(f"{n(r['rate'])} pages/s, {r['cpu_us']:.0f} µs CPU a page" for r in runs))
+        return
     if "search" in m:
         print(f"search of 2000: server p50 {ms(m['search']['p50'])}, max {ms(m['search']['max'])} (client p50 {ms(m['search']['client_p50'])})")
         return

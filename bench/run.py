@@ -16,7 +16,7 @@ ap.add_argument("--small-students", type=int, default=None, help="the second sch
 ap.add_argument("--cold-records", type=int, default=1_000_000)
 ap.add_argument("--load-seconds", type=int, default=60)
 ap.add_argument("--wrk-seconds", type=int, default=10)
-ap.add_argument("--only", choices=["load", "batch", "search"], help="seed the big school and run only the load test, the batch approval or the search of 2000 (to compare two builds quickly)")
+ap.add_argument("--only", choices=["load", "batch", "search", "fields"], help="seed the big school and run only the load test, the batch approval or the search of 2000 (to compare two builds quickly)")
 ap.add_argument("--profile", help="a directory: perf profiles of GET one and of the list page go there")
 args = ap.parse_args()
 if args.small_students is None:
@@ -358,6 +358,21 @@ def cold_start():
     m["cold_ms"] = pct(starts, 50) * 1000
 
 
+SIX = "studentNumber,name,gender,college,majorName,className"
+
+
+def fields_figures(daemon, base, token, school):
+    """--only fields (issue 16): pages of 200 at random colleges of cohort 2026, whole records and
+    with the six columns a list shows, with and without labels; wrk -c8, each variant twice,
+    alternating: pages a second and the daemon's CPU a page."""
+    for variant in ["whole", "fields", "whole-labels", "fields-labels"] * 2:
+        q = ("&fields=" + SIX if variant.startswith("fields") else "") + ("&labels=1" if variant.endswith("labels") else "")
+        paths = [f"/api/v1/records/source-info?size=200&cohort=2026&college={c}{q}" for c in school.colleges_of(2026)]
+        script = loadgen.random_path_script(f"{work}/{variant}.lua", "", paths)
+        r = wrk_ok(loadgen.wrk(base + "/", token=token, conns=8, seconds=args.wrk_seconds, script=script, pid=daemon.pid))
+        m.setdefault("fields", {}).setdefault(variant, []).append(r)
+
+
 def only():
     """--only load|batch: the big school and that one measurement, nothing else."""
     data, port = f"{work}/data", free_port()
@@ -375,6 +390,7 @@ def only():
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1)
     {"batch": lambda: batch_approve(c), "search": lambda: search_figures(c, school),
+     "fields": lambda: fields_figures(daemon, f"http://127.0.0.1:{port}", c.token, school),
      "load": lambda: load_test(daemon, f"http://127.0.0.1:{port}", c.token, school)}[args.only]()
     if os.environ.get("PROFILE_ONLY"):
         perf.send_signal(signal.SIGINT)

@@ -19,14 +19,10 @@ struct RecordJSON {
     private final class Memo {
         var unitNames: [UInt32: [UInt8]] = [:]
         var times: [Int: [UInt8]] = [:]
-        /// `,"state":…,"stateLabel":…,"levels":{…}` per state and level statuses: a page repeats a few.
-        var review: [ReviewKey: [UInt8]] = [:]
-    }
-
-    /// A record's state and its level statuses, packed (four bits a level).
-    private struct ReviewKey: Hashable {
-        let state: String
-        let levels: UInt64
+        /// `,"state":…,"stateLabel":…,"levels":{…}` per state and level statuses (packed, four bits a
+        /// level): an answer repeats a few, found by a short scan (a state's name is a small string,
+        /// compared in two words, where hashing it cost more).
+        var review: [(state: String, levels: UInt64, bytes: [UInt8])] = []
     }
 
     /// - Parameter codeTables: when given, each record also carries `labels`: the name of every
@@ -116,9 +112,10 @@ struct RecordJSON {
     private func writeReview(_ r: RecordView, into out: inout [UInt8]) {
         var packed: UInt64 = 0
         for (i, level) in r.levels.prefix(15).enumerated() { packed |= UInt64(level.rawValue & 0x0F) << (4 * UInt64(i)) }
-        let memoKey = ReviewKey(state: r.state, levels: packed | UInt64(min(r.levels.count, 15)) << 60)
-        if r.levels.count < 16, let cached = memo.review[memoKey] {
-            out.append(contentsOf: cached)
+        packed |= UInt64(min(r.levels.count, 15)) << 60
+        let state = r.state
+        if r.levels.count < 16, let cached = memo.review.first(where: { $0.levels == packed && $0.state == state }) {
+            out.append(contentsOf: cached.bytes)
             return
         }
         var encoded: [UInt8] = []
@@ -143,7 +140,7 @@ struct RecordJSON {
             }
             encoded.append(UInt8(ascii: "}"))
         }
-        if r.levels.count < 16 && memo.review.count < 1024 { memo.review[memoKey] = encoded }
+        if r.levels.count < 16 && memo.review.count < 32 { memo.review.append((state, packed, encoded)) }
         out.append(contentsOf: encoded)
     }
 

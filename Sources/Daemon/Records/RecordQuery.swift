@@ -254,7 +254,8 @@ struct RecordQuery {
         // On the UTF-8 bytes: every separator is ASCII or one fixed 3-byte sequence, and a pasted
         // column of 2000 values must split in microseconds.
         return text.withUTF8 { bytes in
-            var seen = Set<String>()
+            // Room for a full paste (2000 values of ~10 bytes): no rehashing while it grows.
+            var seen = Set<String>(minimumCapacity: min(bytes.count / 8, maxSearchValues + 1))
             var out: [String] = []
             func three(_ i: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
                 i + 2 < bytes.count && bytes[i] == a && bytes[i + 1] == b && bytes[i + 2] == c
