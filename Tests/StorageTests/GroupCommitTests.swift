@@ -8,6 +8,23 @@ struct GroupCommitTests {
     /// handed over meanwhile queue up for the next group.
     final class HeldWriter: @unchecked Sendable {
         private let held = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        /// The write the committing thread took alone and waits with (see ``holding(_:first:)``).
+        private(set) var first: Task<Void, Error>?
+
+        /// Holds the writer, hands `first` to group commit and waits until the committing thread
+        /// took it as a group of its own: whatever is handed over next queues for the group after.
+        static func holding(_ env: Environment, first: @escaping @Sendable (Transaction) throws -> Void) async throws -> HeldWriter {
+            let writer = HeldWriter(env)
+            let groups = env.groupCommitStatistics.groups
+            writer.first = Task { try await env.commit(first) }
+            for _ in 0..<2000 where env.groupCommitStatistics.groups == groups { try await Task.sleep(for: .milliseconds(1)) }
+            if env.groupCommitStatistics.groups != groups + 1 {
+                writer.release()   // or closing the environment would wait for it forever
+                try #require(Bool(false), "the committing thread never took the first write")
+            }
+            return writer
+        }
+
         init(_ env: Environment) {
             Thread { [held, go, done] in
                 try? env.write { _ in
@@ -47,12 +64,6 @@ struct GroupCommitTests {
         try #require(env.writesWaiting == n)
     }
 
-    /// Waits until the committing thread has taken `groups` groups off the queue.
-    func waitUntilTaken(_ env: Environment, groups: UInt64) async throws {
-        for _ in 0..<2000 where env.groupCommitStatistics.groups < groups { try await Task.sleep(for: .milliseconds(1)) }
-        try #require(env.groupCommitStatistics.groups == groups)
-    }
-
     @Test("writes that arrive while a commit is under way share the next one; each is answered and all are there")
     func shared() async throws {
         try await withOpen { env in
@@ -60,10 +71,8 @@ struct GroupCommitTests {
             // Alone, a write is a group of its own.
             try await env.commit { try table.put($0, "0", Student(name: "零", college: "数学学院", cohort: 2026)) }
             #expect(env.groupCommitStatistics == (1, 1))
-            let writer = HeldWriter(env)
+            let writer = try await HeldWriter.holding(env) { try table.put($0, "1", Student(name: "学生1", college: "数学学院", cohort: 2026)) }
             defer { writer.release() }
-            let taken = Task { try await env.commit { try table.put($0, "1", Student(name: "学生1", college: "数学学院", cohort: 2026)) } }
-            try await waitUntilTaken(env, groups: 2)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 2...40 {
                     group.addTask { try await env.commit { try table.put($0, "\(i)", Student(name: "学生\(i)", college: "数学学院", cohort: 2026)) } }
@@ -73,7 +82,7 @@ struct GroupCommitTests {
                 writer.release()
                 try await group.waitForAll()
             }
-            try await taken.value
+            try await writer.first?.value
             #expect(env.groupCommitStatistics == (3, 41))
             try env.read { txn throws in
                 #expect(try table.primary.count(txn) == 41)
@@ -86,10 +95,8 @@ struct GroupCommitTests {
     func oneFails() async throws {
         try await withOpen { env in
             let table = try studentsByCollege(env, counted: true)
-            let writer = HeldWriter(env)
+            let writer = try await HeldWriter.holding(env) { try table.put($0, "0", Student(name: "零", college: "物理学院", cohort: 2026)) }
             defer { writer.release() }
-            let first = Task { try await env.commit { try table.put($0, "0", Student(name: "零", college: "物理学院", cohort: 2026)) } }
-            try await waitUntilTaken(env, groups: 1)
             let a = Task { try await env.commit { try table.put($0, "1", Student(name: "甲", college: "数学学院", cohort: 2026)) } }
             let b = Task { try await env.commit { txn in
                 try table.put(txn, "2", Student(name: "乙", college: "数学学院", cohort: 2026))
@@ -98,7 +105,7 @@ struct GroupCommitTests {
             let c = Task { try await env.commit { try table.put($0, "3", Student(name: "丙", college: "数学学院", cohort: 2026)) } }
             try await waitUntilQueued(env, 3)
             writer.release()
-            try await first.value
+            try await writer.first?.value
             try await a.value
             await #expect(throws: Boom.self) { try await b.value }
             try await c.value
@@ -115,10 +122,8 @@ struct GroupCommitTests {
     func sharedCommitFails() async throws {
         try await withOpen(mapSize: 1 << 20, maxMapSize: 1 << 20) { env in
             let table = try Table<String, Student>(env, name: "rec/student")
-            let writer = HeldWriter(env)
+            let writer = try await HeldWriter.holding(env) { try table.put($0, "0", Student(name: "零", college: "数学学院", cohort: 2026)) }
             defer { writer.release() }
-            let first = Task { try await env.commit { try table.put($0, "0", Student(name: "零", college: "数学学院", cohort: 2026)) } }
-            try await waitUntilTaken(env, groups: 1)
             let small = Task { try await env.commit { try table.put($0, "small", Student(name: "甲", college: "数学学院", cohort: 2026)) } }
             let huge = Task { try await env.commit { txn in
                 for i in 0..<20_000 { try table.put(txn, "huge\(i)", Student(name: "学生\(i)", college: "一个名字很长的学院" + String(repeating: "很", count: 40), cohort: 2026)) }
@@ -126,7 +131,7 @@ struct GroupCommitTests {
             let other = Task { try await env.commit { try table.put($0, "other", Student(name: "丙", college: "数学学院", cohort: 2026)) } }
             try await waitUntilQueued(env, 3)
             writer.release()
-            try await first.value
+            try await writer.first?.value
             try await small.value
             await #expect(throws: StorageError.mapCeilingReached(bytes: 1 << 20)) { try await huge.value }
             try await other.value
@@ -140,13 +145,11 @@ struct GroupCommitTests {
     func mapGrowsInGroup() async throws {
         try await withOpen(mapSize: 1 << 20) { env in
             let table = try studentsByCollege(env, counted: true)
-            let writer = HeldWriter(env)
-            defer { writer.release() }
             let rows: @Sendable (Transaction, Int) throws -> Void = { txn, w in
                 for i in 0..<500 { try table.put(txn, "\(w)-\(i)", Student(name: "学生\(w)-\(i)", college: "学院\(w % 3)", cohort: 2026)) }
             }
-            let taken = Task { try await env.commit { try rows($0, 0) } }
-            try await waitUntilTaken(env, groups: 1)
+            let writer = try await HeldWriter.holding(env) { try rows($0, 0) }
+            defer { writer.release() }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for w in 1..<30 {
                     group.addTask { try await env.commit { try rows($0, w) } }
@@ -155,7 +158,7 @@ struct GroupCommitTests {
                 writer.release()
                 try await group.waitForAll()
             }
-            try await taken.value
+            try await writer.first?.value
             #expect(env.mapSize > 1 << 20)
             try env.read { txn throws in
                 #expect(try table.primary.count(txn) == 15_000)
@@ -170,11 +173,9 @@ struct GroupCommitTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let env = try open(dir)
         let table = try Table<String, Student>(env, name: "rec/student")
-        let writer = HeldWriter(env)
+        let writer = try await HeldWriter.holding(env) { try table.put($0, "0", Student(name: "学生0", college: "数学学院", cohort: 2026)) }
         defer { writer.release() }
-        let first = Task { try await env.commit { try table.put($0, "0", Student(name: "学生0", college: "数学学院", cohort: 2026)) } }
-        try await waitUntilTaken(env, groups: 1)
-        let writes = [first] + (1..<5).map { i in Task { try await env.commit { try table.put($0, "\(i)", Student(name: "学生\(i)", college: "数学学院", cohort: 2026)) } } }
+        let writes = (1..<5).map { i in Task { try await env.commit { try table.put($0, "\(i)", Student(name: "学生\(i)", college: "数学学院", cohort: 2026)) } } }
         try await waitUntilQueued(env, 4)
         let closed = Task.detached {
             env.close()
@@ -182,6 +183,7 @@ struct GroupCommitTests {
         try await Task.sleep(for: .milliseconds(20))
         writer.release()
         await closed.value
+        try await writer.first?.value
         for w in writes { try await w.value }
         await #expect(throws: StorageError.closed) {
             try await env.commit { try table.put($0, "late", Student(name: "迟", college: "数学学院", cohort: 2026)) }

@@ -301,8 +301,13 @@ struct RecordQuery {
         // value and the values never repeat: no set is kept until a name matches.
         var listed: Set<String>? = onePerStudent ? nil : Set(minimumCapacity: values.count)
         var listedByNumber: [String] = []
+        // One key buffer for the 2000 lookups (a string key is its UTF-8 and a 0).
+        var key: [UInt8] = []
+        key.reserveCapacity(64)
         func visitRecord(_ id: String) throws -> Bool {
-            try txn.withValue(db, id.keyBytes) { raw -> Bool in
+            key.removeAll(keepingCapacity: true)
+            id.appendKey(to: &key)
+            return try txn.withValue(db, key) { raw -> Bool in
                 let view = try RecordView(raw)
                 guard records.shows(kind, view) else { return false }
                 if listed == nil {
@@ -314,22 +319,22 @@ struct RecordQuery {
                 return true
             } ?? false
         }
-        func ids(of number: String) throws -> [String] {
-            onePerStudent ? [number] : try kind.byStudent.keys(txn, matching: number)
+        // One record per student: its id is the student number, no index needed.
+        func visitStudent(_ number: String) throws -> Bool {
+            if onePerStudent { return try visitRecord(number) }
+            var found = false
+            for id in try kind.byStudent.keys(txn, matching: number) where try visitRecord(id) { found = true }
+            return found
         }
         for v in values {
-            var found = false
-            // One record per student: its id is the student number, no index needed.
-            for id in try ids(of: v) where try visitRecord(id) { found = true }
+            var found = try visitStudent(v)
             if !found {
                 let numbers = try directory.byName.keys(txn, matching: v)
                 if listed == nil && !numbers.isEmpty {
                     listed = Set(listedByNumber)
                     listed!.reserveCapacity(values.count)
                 }
-                for number in numbers {
-                    for id in try ids(of: number) where try visitRecord(id) { found = true }
-                }
+                for number in numbers where try visitStudent(number) { found = true }
             }
             if !found { unmatched.append(v) }
         }
