@@ -27,6 +27,8 @@ final class GroupCommit: @unchecked Sendable {
     private var queue: [Job] = []
     private var running = false
     private var stopping = false
+    /// The committing thread, while it runs.
+    private var committer: pthread_t?
     private var counts = (groups: UInt64(0), writes: UInt64(0))
 
     init() {
@@ -77,9 +79,15 @@ final class GroupCommit: @unchecked Sendable {
         locked {
             stopping = true
             pthread_cond_signal(wake)
+            // From the committing thread itself (the environment's last reference was let go there,
+            // after a group): waiting for it would wait forever; it ends once this returns.
+            if let committer, pthread_equal(committer, pthread_self()) != 0 { return }
             while running { pthread_cond_wait(finished, mutex) }
         }
     }
+
+    /// Whether the committing thread is running.
+    var isRunning: Bool { locked { running } }
 
     /// Groups committed and writes they held, since the environment opened.
     var statistics: (groups: UInt64, writes: UInt64) { locked { counts } }
@@ -88,6 +96,7 @@ final class GroupCommit: @unchecked Sendable {
     var waiting: Int { locked { queue.count } }
 
     private func serve(_ environment: () -> Environment?) {
+        locked { committer = pthread_self() }
         while true {
             let jobs: [Job] = locked {
                 while queue.isEmpty && !stopping { pthread_cond_wait(wake, mutex) }
@@ -95,6 +104,7 @@ final class GroupCommit: @unchecked Sendable {
                 queue.removeFirst(taken.count)
                 if taken.isEmpty {
                     running = false
+                    committer = nil
                     pthread_cond_broadcast(finished)
                 } else {
                     counts.groups += 1

@@ -196,4 +196,37 @@ struct GroupCommitTests {
             #expect(try reopened.get(txn, "late") == nil)
         }
     }
+
+    @Test("an environment let go while a write of it runs is closed by the committing thread, which then ends")
+    func droppedDuringWrite() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var env: Environment? = try open(dir)
+        weak let gone = env
+        let queue = env!.groupCommit
+        let table = try Table<String, Student>(env!, name: "rec/student")
+        let running = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0), answered = DispatchSemaphore(value: 0)
+        // Only the write holds the environment once the test lets go: the committing thread drops
+        // the last reference when the group is done, and the environment closes from there.
+        do {
+            let job = GroupCommit.Job(run: { [env] txn in
+                _ = env
+                running.signal()
+                go.wait()
+                try table.put(txn, "1", Student(name: "甲", college: "数学学院", cohort: 2026))
+            }, finish: { _ in answered.signal() })
+            #expect(queue.submit(job, for: env!))
+        }
+        running.wait()
+        env = nil
+        #expect(gone != nil, "the running write still holds it")
+        go.signal()
+        answered.wait()
+        for _ in 0..<2000 where gone != nil || queue.isRunning { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(gone == nil && !queue.isRunning)
+        let again = try open(dir)
+        defer { again.close() }
+        let reopened = try Table<String, Student>(again, name: "rec/student")
+        #expect(try again.read { try reopened.get($0, "1") } != nil)
+    }
 }
